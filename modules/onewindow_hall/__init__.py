@@ -1,0 +1,38 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.pool import Pool
+
+from . import calendar_, department, duty, hall, ir, res, terminal
+
+__all__ = ['register']
+
+
+def register():
+    Pool.register(
+        calendar_.Calendar,
+        calendar_.CalendarYear,
+        calendar_.CalendarDay,
+        calendar_.CalendarLog,
+        calendar_.CalendarFillStart,
+        hall.Hall,
+        hall.Zone,
+        hall.Room,
+        hall.Window,
+        hall.WindowRoom,
+        hall.WindowDepartment,
+        hall.WindowEmployee,
+        department.Department,
+        department.DepartmentEmployee,
+        department.Employee,
+        terminal.Terminal,
+        duty.Duty,
+        duty.DutyCheckStart,
+        duty.DutyCheckResult,
+        res.User,
+        res.UserDepartment,
+        ir.Rule,
+        module='onewindow_hall', type_='model')
+    Pool.register(
+        calendar_.CalendarFill,
+        duty.DutyCheck,
+        module='onewindow_hall', type_='wizard')

@@ -1,0 +1,65 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.cache import Cache
+from trytond.model import ModelSQL, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+    departments = fields.Many2Many(
+        'res.user-onewindow.department', 'user', 'department', "Departments",
+        help="The departments whose records the user works on.\n"
+        "Department approvers and liaisons see only these departments' "
+        "records.")
+    _get_departments_cache = Cache(
+        __name__ + '.get_departments', context=False)
+
+    @classmethod
+    def get_departments(cls):
+        "Return the sorted tuple of the current user's department ids"
+        user_id = Transaction().user
+        departments = cls._get_departments_cache.get(user_id)
+        if departments is not None:
+            return departments
+        user = cls(user_id)
+        departments = tuple(sorted(d.id for d in user.departments))
+        cls._get_departments_cache.set(user_id, departments)
+        return departments
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._get_departments_cache.clear()
+
+    @classmethod
+    def delete(cls, users):
+        super().delete(users)
+        cls._get_departments_cache.clear()
+
+
+class UserDepartment(ModelSQL):
+    "User - Department"
+    __name__ = 'res.user-onewindow.department'
+    user = fields.Many2One(
+        'res.user', "User", ondelete='CASCADE', required=True)
+    department = fields.Many2One(
+        'onewindow.department', "Department", ondelete='CASCADE',
+        required=True)
+
+    @classmethod
+    def create(cls, vlist):
+        records = super().create(vlist)
+        Pool().get('res.user')._get_departments_cache.clear()
+        return records
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        Pool().get('res.user')._get_departments_cache.clear()
+
+    @classmethod
+    def delete(cls, records):
+        super().delete(records)
+        Pool().get('res.user')._get_departments_cache.clear()

@@ -1,0 +1,124 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import datetime as dt
+
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+from trytond.modules.onewindow_hall.exceptions import CalendarError
+
+
+def create_calendar(years=(2025, 2026), publish=True):
+    pool = Pool()
+    Calendar = pool.get('onewindow.calendar')
+    Year = pool.get('onewindow.calendar.year')
+    calendar = Calendar(name="Test")
+    calendar.save()
+    records = [Year.fill_from_library(calendar, y) for y in years]
+    if publish:
+        Year.publish(records)
+    return calendar
+
+
+class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Onewindow Hall module"
+    module = 'onewindow_hall'
+
+    @with_transaction()
+    def test_working_days_of_the_plan(self):
+        "Working days around the 2025 National Day and 2026 Spring Festival"
+        calendar = create_calendar()
+        d = dt.date
+        self.assertTrue(calendar.is_working_day(d(2025, 9, 28)))  # Sunday
+        self.assertTrue(calendar.is_working_day(d(2025, 10, 11)))  # Saturday
+        for day in range(1, 9):
+            self.assertFalse(calendar.is_working_day(d(2025, 10, day)))
+        self.assertEqual(
+            calendar.add_working_days(d(2025, 9, 30), 5), d(2025, 10, 14))
+        self.assertEqual(
+            calendar.add_working_days(d(2026, 2, 10), 20), d(2026, 3, 16))
+        self.assertEqual(
+            calendar.working_days_between(d(2025, 9, 30), d(2025, 10, 14)),
+            5)
+
+    @with_transaction()
+    def test_rest_day_start(self):
+        "Day one is the next working day when starting on a rest day"
+        calendar = create_calendar()
+        d = dt.date
+        # Saturday 2025-10-04 is in the National Day holiday
+        self.assertEqual(
+            calendar.add_working_days(d(2025, 10, 4), 1), d(2025, 10, 9))
+        self.assertEqual(
+            calendar.add_working_days(d(2025, 11, 8), 1), d(2025, 11, 10))
+
+    @with_transaction()
+    def test_agrees_with_library(self):
+        "The filled calendar agrees with chinese-calendar on 2006-2026"
+        import chinese_calendar
+        years = range(2006, 2027)
+        calendar = create_calendar(years)
+        date = dt.date(2006, 1, 1)
+        mismatches = []
+        while date.year <= 2026:
+            if (calendar.is_working_day(date)
+                    != chinese_calendar.is_workday(date)):
+                mismatches.append(date)
+            date += dt.timedelta(days=1)
+        self.assertEqual(mismatches, [])
+
+    @with_transaction()
+    def test_unpublished_year_raises(self):
+        "A date in an unpublished year raises instead of guessing"
+        calendar = create_calendar()
+        with self.assertRaises(CalendarError):
+            calendar.is_working_day(dt.date(2027, 1, 4))
+        with self.assertRaises(CalendarError):
+            calendar.add_working_days(dt.date(2026, 12, 20), 20)
+
+    @with_transaction()
+    def test_draft_year_raises(self):
+        "A filled but not published year is not used"
+        calendar = create_calendar(publish=False)
+        with self.assertRaises(CalendarError):
+            calendar.is_working_day(dt.date(2025, 5, 6))
+
+    @with_transaction()
+    def test_published_change_logged(self):
+        "Changing a published year is allowed, logged and seen at once"
+        pool = Pool()
+        Day = pool.get('onewindow.calendar.day')
+        calendar = create_calendar()
+        year, = [y for y in calendar.years if y.year == 2026]
+        self.assertTrue(calendar.is_working_day(dt.date(2026, 3, 2)))
+        Day.create([{
+                    'year': year.id, 'date': dt.date(2026, 3, 2),
+                    'kind': 'holiday', 'name': "Test",
+                    }])
+        self.assertFalse(calendar.is_working_day(dt.date(2026, 3, 2)))
+        logs = [l.description for l in calendar.logs]
+        self.assertTrue(any('2026-03-02' in l for l in logs))
+
+    @with_transaction()
+    def test_user_departments_rule_context(self):
+        "The rule context holds the user's departments"
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        User = pool.get('res.user')
+        Department = pool.get('onewindow.department')
+        company = create_company()
+        with set_company(company):
+            department, = Department.create([{
+                        'name': "Civil Affairs", 'code': 'MZ'}])
+            user, = User.create([{'name': "Clerk", 'login': 'clerk'}])
+            User.write([user], {'departments': [('add', [department.id])]})
+            from trytond.transaction import Transaction
+            with Transaction().set_user(user.id):
+                self.assertEqual(
+                    Rule._get_context('onewindow.terminal')['departments'],
+                    (department.id,))
+
+
+del ModuleTestCase
