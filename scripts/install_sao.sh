@@ -110,7 +110,8 @@ rm "$work/tryton-sao-$SAO_VERSION.tgz"
 cp "$pins/package.json" "$pins/package-lock.json" "$work/"
 ( cd "$work" && npm ci --ignore-scripts "${quiet[@]}" )
 
-# 4. bower_components/<bower name> = the npm package of the same library
+# 4. bower_components/<bower name> = the npm package of the same library.  (bower.json
+#    also lists bootstrap-rtl-ondemand, which index.html does not load.)
 bower="$work/package/bower_components"
 mkdir -p "$bower"
 for lib in jquery bootstrap moment gettext.js c3 d3 papaparse fullcalendar mousetrap \

@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Load the Wengyuan County demo into a database
+
+Run it after activating the modules (scripts/demo.sh does both).  Each part
+is loaded only when its module is activated, and loading again adds only
+what is missing."""
+import argparse
+import importlib
+import os
+import sys
+
+from proteus import Model, config as pconfig
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PARTS = [
+    ('onewindow_hall', 'demo_hall'),
+    ('onewindow_matters', 'demo_matters'),
+    ('onewindow_approval', 'demo_cases'),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('-c', '--config', dest='config_file')
+    parser.add_argument('-d', '--database', required=True)
+    args = parser.parse_args()
+    config = pconfig.set_trytond(
+        database=args.database, config_file=args.config_file)
+    Module = Model.get('ir.module')
+    activated = {m.name for m in Module.find([('state', '=', 'activated')])}
+    sys.path.insert(0, HERE)
+    ctx = {}
+    for module, part in PARTS:
+        if module not in activated:
+            continue
+        if not os.path.exists(os.path.join(HERE, part + '.py')):
+            continue
+        print("loading %s" % part, flush=True)
+        importlib.import_module(part).load(config, ctx)
+    print("demo loaded: %s" % args.database)
+
+
+if __name__ == '__main__':
+    main()

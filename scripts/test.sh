@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The whole test suite: every module test and scenario on SQLite, then on
+# PostgreSQL, and the browser test; ends with one summary line.
+# Extra arguments go to pytest (e.g. -k calendar).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+"$top/scripts/setup.sh" || exit 1
+VENV=${ONEWINDOW_VENV:-$top/.venv}
+PG_URI=${TRYTOND_DATABASE_URI:-postgresql://postgres@127.0.0.1:5432/}
+case "$PG_URI" in
+    postgresql://*) ;;
+    *) echo "test: TRYTOND_DATABASE_URI must be a postgresql:// URI" >&2; exit 1 ;;
+esac
+
+pg_answers() {
+    "$VENV/bin/python" - "$PG_URI" <<'PY'
+import sys, psycopg2
+from urllib.parse import urlparse
+u = urlparse(sys.argv[1])
+try:
+    psycopg2.connect(host=u.hostname or None, port=u.port or 5432,
+        user=u.username or None, password=u.password or None,
+        dbname='postgres', connect_timeout=3).close()
+except psycopg2.Error as e:
+    sys.exit(1)
+PY
+}
+if ! pg_answers; then
+    echo "test: PostgreSQL does not answer at $PG_URI; starting the local cluster"
+    if command -v pg_ctlcluster >/dev/null; then
+        for version in $(ls /etc/postgresql 2>/dev/null); do
+            pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+        done
+    fi
+    for _ in $(seq 30); do pg_answers && break; sleep 1; done
+    if ! pg_answers; then
+        echo "test: FAILED: no PostgreSQL answers at $PG_URI and none could be started" >&2
+        exit 1
+    fi
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+status=0
+export PYTHONWARNINGS=ignore
+
+echo "== SQLite: module tests, scenarios and the browser test"
+TRYTOND_DATABASE_URI=sqlite:// DB_NAME=:memory: DB_CACHE="$work/cache-sqlite" \
+    "$VENV/bin/python" -m pytest -p no:warnings -q \
+    --junitxml="$work/sqlite.xml" "$@" || status=1
+
+echo "== PostgreSQL: module tests and scenarios"
+TRYTOND_DATABASE_URI="$PG_URI" DB_NAME="test_onewindow_$$" \
+    DB_CACHE="$work/cache-pg" \
+    "$VENV/bin/python" -m pytest -p no:warnings -q \
+    --ignore=tests/test_browser.py \
+    --junitxml="$work/postgresql.xml" "$@" || status=1
+
+"$VENV/bin/python" - "$work/sqlite.xml" "$work/postgresql.xml" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        failed += 1
+        continue
+    for suite in root.iter('testsuite'):
+        tests = int(suite.get('tests', 0))
+        f = int(suite.get('failures', 0)) + int(suite.get('errors', 0))
+        s = int(suite.get('skipped', 0))
+        passed += tests - f - s
+        failed += f
+        skipped += s
+print("onewindow: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
+sys.exit(1 if failed or not passed else 0)
+PY
+summary=$?
+[ "$summary" -eq 0 ] || status=1
+exit $status
