@@ -5,9 +5,10 @@ import datetime as dt
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
-    ModelSQL, ModelView, Unique, Workflow, fields)
+    ModelSQL, ModelView, Unique, Workflow, dualmethod, fields)
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.rpc import RPC
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -38,6 +39,16 @@ class Calendar(ModelSQL, ModelView):
     logs = fields.One2Many(
         'onewindow.calendar.log', 'calendar', "Changes", readonly=True)
     _years_cache = Cache('onewindow.calendar.years', context=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__rpc__.update({
+                'is_working_day': RPC(instantiate=0),
+                'add_working_days': RPC(instantiate=0),
+                'working_days_between': RPC(instantiate=0),
+                'explain_add_working_days': RPC(instantiate=0),
+                })
 
     def _year(self, year):
         "Return (holidays, workdays) of the published year or raise"
@@ -70,8 +81,34 @@ class Calendar(ModelSQL, ModelView):
         holidays, workdays = value
         return set(holidays), set(workdays)
 
-    def is_working_day(self, date):
+    @dualmethod
+    def is_working_day(cls, calendars, date):
         "Return True if date is a working day"
+        calendar, = calendars
+        return calendar._is_working_day(date)
+
+    @dualmethod
+    def add_working_days(cls, calendars, date, days):
+        """Return the date of the days-th working day after date
+
+        The day of date itself does not count: day one is the next working
+        day."""
+        calendar, = calendars
+        return calendar._add_working_days(date, days)
+
+    @dualmethod
+    def working_days_between(cls, calendars, start, end):
+        "Return the number of working days after start up to end included"
+        calendar, = calendars
+        return calendar._working_days_between(start, end)
+
+    @dualmethod
+    def explain_add_working_days(cls, calendars, date, days):
+        "Return a text that explains the result of add_working_days"
+        calendar, = calendars
+        return calendar._explain_add_working_days(date, days)
+
+    def _is_working_day(self, date):
         holidays, workdays = self._year(date.year)
         ordinal = date.toordinal()
         if ordinal in workdays:
@@ -80,41 +117,36 @@ class Calendar(ModelSQL, ModelView):
             return False
         return date.weekday() < 5
 
-    def add_working_days(self, date, days):
-        """Return the date of the days-th working day after date
-
-        The day of date itself does not count: day one is the next working
-        day."""
-        assert days >= 0
+    def _add_working_days(self, date, days):
+        if days < 0:
+            raise ValueError("days must not be negative")
         result = date
         while days:
             result += dt.timedelta(days=1)
-            if self.is_working_day(result):
+            if self._is_working_day(result):
                 days -= 1
         return result
 
-    def working_days_between(self, start, end):
-        "Return the number of working days after start up to end included"
+    def _working_days_between(self, start, end):
         if end < start:
-            return -self.working_days_between(end, start)
+            return -self._working_days_between(end, start)
         count = 0
         date = start
         while date < end:
             date += dt.timedelta(days=1)
-            if self.is_working_day(date):
+            if self._is_working_day(date):
                 count += 1
         return count
 
-    def explain_add_working_days(self, date, days):
-        "Return a text that explains the result of add_working_days"
+    def _explain_add_working_days(self, date, days):
         pool = Pool()
         Day = pool.get('onewindow.calendar.day')
-        result = self.add_working_days(date, days)
+        result = self._add_working_days(date, days)
         rest = []
         current = date
         while current < result:
             current += dt.timedelta(days=1)
-            if not self.is_working_day(current):
+            if not self._is_working_day(current):
                 rest.append(current)
         named = Day.search([
                 ('year.calendar', '=', self.id),
@@ -141,7 +173,7 @@ class Calendar(ModelSQL, ModelView):
         Modules extend it to move what depends on the calendars."""
         cls._years_cache.clear()
 
-    def log(self, year, description):
+    def record_change(self, year, description):
         pool = Pool()
         Log = pool.get('onewindow.calendar.log')
         Log.create([{
@@ -189,6 +221,7 @@ class CalendarYear(Workflow, ModelSQL, ModelView):
                     },
                 })
 
+
     @staticmethod
     def default_state():
         return 'draft'
@@ -210,7 +243,7 @@ class CalendarYear(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Calendar = pool.get('onewindow.calendar')
         for year in years:
-            year.calendar.log(year.year, gettext(
+            year.calendar.record_change(year.year, gettext(
                     'onewindow_hall.msg_calendar_log_published',
                     year=year.year, days=len(year.days)))
         Calendar.changed(
@@ -350,7 +383,7 @@ class CalendarDay(ModelSQL, ModelView):
                     'onewindow_hall.msg_calendar_log_day_added' if new
                     else 'onewindow_hall.msg_calendar_log_day_removed',
                     date=value[2].isoformat(), kind=value[3], name=value[4])
-            calendar.log((new or old)[2].year, text)
+            calendar.record_change((new or old)[2].year, text)
             dates = changes.setdefault(calendar, set())
             dates.update(v[2] for v in (old, new) if v)
         if changes:

@@ -155,7 +155,9 @@ class Window(DeactivableMixin, ModelSQL, ModelView):
         return 'open'
 
     def get_rooms_text(self, name):
-        return ', '.join(r.number for r in self.rooms)
+        def key(room):
+            return (room.floor, len(room.number), room.number)
+        return ', '.join(r.number for r in sorted(self.rooms, key=key))
 
 class WindowRoom(ModelSQL):
     "Window - Room"
