@@ -33,14 +33,14 @@ class ScenarioItem(pytest.Item):
 
     def runtest(self):
         from trytond.tests.test_tryton import (
-            doctest_checker, doctest_setup, doctest_teardown)
+            doctest_checker, doctest_teardown)
         optionflags = (
             doctest.REPORT_ONLY_FIRST_FAILURE | doctest.ELLIPSIS
             | doctest.NORMALIZE_WHITESPACE)
         globs = {}
         test = doctest.DocFileSuite(
             str(self.path), module_relative=False,
-            setUp=doctest_setup, tearDown=doctest_teardown,
+            tearDown=doctest_teardown,
             encoding='utf-8', checker=doctest_checker,
             optionflags=optionflags, globs=globs)
         result = __import__('unittest').TestResult()

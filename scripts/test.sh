@@ -50,9 +50,27 @@ TRYTOND_DATABASE_URI=sqlite:// DB_NAME=:memory: DB_CACHE="$work/cache-sqlite" \
     "$VENV/bin/python" -m pytest -p no:warnings -q \
     --junitxml="$work/sqlite.xml" "$@" || status=1
 
+# trytond keeps one template database per set of activated modules
+# (test-<hash>); the hash does not change with the code, so start afresh.
+drop_templates() {
+    "$VENV/bin/python" - "$PG_URI" <<'PY'
+import re, sys, psycopg2
+from urllib.parse import urlparse
+u = urlparse(sys.argv[1])
+conn = psycopg2.connect(host=u.hostname or None, port=u.port or 5432,
+    user=u.username or None, password=u.password or None, dbname='postgres')
+conn.autocommit = True
+cursor = conn.cursor()
+cursor.execute("SELECT datname FROM pg_database")
+for name, in cursor.fetchall():
+    if re.fullmatch(r'test-[0-9a-f]{20,}', name):
+        cursor.execute('DROP DATABASE IF EXISTS "%s"' % name)
+PY
+}
+drop_templates
 echo "== PostgreSQL: module tests and scenarios"
 TRYTOND_DATABASE_URI="$PG_URI" DB_NAME="test_onewindow_$$" \
-    DB_CACHE="$work/cache-pg" \
+    DB_CACHE=postgresql:// \
     "$VENV/bin/python" -m pytest -p no:warnings -q \
     --ignore=tests/test_browser.py \
     --junitxml="$work/postgresql.xml" "$@" || status=1
@@ -78,5 +96,6 @@ print("onewindow: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
 sys.exit(1 if failed or not passed else 0)
 PY
 summary=$?
+drop_templates
 [ "$summary" -eq 0 ] || status=1
 exit $status
