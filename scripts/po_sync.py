@@ -51,12 +51,22 @@ def main():
             Set = pool.get('ir.translation.set', type='wizard')
             session_id, _, _ = Set.create()
             Set.execute(session_id, {}, 'set_')
-            Lang = pool.get('ir.lang')
-            lang, = Lang.search([('code', '=', 'zh_CN')])
-            Update = pool.get('ir.translation.update', type='wizard')
-            session_id, _, _ = Update.create()
-            Update.execute(
-                session_id, {'start': {'language': lang.id}}, 'update')
+            # Every source string of the module gets a zh_CN entry, even
+            # the fields and models that the update wizard leaves out.
+            Translation = pool.get('ir.translation')
+            key = (lambda t: (t.name, t.type, t.res_id, t.src))
+            existing = {key(t) for t in Translation.search([
+                        ('lang', '=', 'zh_CN'),
+                        ('module', '=', args.module),
+                        ])}
+            Translation.create([{
+                        'name': t.name, 'type': t.type, 'res_id': t.res_id,
+                        'src': t.src, 'lang': 'zh_CN', 'module': t.module,
+                        'value': '',
+                        } for t in Translation.search([
+                            ('lang', '=', 'en'),
+                            ('module', '=', args.module),
+                            ]) if key(t) not in existing and t.src])
             Translation = pool.get('ir.translation')
             content = Translation.translation_export('zh_CN', args.module)
             Transaction().commit()

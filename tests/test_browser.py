@@ -53,8 +53,9 @@ def run(args, env, timeout, what):
     process = subprocess.run(
         [str(a) for a in args], cwd=TOP, env=env, timeout=timeout,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.returncode == 0, (
-        '%s failed (exit %s):\n%s' % (what, process.returncode, process.stdout))
+    if process.returncode != 0:
+        pytest.fail('%s failed (exit %s):\n%s' % (
+                what, process.returncode, process.stdout), pytrace=False)
     return process.stdout
 
 
@@ -71,6 +72,15 @@ def wait_for_port(port, server, log, timeout=60):
             time.sleep(0.2)
     pytest.fail('trytond does not answer on port %s after %s s:\n%s' % (
             port, timeout, log.read_text()))
+
+
+def server_problems(log):
+    "The end of the server log without its access lines"
+    lines = [l for l in log.read_text().splitlines()
+        if ' INFO werkzeug ' not in l]
+    if not lines:
+        return 'trytond logged no problem'
+    return 'trytond log (end, without the requests):\n' + '\n'.join(lines[-40:])
 
 
 def check_requirements():
@@ -90,7 +100,8 @@ def check_requirements():
     if not (TOP / 'scripts' / 'load_demo.py').exists():
         missing.append('scripts/load_demo.py')
     if missing:
-        pytest.fail('the browser test needs: ' + '; '.join(missing))
+        pytest.fail('the browser test needs: ' + '; '.join(missing),
+            pytrace=False)
 
 
 def test_clerk_sees_windows(tmp_path):
@@ -136,9 +147,10 @@ def test_clerk_sees_windows(tmp_path):
             env=clean_environ(CHROMIUM=CHROMIUM), timeout=300,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         print(browser.stdout)
-        assert browser.returncode == 0, (
-            'the browser test failed:\n%s\ntrytond log (end):\n%s' % (
-                browser.stdout, '\n'.join(log.read_text().splitlines()[-40:])))
+        if browser.returncode != 0:
+            pytest.fail('the browser test failed (exit %s):\n%s\n%s' % (
+                    browser.returncode, browser.stdout, server_problems(log)),
+                pytrace=False)
     finally:
         server.terminate()
         try:

@@ -65,11 +65,6 @@ async function main(page) {
     step = 'wait for the login dialog';
     const loginDialog = page.locator('.modal-dialog', { has: page.locator('input#login') });
     await loginDialog.waitFor({ state: 'visible' });
-    const shownDatabase = await loginDialog.locator('input#database').inputValue();
-    if (shownDatabase !== database) {
-        throw new Error(`the login dialog offers database "${shownDatabase}", `
-            + `not "${database}"`);
-    }
 
     step = `log in as ${LOGIN}`;
     await loginDialog.locator('input#login').fill(LOGIN);
@@ -78,6 +73,16 @@ async function main(page) {
     await password.waitFor({ state: 'visible' });
     await password.fill(PASSWORD);
     await password.press('Enter');
+    // sao logs in to the database of the address, or to the only one it lists.
+    const session = await page.waitForFunction(
+        () => window.Sao && Sao.Session.current_session
+            && Sao.Session.current_session.session
+            && Sao.Session.current_session.database);
+    const loggedDatabase = await session.jsonValue();
+    if (loggedDatabase !== database) {
+        throw new Error(`logged in to the database "${loggedDatabase}", `
+            + `not "${database}"`);
+    }
 
     const menu = page.locator('#menu');
     let entry = null;
@@ -107,23 +112,31 @@ async function main(page) {
     const rows = pane.locator('table.tree > tbody > tr');
     await rows.first().waitFor({ state: 'visible' });
 
-    step = `look for "${EXPECTED}" in the list`;
+    step = `look for the window "${EXPECTED}" in the list`;
     const list = pane.locator('table.tree > tbody');
+    const cell = list.getByText(EXPECTED, { exact: true }).first();
     try {
-        await list.getByText(EXPECTED).first().waitFor({ state: 'visible' });
+        await cell.waitFor({ state: 'visible' });
     } catch (error) {
         const shown = (await rows.allInnerTexts())
             .map((text) => text.replace(/\s+/g, ' ').trim()).filter(Boolean);
         throw new Error(`the list does not show "${EXPECTED}"; its rows are:\n  `
             + (shown.length ? shown.join('\n  ') : '(none)'));
     }
+    // The text may be a zone's: it must be the name of one of the listed windows.
+    const names = await page.evaluate(() => Sao.Tab.tabs.get_current().screen.group
+        .map((record) => record.field_get_client('name')));
+    if (!names.includes(EXPECTED)) {
+        throw new Error(`no window of the list is named "${EXPECTED}"; `
+            + `their names are: ${names.join(', ')}`);
+    }
+    await cell.scrollIntoViewIfNeeded();
     // Let the last images and fonts arrive before the picture.
     await page.waitForLoadState('networkidle').catch(() => {});
 
     step = 'save the screenshot';
     await page.screenshot({ path: SCREENSHOT });
-    const count = await rows.count();
-    console.log(`clerk_windows: ok, ${LOGIN} sees ${count} windows including `
+    console.log(`clerk_windows: ok, ${LOGIN} sees ${names.length} windows including `
         + `"${EXPECTED}"; screenshot ${path.relative(top, SCREENSHOT)}`);
 }
 
@@ -143,7 +156,7 @@ try {
         ],
     });
     const context = await browser.newContext({
-        viewport: { width: 1280, height: 720 },
+        viewport: { width: 1280, height: 900 },
         locale: 'zh-CN',
         timezoneId: 'Asia/Shanghai',
     });
