@@ -45,7 +45,7 @@ trap 'rm -rf "$work"' EXIT
 status=0
 export PYTHONWARNINGS=ignore
 
-echo "== SQLite: module tests, scenarios and the browser test"
+echo "== SQLite: module tests, scenarios, the demo data and the browser test"
 TRYTOND_DATABASE_URI=sqlite:// DB_NAME=:memory: DB_CACHE="$work/cache-sqlite" \
     "$VENV/bin/python" -m pytest -p no:warnings -q \
     --junitxml="$work/sqlite.xml" "$@" || status=1
@@ -72,7 +72,7 @@ echo "== PostgreSQL: module tests and scenarios"
 TRYTOND_DATABASE_URI="$PG_URI" DB_NAME="test_onewindow_$$" \
     DB_CACHE=postgresql:// \
     "$VENV/bin/python" -m pytest -p no:warnings -q \
-    --ignore=tests/test_browser.py \
+    --ignore=tests/test_browser.py --ignore=tests/test_demo.py \
     --junitxml="$work/postgresql.xml" "$@" || status=1
 
 "$VENV/bin/python" - "$work/sqlite.xml" "$work/postgresql.xml" <<'PY'

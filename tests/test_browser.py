@@ -20,12 +20,13 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import clean_environ
+
 TOP = Path(__file__).resolve().parent.parent
 SAO = TOP / '.sao'
 SCRIPT = TOP / 'tests' / 'browser' / 'clerk_windows.mjs'
 BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
-DATABASE = 'onewindow_browser'
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,24 +40,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
-
-
-def clean_environ(**values):
-    "The environment without settings that would reach another database"
-    env = {k: v for k, v in os.environ.items()
-        if not k.startswith('TRYTOND_') and k not in {'DB_CACHE', 'DB_NAME'}}
-    env.update(values)
-    return env
-
-
-def run(args, env, timeout, what):
-    process = subprocess.run(
-        [str(a) for a in args], cwd=TOP, env=env, timeout=timeout,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if process.returncode != 0:
-        pytest.fail('%s failed (exit %s):\n%s' % (
-                what, process.returncode, process.stdout), pytrace=False)
-    return process.stdout
 
 
 def wait_for_port(port, server, log, timeout=60):
@@ -104,7 +87,7 @@ def check_requirements():
             pytrace=False)
 
 
-def test_clerk_sees_windows(tmp_path):
+def test_clerk_sees_windows(demo_database, tmp_path):
     "The clerk logs in with sao and sees the windows of the Wengyuan hall"
     check_requirements()
     port = free_port()
@@ -120,20 +103,9 @@ def test_clerk_sees_windows(tmp_path):
         '\n'
         '[session]\n'
         'authentications = password\n'
-        % {'path': tmp_path, 'root': SAO / 'package', 'port': port})
-    (tmp_path / ('%s.sqlite' % DATABASE)).touch()
-    passfile = tmp_path / 'admin-password'
-    passfile.write_text('admin\n')
-    env = clean_environ(TRYTONPASSFILE=str(passfile))
-
-    run([BIN / 'trytond-admin', '-c', config, '-d', DATABASE,
-            '-u', 'onewindow_hall', '--activate-dependencies',
-            '-l', 'zh_CN', '--email', 'admin@example.com'],
-        env, 900, 'trytond-admin')
-    run([sys.executable, TOP / 'scripts' / 'load_demo.py',
-            '-c', config, '-d', DATABASE],
-        env, 900, 'scripts/load_demo.py')
-
+        % {'path': demo_database.path, 'root': SAO / 'package',
+            'port': port})
+    env = clean_environ()
     log = tmp_path / 'trytond.log'
     with log.open('w') as output:
         server = subprocess.Popen(
@@ -143,7 +115,7 @@ def test_clerk_sees_windows(tmp_path):
         wait_for_port(port, server, log)
         url = 'http://127.0.0.1:%s' % port
         browser = subprocess.run(
-            ['node', str(SCRIPT), url, DATABASE], cwd=TOP,
+            ['node', str(SCRIPT), url, demo_database.name], cwd=TOP,
             env=clean_environ(CHROMIUM=CHROMIUM), timeout=300,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         print(browser.stdout)

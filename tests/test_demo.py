@@ -1,0 +1,115 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The Wengyuan demo holds the hall of the work plan"""
+import sqlite3
+import sys
+
+import pytest
+
+from .conftest import TOP, run
+
+
+@pytest.fixture(scope='module')
+def demo(demo_database):
+    connection = sqlite3.connect(
+        str(demo_database.path / ('%s.sqlite' % demo_database.name)))
+    yield connection
+    connection.close()
+
+
+def rows(connection, query, *args):
+    return connection.execute(query, args).fetchall()
+
+
+def test_rooms_by_zone(demo):
+    "Rooms 1-46 are in the zones the plan gives them"
+    zones = dict(rows(demo,
+            'SELECT r.number, z.name FROM onewindow_room r '
+            'JOIN onewindow_zone z ON z.id = r.zone'))
+    expected = {}
+    for numbers, zone in [
+            (range(1, 13), "综合服务窗口"),
+            (range(13, 16), "便民服务区"),
+            (range(16, 19), "国土服务窗口"),
+            (range(19, 23), "司法服务窗口"),
+            (range(23, 29), "工商服务窗口"),
+            (range(29, 33), "税务服务窗口"),
+            (range(33, 35), "环保服务窗口"),
+            (range(35, 44), "项目投资区"),
+            (range(44, 47), "咨询服务区"),
+            ]:
+        expected.update({str(n): zone for n in numbers})
+    assert {n: zones.get(n) for n in expected} == expected
+
+
+def test_floor_one(demo):
+    "Floor 1 has the police and power windows and the 24-hour area"
+    names = {n for n, in rows(demo,
+            'SELECT name FROM onewindow_zone WHERE floor = 1')}
+    assert names == {
+        "公安服务窗口", "供电服务窗口", "24小时公安网上办事自助服务区"}
+
+
+def test_first_batch(demo):
+    "The comprehensive window serves the 15 non-resident first-batch "
+    "departments"
+    served = rows(demo,
+        'SELECT d.short_name, d.residency, d.batch '
+        'FROM onewindow_window w '
+        'JOIN "onewindow_window-onewindow_department" wd ON wd.window = w.id '
+        'JOIN onewindow_department d ON d.id = wd.department '
+        "WHERE w.code = 'ZH'")
+    assert sorted(s for s, _, _ in served) == sorted([
+            "县安监局", "县财政局", "县民政局", "县气象局", "县文广新局",
+            "县档案局", "县体育局", "县旅游局", "县教育局", "县卫计局",
+            "县人社局", "县交通运输局", "县残联", "县人防办", "县金融办"])
+    assert {(r, b) for _, r, b in served} == {('non_resident', 1)}
+
+
+def test_other_departments(demo):
+    "Every other department the plan names is there and resident"
+    names = {n for n, in rows(demo,
+            "SELECT short_name FROM onewindow_department "
+            "WHERE residency = 'resident'")}
+    assert {"县公安局", "翁源供电局", "县国土局", "县司法局", "县工商局",
+        "县国税局", "县地税局", "县环保局", "县农业局", "县水务局",
+        "县林业局", "县发改局", "县经信局", "县住建局", "县食药监局",
+        "县消防大队"} <= names
+
+
+def test_calendar_published(demo):
+    "2025 and 2026 are published"
+    years = rows(demo,
+        'SELECT year, state FROM onewindow_calendar_year ORDER BY year')
+    assert years == [(2025, 'published'), (2026, 'published')]
+
+
+def test_user_per_role(demo):
+    "A demo user per role, in Chinese"
+    users = dict(rows(demo,
+            'SELECT u.login, l.code FROM res_user u '
+            'JOIN ir_lang l ON l.id = u.language'))
+    for login in ['center_admin', 'clerk', 'leader', 'approver',
+            'approver_mz', 'guide', 'liaison', 'supervisor']:
+        assert users.get(login) == 'zh_CN', login
+
+
+def test_terminals(demo):
+    "The self-service area has its terminals"
+    kinds = {k for k, in rows(demo, 'SELECT kind FROM onewindow_terminal')}
+    assert {'government', 'family_planning', 'national_tax', 'local_tax',
+        'human_resources', 'pc', 'document_camera', 'printer',
+        'usb_upload', 'police'} <= kinds
+
+
+def test_reload_changes_nothing(demo_database, demo):
+    "Loading the demo again adds nothing"
+    tables = ['onewindow_room', 'onewindow_window', 'onewindow_department',
+        'onewindow_terminal', 'onewindow_duty', 'company_employee',
+        'res_user', 'onewindow_calendar_day']
+    before = {t: rows(demo, 'SELECT COUNT(*) FROM %s' % t) for t in tables}
+    run([sys.executable, TOP / 'scripts' / 'load_demo.py',
+            '-c', demo_database.config, '-d', demo_database.name],
+        demo_database.env, 900, 'scripts/load_demo.py')
+    after = {t: rows(demo, 'SELECT COUNT(*) FROM %s' % t) for t in tables}
+    assert after == before
