@@ -2,6 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
+from hypothesis import given, settings, strategies as st
+
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
@@ -100,6 +102,32 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertFalse(calendar.is_working_day(dt.date(2026, 3, 2)))
         logs = [l.description for l in calendar.logs]
         self.assertTrue(any('2026-03-02' in l for l in logs))
+
+    @with_transaction()
+    def test_working_days_properties(self):
+        "Counting back what was added gives the same number of days"
+        calendar = create_calendar()
+        dates = st.dates(
+            min_value=dt.date(2025, 1, 1), max_value=dt.date(2026, 10, 31))
+
+        @settings(max_examples=300, deadline=None, database=None)
+        @given(dates, dates, st.integers(min_value=0, max_value=40))
+        def check(first, second, days):
+            end = calendar.add_working_days(first, days)
+            self.assertEqual(
+                calendar.working_days_between(first, end), days)
+            if days:
+                self.assertTrue(calendar.is_working_day(end))
+                self.assertLess(
+                    calendar.add_working_days(first, days - 1), end)
+            start, stop = sorted([first, second])
+            self.assertLessEqual(
+                calendar.add_working_days(start, days),
+                calendar.add_working_days(stop, days))
+            self.assertEqual(
+                calendar.working_days_between(stop, start),
+                -calendar.working_days_between(start, stop))
+        check()
 
     @with_transaction()
     def test_user_departments_rule_context(self):
