@@ -41,7 +41,9 @@ unset TRYTOND_DATABASE_URI
 if [ "$reset" -eq 1 ]; then
     rm -f "$DATA/$DB.sqlite"
 fi
+new=
 if [ ! -f "$DATA/$DB.sqlite" ]; then
+    new=--new
     echo "demo: creating the database $DB"
     touch "$DATA/$DB.sqlite"
     pass=$(mktemp)
@@ -54,7 +56,7 @@ else
     echo "demo: updating the database $DB"
     "$VENV/bin/trytond-admin" -c "$conf" -d "$DB" --all
 fi
-"$VENV/bin/python" "$top/scripts/load_demo.py" -c "$conf" -d "$DB"
+"$VENV/bin/python" "$top/scripts/load_demo.py" -c "$conf" -d "$DB" $new
 if [ "$serve" -eq 1 ]; then
     echo "demo: serving http://$LISTEN/#$DB (logins in README.md; Ctrl-C stops)"
     exec "$VENV/bin/trytond" -c "$conf"

@@ -21,13 +21,39 @@ PARTS = [
     ]
 
 
+def check_demo(config, database, new):
+    """Refuse a database that was not created for the demo: the demo users
+    have published passwords"""
+    from trytond.transaction import Transaction
+    pool = config.pool
+    with Transaction().start(database, 0) as transaction:
+        Configuration = pool.get('ir.configuration')
+        User = pool.get('res.user')
+        Company = pool.get('company.company')
+        configuration = Configuration(1)
+        if configuration.onewindow_demo:
+            return
+        pristine = (not User.search([('login', '!=', 'admin')], limit=1)
+            and not Company.search([], limit=1))
+        if not (new and pristine):
+            sys.exit("%s is not a demo database: the demo (with its "
+                "published passwords) is loaded only into a database "
+                "created for it (scripts/demo.sh creates one)." % database)
+        configuration.onewindow_demo = True
+        configuration.save()
+        transaction.commit()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('-c', '--config', dest='config_file')
     parser.add_argument('-d', '--database', required=True)
+    parser.add_argument('--new', action='store_true',
+        help="mark a database that was just created as a demo database")
     args = parser.parse_args()
     config = pconfig.set_trytond(
         database=args.database, config_file=args.config_file)
+    check_demo(config, args.database, args.new)
     Module = Model.get('ir.module')
     activated = {m.name for m in Module.find([('state', '=', 'activated')])}
     sys.path.insert(0, HERE)

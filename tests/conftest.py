@@ -54,6 +54,6 @@ def demo_database(tmp_path_factory):
             '-l', 'zh_CN', '--email', 'admin@example.com'],
         env, 900, 'trytond-admin')
     run([sys.executable, TOP / 'scripts' / 'load_demo.py',
-            '-c', config, '-d', name],
+            '-c', config, '-d', name, '--new'],
         env, 900, 'scripts/load_demo.py')
     return DemoDatabase(path, name, config, env)

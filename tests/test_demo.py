@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """The Wengyuan demo holds the hall of the work plan"""
 import sqlite3
+import subprocess
 import sys
 
 import pytest
@@ -113,3 +114,26 @@ def test_reload_changes_nothing(demo_database, demo):
         demo_database.env, 900, 'scripts/load_demo.py')
     after = {t: rows(demo, 'SELECT COUNT(*) FROM %s' % t) for t in tables}
     assert after == before
+
+
+def test_refuses_other_database(tmp_path):
+    "The demo loader refuses a database that was not created for the demo"
+    from .conftest import BIN, clean_environ
+    config = tmp_path / 'trytond.conf'
+    config.write_text('[database]\nuri = sqlite://\npath = %s\n' % tmp_path)
+    (tmp_path / 'real.sqlite').touch()
+    passfile = tmp_path / 'admin-password'
+    passfile.write_text('a-real-admin-password\n')
+    env = clean_environ(TRYTONPASSFILE=str(passfile))
+    run([BIN / 'trytond-admin', '-c', config, '-d', 'real',
+            '-u', 'onewindow_hall', '--activate-dependencies',
+            '--email', 'admin@example.com'], env, 900, 'trytond-admin')
+    process = subprocess.run(
+        [sys.executable, str(TOP / 'scripts' / 'load_demo.py'),
+            '-c', str(config), '-d', 'real'],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, timeout=300)
+    assert process.returncode != 0
+    assert 'real is not a demo database' in process.stdout
+    with sqlite3.connect(str(tmp_path / 'real.sqlite')) as connection:
+        assert rows(connection, "SELECT login FROM res_user") == [('admin',)]

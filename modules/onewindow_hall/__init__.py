@@ -31,6 +31,7 @@ def register():
         res.User,
         res.UserDepartment,
         ir.Rule,
+        ir.Configuration,
         module='onewindow_hall', type_='model')
     Pool.register(
         calendar_.CalendarFill,

@@ -1,5 +1,6 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 
 
@@ -27,3 +28,11 @@ class Rule(metaclass=PoolMeta):
         context = super()._get_context(model_name)
         context['departments'] = User.get_departments()
         return context
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'ir.configuration'
+    onewindow_demo = fields.Boolean("Demo Database",
+        help="The database holds the demonstration data, with demo users "
+        "whose passwords are published.  Only a database created for the "
+        "demo is marked, and the demo loader refuses any other.")
