@@ -7,8 +7,10 @@ modules with the Chinese language, then scripts/load_demo.py loads the
 Wengyuan data."""
 import collections
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,89 @@ def demo_database(tmp_path_factory):
             '-c', config, '-d', name, '--new'],
         env, 900, 'scripts/load_demo.py')
     return DemoDatabase(path, name, config, env)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, server, log, timeout=60):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if server.poll() is not None:
+            pytest.fail('trytond stopped (exit %s):\n%s' % (
+                    server.returncode, log.read_text()), pytrace=False)
+        try:
+            with socket.create_connection(('127.0.0.1', port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail('trytond does not answer on port %s after %s s' % (
+            port, timeout), pytrace=False)
+
+
+PGServer = collections.namedtuple('PGServer', ['url', 'database', 'uri'])
+
+
+@pytest.fixture(scope='session')
+def pg_demo_server(tmp_path_factory):
+    """A real trytond server on a PostgreSQL database holding the demo
+
+    PostgreSQL is the one of TRYTOND_DATABASE_URI (scripts/test.sh sets it
+    for its PostgreSQL pass) or the local one."""
+    import psycopg2
+    from urllib.parse import urlparse
+    uri = os.environ.get('TRYTOND_DATABASE_URI', '')
+    if not uri.startswith('postgresql://'):
+        uri = 'postgresql://postgres@127.0.0.1:5432/'
+    parsed = urlparse(uri)
+    name = 'onewindow_rpc_%s' % os.getpid()
+
+    def execute(*queries):
+        connection = psycopg2.connect(host=parsed.hostname or None,
+            port=parsed.port or 5432, user=parsed.username or None,
+            password=parsed.password or None, dbname='postgres')
+        connection.autocommit = True
+        try:
+            for query in queries:
+                connection.cursor().execute(query)
+        finally:
+            connection.close()
+
+    execute('DROP DATABASE IF EXISTS "%s"' % name,
+        'CREATE DATABASE "%s"' % name)
+    path = tmp_path_factory.mktemp('pg')
+    port = free_port()
+    config = path / 'trytond.conf'
+    config.write_text(
+        '[database]\nuri = %s\npath = %s\n\n'
+        '[web]\nlisten = 127.0.0.1:%s\n\n'
+        '[session]\nmax_attempt = 5\n' % (uri, path, port))
+    passfile = path / 'admin-password'
+    passfile.write_text('wengyuan-admin\n')
+    env = clean_environ(TRYTONPASSFILE=str(passfile))
+    run([BIN / 'trytond-admin', '-c', config, '-d', name,
+            '-u', *MODULES, '--activate-dependencies',
+            '-l', 'zh_CN', '--email', 'admin@example.com'],
+        env, 900, 'trytond-admin')
+    run([sys.executable, TOP / 'scripts' / 'load_demo.py',
+            '-c', config, '-d', name, '--new'],
+        env, 900, 'scripts/load_demo.py')
+    log = path / 'trytond.log'
+    with log.open('w') as output:
+        server = subprocess.Popen(
+            [str(BIN / 'trytond'), '-c', str(config)], cwd=TOP, env=env,
+            stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, server, log)
+        yield PGServer('http://127.0.0.1:%s' % port, name, uri)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        execute('DROP DATABASE IF EXISTS "%s"' % name)

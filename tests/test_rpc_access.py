@@ -1,0 +1,228 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Access scoping attacked over JSON-RPC
+
+A real trytond server on PostgreSQL with the demo; the demo users log in as
+the web client does and try what their role must not do.  Every attempt must
+be refused (or, for a search, must not return another department's
+records); the test prints how many were tried and how many leaked."""
+import pytest
+
+from .rpc import RPCError, Session
+
+PASSWORD = 'wengyuan-demo'
+
+
+class Attack:
+    "Count the attempts and what leaked"
+
+    def __init__(self, server):
+        self.server = server
+        self.tried = 0
+        self.leaks = []
+        self.sessions = {}
+
+    def session(self, login):
+        if login not in self.sessions:
+            password = 'wengyuan-admin' if login == 'admin' else PASSWORD
+            self.sessions[login] = Session(
+                self.server.url, self.server.database).login(login, password)
+        return self.sessions[login]
+
+    def refused(self, login, what, model, method, *args):
+        "The call must raise"
+        self.tried += 1
+        try:
+            result = self.session(login).model(model, method, *args)
+        except RPCError:
+            return
+        self.leaks.append('%s: %s (answered %r)' % (login, what, result))
+
+    def hidden(self, login, what, model, method, args, forbidden):
+        "The call may answer but without any of the forbidden ids"
+        self.tried += 1
+        try:
+            result = self.session(login).model(model, method, *args)
+        except RPCError:
+            return
+        found = set()
+        for item in result or []:
+            if isinstance(item, dict):
+                found.add(item.get('id'))
+            else:
+                found.add(item)
+        if found & set(forbidden):
+            self.leaks.append('%s: %s (found %s)' % (
+                    login, what, sorted(found & set(forbidden))))
+
+    def zero(self, login, what, model, args):
+        "A count that must be 0"
+        self.tried += 1
+        try:
+            count = self.session(login).model(model, 'search_count', *args)
+        except RPCError:
+            return
+        if count:
+            self.leaks.append('%s: %s (counted %s)' % (login, what, count))
+
+
+@pytest.fixture(scope='module')
+def attack(pg_demo_server):
+    attack = Attack(pg_demo_server)
+    yield attack
+    print('\naccess attempts: %d tried, %d leaked' % (
+            attack.tried, len(attack.leaks)))
+
+
+def ids(attack, model, domain):
+    return attack.session('admin').model(model, 'search', domain, 0, None, None)
+
+
+def test_department_records(attack):
+    "Department users reach only their own department's hall records"
+    mz_terminals = ids(attack, 'onewindow.terminal',
+        [('department.code', '!=', 'RS'), ('department', '!=', None)])
+    rs_terminals = ids(attack, 'onewindow.terminal',
+        [('department.code', '=', 'RS')])
+    mz_duties = ids(attack, 'onewindow.duty', [('department.code', '=', 'MZ')])
+    rs_duties = ids(attack, 'onewindow.duty', [('department.code', '=', 'RS')])
+    departments = dict(
+        (d['code'], d['id']) for d in attack.session('admin').model(
+            'onewindow.department', 'search_read', [], 0, None, None,
+            ['code']))
+    assert mz_terminals and rs_terminals and mz_duties and rs_duties
+    for login in ['approver', 'liaison']:
+        attack.hidden(login, "search terminals", 'onewindow.terminal',
+            'search', ([], 0, None, None), mz_terminals)
+        attack.hidden(login, "search_read terminals", 'onewindow.terminal',
+            'search_read', ([], 0, None, None, ['name']), mz_terminals)
+        attack.zero(login, "count another department's terminals",
+            'onewindow.terminal', ([('department', '=', departments['MZ'])],))
+        attack.refused(login, "read another department's terminal",
+            'onewindow.terminal', 'read', mz_terminals[:1], ['name'])
+        attack.refused(login, "export another department's terminal",
+            'onewindow.terminal', 'export_data', mz_terminals[:1], ['name'])
+        attack.hidden(login, "search duty", 'onewindow.duty', 'search',
+            ([], 0, None, None), mz_duties)
+        attack.hidden(login, "search duty by department",
+            'onewindow.duty', 'search',
+            ([('department', '=', departments['MZ'])], 0, None, None),
+            mz_duties)
+        attack.zero(login, "count another department's duty",
+            'onewindow.duty', ([('department.code', '=', 'MZ')],))
+        attack.refused(login, "read another department's duty",
+            'onewindow.duty', 'read', mz_duties[:1], ['date', 'notes'])
+        attack.refused(login, "export another department's duty",
+            'onewindow.duty', 'export_data', mz_duties[:1], ['date'])
+        attack.refused(login, "write another department's duty",
+            'onewindow.duty', 'write', mz_duties[:1], {'notes': 'x'})
+        attack.refused(login, "delete another department's duty",
+            'onewindow.duty', 'delete', mz_duties[:1])
+        attack.refused(login, "create a duty for another department",
+            'onewindow.duty', 'create', [{
+                    'date': '2026-11-26', 'department': departments['MZ'],
+                    'employee': 1}])
+        attack.refused(login, "move own duty to another department",
+            'onewindow.duty', 'write', rs_duties[:1],
+            {'department': departments['MZ']})
+        attack.refused(login, "take over another department's terminal",
+            'onewindow.terminal', 'write', mz_terminals[:1],
+            {'department': departments['RS']})
+        attack.refused(login, "delete a terminal", 'onewindow.terminal',
+            'delete', rs_terminals[:1])
+    attack.refused('approver', "write own department's duty",
+        'onewindow.duty', 'write', rs_duties[:1], {'notes': 'x'})
+    attack.refused('approver', "write own department's terminal",
+        'onewindow.terminal', 'write', rs_terminals[:1], {'name': 'x'})
+    attack.refused('approver_mz', "read 人社局's terminal",
+        'onewindow.terminal', 'read', rs_terminals[:1], ['name'])
+    attack.refused('approver_mz', "read 人社局's duty",
+        'onewindow.duty', 'read', rs_duties[:1], ['notes'])
+    assert attack.leaks == []
+
+
+def test_own_scope(attack):
+    "Nobody widens their own departments or groups"
+    departments = ids(attack, 'onewindow.department', [])
+    groups = ids(attack, 'res.group', [])
+    for login in ['approver', 'liaison', 'clerk', 'supervisor', 'guide']:
+        session = attack.session(login)
+        attack.refused(login, "write own departments", 'res.user', 'write',
+            [session.user_id], {'departments': [('add', departments)]})
+        attack.refused(login, "write own groups", 'res.user', 'write',
+            [session.user_id], {'groups': [('add', groups)]})
+        attack.refused(login, "create a user-department link",
+            'res.user-onewindow.department', 'create',
+            [{'user': session.user_id, 'department': departments[0]}])
+        attack.tried += 1
+        try:
+            session.call('model.res.user.set_preferences',
+                {'departments': [('add', departments)],
+                    'groups': [('add', groups)]}, session.context)
+        except RPCError:
+            pass
+        admin = attack.session('admin')
+        user, = admin.model('res.user', 'read', [session.user_id],
+            ['departments', 'groups'])
+        if len(user['departments']) > 1 or set(groups) <= set(user['groups']):
+            attack.leaks.append('%s: widened through preferences' % login)
+    assert attack.leaks == []
+
+
+def test_read_only_roles(attack):
+    "The supervisor, guide and window clerk do not change the hall"
+    admin = attack.session('admin')
+    hall, = ids(attack, 'onewindow.hall', [])
+    window = ids(attack, 'onewindow.window', [])[0]
+    room = ids(attack, 'onewindow.room', [])[0]
+    department = ids(attack, 'onewindow.department', [])[0]
+    calendar, = ids(attack, 'onewindow.calendar', [])
+    year = ids(attack, 'onewindow.calendar.year', [])[0]
+    day = ids(attack, 'onewindow.calendar.day', [])[0]
+    zone = ids(attack, 'onewindow.zone', [])[0]
+    assert admin
+    for login in ['supervisor', 'guide', 'clerk', 'approver', 'liaison']:
+        for model, record, values in [
+                ('onewindow.hall', hall, {'name': 'x'}),
+                ('onewindow.window', window, {'status': 'closed'}),
+                ('onewindow.room', room, {'number': 'x'}),
+                ('onewindow.zone', zone, {'name': 'x'}),
+                ('onewindow.department', department,
+                    {'residency': 'resident'}),
+                ('onewindow.calendar', calendar, {'name': 'x'}),
+                ('onewindow.calendar.day', day, {'kind': 'workday'}),
+                ]:
+            attack.refused(login, "write %s" % model, model, 'write',
+                [record], values)
+            attack.refused(login, "delete %s" % model, model, 'delete',
+                [record])
+        attack.refused(login, "add a holiday", 'onewindow.calendar.day',
+            'create', [{'year': year, 'date': '2026-12-01',
+                    'kind': 'holiday'}])
+        attack.refused(login, "create a window", 'onewindow.window',
+            'create', [{'hall': hall, 'name': 'x', 'zone': zone}])
+        attack.refused(login, "publish a calendar year",
+            'onewindow.calendar.year', 'publish', [year])
+        attack.refused(login, "read the calendar change log as writable",
+            'onewindow.calendar.log', 'write',
+            ids(attack, 'onewindow.calendar.log', [])[:1],
+            {'description': 'x'})
+    assert attack.leaks == []
+
+
+def test_login_throttling(pg_demo_server):
+    "Repeated wrong passwords are slowed down, then refused"
+    session = Session(pg_demo_server.url, pg_demo_server.database)
+    statuses = []
+    for _ in range(7):
+        try:
+            session.call('common.db.login', 'guide', {'password': 'wrong'},
+                'zh_CN', auth=False)
+        except RPCError as error:
+            statuses.append(error.status)
+    assert statuses[:5] == [401] * 5
+    assert statuses[-1] == 429
+    # Even the right password is refused while the login is throttled
+    with pytest.raises(RPCError) as info:
+        session.login('guide', PASSWORD)
+    assert info.value.status == 429
