@@ -44,6 +44,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
 export PYTHONWARNINGS=ignore
+rm -f tests/artifacts/figures.txt
 
 echo "== SQLite: module tests, scenarios, the demo data and the browser test"
 TRYTOND_DATABASE_URI=sqlite:// DB_NAME=:memory: DB_CACHE="$work/cache-sqlite" \
@@ -72,10 +73,11 @@ drop_templates
 echo "== PostgreSQL: module tests, scenarios and the access attacks over JSON-RPC"
 TRYTOND_DATABASE_URI="$PG_URI" DB_NAME="test_onewindow_$$" \
     DB_CACHE=postgresql:// \
-    "$VENV/bin/python" -m pytest -p no:warnings -q -s \
+    "$VENV/bin/python" -m pytest -p no:warnings -q \
     --ignore=tests/test_browser.py --ignore=tests/test_demo.py \
     --junitxml="$work/postgresql.xml" "$@" || status=1
 
+[ -f tests/artifacts/figures.txt ] && cat tests/artifacts/figures.txt
 "$VENV/bin/python" - "$work/sqlite.xml" "$work/postgresql.xml" <<'PY'
 import sys
 import xml.etree.ElementTree as ET
