@@ -103,11 +103,30 @@ def test_terminals(demo):
         'usb_upload', 'police'} <= kinds
 
 
+def test_catalogue(demo):
+    "At least three published matters for each first-batch department and "
+    "each dedicated window, of all four handling kinds"
+    counts = dict(rows(demo,
+            "SELECT d.code, COUNT(*) FROM onewindow_matter m "
+            "JOIN onewindow_department d ON d.id = m.department "
+            "WHERE m.state = 'published' GROUP BY d.code"))
+    for code in ['AJ', 'CZ', 'MZ', 'QX', 'WGX', 'DA', 'TY', 'LY', 'JY', 'WJ',
+            'RS', 'JT', 'CL', 'RF', 'JR', 'GA', 'GD', 'GS', 'GSJ', 'DS',
+            'GT', 'SF', 'HB']:
+        assert counts.get(code, 0) >= 3, code
+    handlings = {h for h, in rows(demo,
+            "SELECT DISTINCT handling FROM onewindow_matter "
+            "WHERE state = 'published'")}
+    assert handlings == {'same_day', 'promised', 'escalated', 'joint'}
+
+
 def test_reload_changes_nothing(demo_database, demo):
     "Loading the demo again adds nothing"
     tables = ['onewindow_room', 'onewindow_window', 'onewindow_department',
         'onewindow_terminal', 'onewindow_duty', 'company_employee',
-        'res_user', 'onewindow_calendar_day']
+        'res_user', 'onewindow_calendar_day', 'onewindow_matter',
+        'onewindow_matter_material', 'onewindow_delegation',
+        'onewindow_authorization', 'onewindow_knowledge']
     before = {t: rows(demo, 'SELECT COUNT(*) FROM %s' % t) for t in tables}
     run([sys.executable, TOP / 'scripts' / 'load_demo.py',
             '-c', demo_database.config, '-d', demo_database.name],
@@ -136,4 +155,6 @@ def test_refuses_other_database(tmp_path):
     assert process.returncode != 0
     assert 'real is not a demo database' in process.stdout
     with sqlite3.connect(str(tmp_path / 'real.sqlite')) as connection:
-        assert rows(connection, "SELECT login FROM res_user") == [('admin',)]
+        assert rows(connection,
+            "SELECT login FROM res_user WHERE login != 'root'") == [
+            ('admin',)]

@@ -438,11 +438,12 @@ class CalendarLog(ModelSQL, ModelView):
         return self.create_date
 
     @classmethod
-    def check_modification(cls, mode, records, values=None, external=False):
-        super().check_modification(
-            mode, records, values=values, external=external)
-        if mode in {'write', 'delete'}:
-            raise CalendarError(gettext('onewindow_hall.msg_log_readonly'))
+    def write(cls, *args):
+        raise CalendarError(gettext('onewindow_hall.msg_log_readonly'))
+
+    @classmethod
+    def delete(cls, logs):
+        raise CalendarError(gettext('onewindow_hall.msg_log_readonly'))
 
 
 class CalendarFillStart(ModelView):

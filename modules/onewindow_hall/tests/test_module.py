@@ -102,6 +102,12 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertFalse(calendar.is_working_day(dt.date(2026, 3, 2)))
         logs = [l.description for l in calendar.logs]
         self.assertTrue(any('2026-03-02' in l for l in logs))
+        log = calendar.logs[0]
+        with self.assertRaises(CalendarError):
+            pool.get('onewindow.calendar.log').write(
+                [log], {'description': "nothing happened"})
+        with self.assertRaises(CalendarError):
+            pool.get('onewindow.calendar.log').delete([log])
 
     @with_transaction()
     def test_working_days_properties(self):
