@@ -1,0 +1,38 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.cache import Cache
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+    _get_halls_cache = Cache(__name__ + '.get_halls', context=False)
+
+    @classmethod
+    def get_halls(cls):
+        """Return the sorted tuple of the ids of the halls where the current
+        user's employees have a window"""
+        user_id = Transaction().user
+        halls = cls._get_halls_cache.get(user_id)
+        if halls is not None:
+            return halls
+        user = cls(user_id)
+        halls = tuple(sorted({
+                    w.hall.id for e in user.employees for w in e.windows}))
+        cls._get_halls_cache.set(user_id, halls)
+        return halls
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._get_halls_cache.clear()
+
+    @classmethod
+    def delete(cls, users):
+        super().delete(users)
+        cls._get_halls_cache.clear()
+
+
+def clear_halls_cache():
+    Pool().get('res.user')._get_halls_cache.clear()
