@@ -233,3 +233,112 @@ def test_login_throttling(pg_demo_server):
     with pytest.raises(RPCError) as info:
         session.login('guide', PASSWORD)
     assert info.value.status == 429
+
+
+def test_cases_of_other_departments(attack):
+    "A department's users see and touch nothing of another's cases"
+    admin = attack.session('admin')
+    cases = admin.model('onewindow.case', 'search_read',
+        [], 0, None, None, ['department.code', 'state', 'handling'])
+    rs = [c['id'] for c in cases if c['department.']['code'] == 'RS']
+    mz = [c['id'] for c in cases if c['department.']['code'] == 'MZ']
+    others = [c['id'] for c in cases if c['department.']['code'] != 'RS']
+    assert rs and mz and others
+    materials = ids(attack, 'onewindow.case.material',
+        [('case', 'in', others)])
+    logs = ids(attack, 'onewindow.case.log', [('case', 'in', others)])
+    fees = ids(attack, 'onewindow.case.fee', [('case', 'in', others)])
+    attachment, = admin.model('ir.attachment', 'create', [{
+                'name': 'scan.pdf', 'resource': 'onewindow.case,%s' % mz[0],
+                'type': 'data', 'data': None}])
+    for login in ['approver', 'liaison']:
+        attack.hidden(login, "search cases", 'onewindow.case', 'search',
+            ([], 0, None, None), others)
+        attack.hidden(login, "search cases by number",
+            'onewindow.case', 'search',
+            ([('number', 'like', 'WY-%')], 0, None, None), others)
+        attack.hidden(login, "search_read cases", 'onewindow.case',
+            'search_read', ([], 0, None, None, ['number']), others)
+        attack.zero(login, "count another department's cases",
+            'onewindow.case', ([('department.code', '=', 'MZ')],))
+        attack.refused(login, "read another department's case",
+            'onewindow.case', 'read', mz[:1], ['number', 'applicant'])
+        attack.refused(login, "export another department's case",
+            'onewindow.case', 'export_data', mz[:1], ['number'])
+        attack.refused(login, "write another department's case",
+            'onewindow.case', 'write', mz[:1], {'phone': '1'})
+        attack.refused(login, "delete another department's case",
+            'onewindow.case', 'delete', mz[:1])
+        attack.hidden(login, "search materials",
+            'onewindow.case.material', 'search', ([], 0, None, None),
+            materials)
+        attack.refused(login, "read another department's materials",
+            'onewindow.case.material', 'read', materials[:3], ['name'])
+        attack.refused(login, "write another department's material",
+            'onewindow.case.material', 'write', materials[:1],
+            {'defects': 'x'})
+        attack.hidden(login, "search logs", 'onewindow.case.log', 'search',
+            ([], 0, None, None), logs)
+        attack.refused(login, "read another department's log",
+            'onewindow.case.log', 'read', logs[:3], ['comment'])
+        if fees:
+            attack.refused(login, "read another department's fee",
+                'onewindow.case.fee', 'read', fees[:1], ['amount'])
+        attack.hidden(login, "search the case's attachments",
+            'ir.attachment', 'search',
+            ([('resource', '=', 'onewindow.case,%s' % mz[0])],
+                0, None, None), [attachment])
+        attack.refused(login, "read the case's attachment",
+            'ir.attachment', 'read', [attachment], ['name', 'data'])
+        for button in ['accept', 'refuse', 'approve', 'deny', 'withdraw',
+                'request_supplement', 'resubmit']:
+            attack.refused(login, "click %s on another department's case"
+                % button, 'onewindow.case', button, mz[:1])
+    attack.refused('approver_mz', "read 人社局's case", 'onewindow.case',
+        'read', rs[:1], ['number'])
+    assert attack.leaks == []
+
+
+def test_buttons_of_other_roles(attack):
+    "A role cannot click what belongs to another role"
+    admin = attack.session('admin')
+    cases = admin.model('onewindow.case', 'search_read',
+        [], 0, None, None, ['department.code', 'state', 'handling'])
+
+    def pick(state, handling=None, department='RS'):
+        return [c['id'] for c in cases if c['state'] == state
+            and c['department.']['code'] == department
+            and (handling is None or c['handling'] == handling)][:1]
+
+    draft = pick('draft') or pick('draft', department='MZ')
+    accepted_promised = pick('accepted', 'promised')
+    for login in ['approver', 'liaison', 'supervisor', 'guide']:
+        for case in [draft, pick('supplement')]:
+            if case:
+                attack.refused(login, "accept at the window",
+                    'onewindow.case', 'accept', case)
+                attack.refused(login, "refuse at the window",
+                    'onewindow.case', 'refuse', case)
+    if accepted_promised:
+        for login in ['clerk', 'supervisor', 'guide', 'liaison']:
+            attack.refused(login, "approve a promised matter",
+                'onewindow.case', 'approve', accepted_promised)
+            attack.refused(login, "deny a promised matter",
+                'onewindow.case', 'deny', accepted_promised)
+    some = [c['id'] for c in cases][:3]
+    logs = ids(attack, 'onewindow.case.log', [('case', 'in', some)])
+    for login in ['supervisor', 'guide']:
+        attack.refused(login, "write a case", 'onewindow.case', 'write',
+            some[:1], {'phone': '1'})
+        attack.refused(login, "create a case", 'onewindow.case', 'create',
+            [{}])
+        attack.refused(login, "delete a case", 'onewindow.case', 'delete',
+            some[:1])
+        attack.refused(login, "withdraw a case", 'onewindow.case',
+            'withdraw', some[:1])
+    for login in ['admin', 'clerk', 'supervisor', 'approver']:
+        attack.refused(login, "edit the case log", 'onewindow.case.log',
+            'write', logs[:1], {'comment': 'rewritten'})
+        attack.refused(login, "delete the case log", 'onewindow.case.log',
+            'delete', logs[:1])
+    assert attack.leaks == []

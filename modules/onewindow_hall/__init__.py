@@ -32,6 +32,10 @@ def register():
         res.UserDepartment,
         ir.Rule,
         ir.Configuration,
+        ir.Attachment,
+        ir.Note,
+        ir.Email,
+        ir.ModelLog,
         module='onewindow_hall', type_='model')
     Pool.register(
         calendar_.CalendarFill,
