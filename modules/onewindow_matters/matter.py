@@ -10,6 +10,7 @@ from trytond.model import (
     sequence_ordered)
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import set_employee
+from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -99,7 +100,7 @@ ADJUSTMENT_KINDS = [
 _DRAFT = {'readonly': Eval('state') != 'draft'}
 
 
-class Matter(Workflow, ModelSQL, ModelView):
+class Matter(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
     """Matter
 
     One version of an administrative licence or public service of the
@@ -308,6 +309,10 @@ class Matter(Workflow, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls._protected_fields |= {
+            'valid_from', 'valid_to', 'published_by', 'suspended_by',
+            'suspended_date', 'cancelled_by', 'cancelled_date',
+            'superseded_by'}
         t = cls.__table__()
         cls._sql_constraints = [
             ('code_version_unique', Unique(t, t.code, t.version),
