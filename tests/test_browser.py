@@ -1,15 +1,24 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""Browser test: the web client (sao) as the window clerk of the demo
+"""Browser tests: the web client (sao) as the window clerk of the demo
 
-Creates a fresh SQLite database with onewindow_hall and the demo data
-(scripts/load_demo.py), serves it with trytond and sao (scripts/install_sao.sh),
-and runs tests/browser/clerk_windows.mjs in headless chromium: the clerk logs in
-and opens 服务大厅 → 窗口.  Screenshots land in tests/artifacts/.
+A copy of the demo database (tests/conftest.py builds it with the three
+modules and scripts/load_demo.py) is served by one trytond with sao
+(scripts/install_sao.sh) for the tests of this file, which run scripts of
+tests/browser/ in headless chromium:
 
-Select it with `-m browser`; skip it only with ONEWINDOW_SKIP_BROWSER=1 (a
+- clerk_windows.mjs: the clerk logs in and opens 服务大厅 → 窗口;
+- clerk_accepts_case.mjs: the clerk registers a case in 服务大厅 → 办件,
+  receives and checks its materials, accepts it and prints the acceptance
+  notice.
+
+Screenshots land in tests/artifacts/.  The copy keeps the cases the browser
+creates away from the other tests of the demo.
+
+Select them with `-m browser`; skip them only with ONEWINDOW_SKIP_BROWSER=1 (a
 missing chromium, node or sao is a failure, not a skip).
 """
+import collections
 import os
 import shutil
 import socket
@@ -24,9 +33,11 @@ from .conftest import clean_environ
 
 TOP = Path(__file__).resolve().parent.parent
 SAO = TOP / '.sao'
-SCRIPT = TOP / 'tests' / 'browser' / 'clerk_windows.mjs'
+SCRIPTS = TOP / 'tests' / 'browser'
 BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
+
+SaoServer = collections.namedtuple('SaoServer', ['url', 'database', 'log'])
 
 pytestmark = [
     pytest.mark.browser,
@@ -87,11 +98,15 @@ def check_requirements():
             pytrace=False)
 
 
-def test_clerk_sees_windows(demo_database, tmp_path):
-    "The clerk logs in with sao and sees the windows of the Wengyuan hall"
+@pytest.fixture(scope='module')
+def sao_server(demo_database, tmp_path_factory):
+    "trytond serving sao and a copy of the demo database for the tests here"
     check_requirements()
+    path = tmp_path_factory.mktemp('browser')
+    database = '%s.sqlite' % demo_database.name
+    shutil.copyfile(demo_database.path / database, path / database)
     port = free_port()
-    config = tmp_path / 'trytond.conf'
+    config = path / 'trytond.conf'
     config.write_text(
         '[database]\n'
         'uri = sqlite://\n'
@@ -103,26 +118,16 @@ def test_clerk_sees_windows(demo_database, tmp_path):
         '\n'
         '[session]\n'
         'authentications = password\n'
-        % {'path': demo_database.path, 'root': SAO / 'package',
-            'port': port})
+        % {'path': path, 'root': SAO / 'package', 'port': port})
     env = clean_environ()
-    log = tmp_path / 'trytond.log'
+    log = path / 'trytond.log'
     with log.open('w') as output:
         server = subprocess.Popen(
             [str(BIN / 'trytond'), '-c', str(config)], cwd=TOP, env=env,
             stdout=output, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, server, log)
-        url = 'http://127.0.0.1:%s' % port
-        browser = subprocess.run(
-            ['node', str(SCRIPT), url, demo_database.name], cwd=TOP,
-            env=clean_environ(CHROMIUM=CHROMIUM), timeout=300,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        print(browser.stdout)
-        if browser.returncode != 0:
-            pytest.fail('the browser test failed (exit %s):\n%s\n%s' % (
-                    browser.returncode, browser.stdout, server_problems(log)),
-                pytrace=False)
+        yield SaoServer('http://127.0.0.1:%s' % port, demo_database.name, log)
     finally:
         server.terminate()
         try:
@@ -130,3 +135,28 @@ def test_clerk_sees_windows(demo_database, tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def run_browser(script, server, timeout=300):
+    "Run the script of tests/browser/ against the server; fail with its output"
+    browser = subprocess.run(
+        ['node', str(SCRIPTS / script), server.url, server.database], cwd=TOP,
+        env=clean_environ(CHROMIUM=CHROMIUM), timeout=timeout,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    print(browser.stdout)
+    if browser.returncode != 0:
+        pytest.fail('the browser test %s failed (exit %s):\n%s\n%s' % (
+                script, browser.returncode, browser.stdout,
+                server_problems(server.log)),
+            pytrace=False)
+
+
+def test_clerk_sees_windows(sao_server):
+    "The clerk logs in with sao and sees the windows of the Wengyuan hall"
+    run_browser('clerk_windows.mjs', sao_server)
+
+
+def test_clerk_accepts_case(sao_server):
+    """The clerk registers a case in sao, checks its materials, accepts it and
+    prints the acceptance notice"""
+    run_browser('clerk_accepts_case.mjs', sao_server)
