@@ -6,7 +6,15 @@ The cases are worked through the buttons, day by day, as the clerks would
 have done: registered, materials received and checked, then accepted (some
 with 容缺), sent back with a one-time notice (some resubmitted and
 accepted), refused, withdrawn, and same-day matters decided by the team
-leader.  The demo clock is moved to each day while the cases of that day are
+leader.  The accepted cases then go through the back office: handed over to
+their department, which signs for them, works the steps, stops the clock for
+site surveys and in-process supplements, extends a few time limits, asks the
+co-departments of joint matters for their opinions, reports escalated
+matters to the higher authority, decides and sends the result back; the
+clerk verifies the result, the applicant collects it at the window or gets
+it by courier, and the case is archived.  The later the application, the
+less of this road it has travelled on the last day, so that every state has
+cases.  The demo clock is moved to each day while the cases of that day are
 worked.  Nothing is done when the hall has cases already."""
 import datetime as dt
 import random
@@ -21,6 +29,9 @@ PASSWORD = 'wengyuan-demo'
 CASES = 200
 FIRST_DAY = dt.date(2025, 1, 2)
 LAST_DAY = dt.date(2026, 11, 20)
+# The share of the applications of the last RECENT working days, so that the
+# back-office states have cases on the last day
+RECENT, RECENT_SHARE = 20, 0.35
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = ["建国", "海燕", "志明", "秀英", "文华", "丽萍", "国强", "春梅", "永红",
@@ -39,6 +50,19 @@ WITHDRAWALS = [
     "申请人情况发生变化，主动撤回申请。",
     "申请人需要重新准备材料，申请撤回。",
     ]
+# The order in which the back office works on a day
+ACTIONS = ['hand_over', 'receive', 'resume', 'suspend', 'step', 'opinion',
+    'extend', 'resolve', 'escalate', 'higher', 'decide', 'send', 'verify',
+    'deliver', 'courier_done', 'archive']
+DISAGREEMENTS = [
+    "经现场核查，申请人的消防安全条件尚未达到要求，建议整改后再行审批。",
+    "申请材料中的环境影响评价文件与实际选址不一致，不同意。",
+    ]
+DENIALS = [
+    "经审查，申请人不符合该事项规定的许可条件。",
+    "经审查，申请人提交的场所证明与实际情况不符。",
+    ]
+CARRIERS = ["中国邮政EMS", "顺丰速运"]
 
 
 def resident_id(rng):
@@ -89,7 +113,9 @@ class Demo:
         self.clock = Clock(config)
         self.admin = config.user
         self.users = {}
+        self.contexts = {}
         self.parties = {'natural': [], 'legal': []}
+        self.office = BackOffice(self)
 
     # Users
 
@@ -97,7 +123,67 @@ class Demo:
         User = Model.get('res.user')
         if self.config.user != user_id:
             self.config.user = user_id
-            self.config._context = User.get_preferences(True, {})
+            if user_id not in self.contexts:
+                self.contexts[user_id] = User.get_preferences(True, {})
+            self.config._context = self.contexts[user_id]
+
+    def password_hash(self):
+        """Return the hash of the demo password, computed once (hashing
+        takes a quarter of a second), or None over the network"""
+        if not hasattr(self, '_password_hash'):
+            pool = getattr(self.config, 'pool', None)
+            self._password_hash = (pool.get('res.user').hash_password(
+                    PASSWORD) if pool is not None else None)
+        return self._password_hash
+
+    def staff_user(self, login, name, role, groups, departments=()):
+        """Return the id of the user login, created with his employee and
+        the groups (module, xml id) if he does not exist"""
+        User = Model.get('res.user')
+        previous = self.config.user
+        self.as_user(self.admin)
+        try:
+            users = User.find([('login', '=', login)])
+            if users:
+                return users[0].id
+            return self._create_staff(login, name, role, groups,
+                departments)
+        finally:
+            self.as_user(previous)
+
+    def _create_staff(self, login, name, role, groups, departments):
+        User = Model.get('res.user')
+        Employee = Model.get('company.employee')
+        Party = Model.get('party.party')
+        Group = Model.get('res.group')
+        ModelData = Model.get('ir.model.data')
+        Lang = Model.get('ir.lang')
+        Company = Model.get('company.company')
+        Department = Model.get('onewindow.department')
+        party = Party(name=name)
+        party.save()
+        employee = Employee(party=party, company=self.ctx['company'],
+            hall_role=role)
+        employee.departments.extend([Department(d) for d in departments])
+        employee.save()
+        lang, = Lang.find([('code', '=', 'zh_CN')])
+        company = Company(self.ctx['company'].id)
+        user = User(login=login, name=name, language=lang)
+        if self.password_hash():
+            user.password_hash = self.password_hash()
+        else:
+            user.password = PASSWORD
+        for module, xml_id in groups:
+            data, = ModelData.find([
+                    ('module', '=', module), ('fs_id', '=', xml_id)])
+            user.groups.append(Group(data.db_id))
+        user.departments.extend([Department(d) for d in departments])
+        user.companies.append(company)
+        user.company = company
+        user.employees.append(Employee(employee.id))
+        user.employee = Employee(employee.id)
+        user.save()
+        return user.id
 
     def window_clerk(self, window):
         "Return the id of the user of a clerk of window"
@@ -134,8 +220,11 @@ class Demo:
                     ('fs_id', '=', 'group_clerk')])
             lang, = Lang.find([('code', '=', 'zh_CN')])
             company = Company(self.ctx['company'].id)
-            user = User(login=login, name=name, password=PASSWORD,
-                language=lang)
+            user = User(login=login, name=name, language=lang)
+            if self.password_hash():
+                user.password_hash = self.password_hash()
+            else:
+                user.password = PASSWORD
             user.groups.append(Group(data.db_id))
             user.companies.append(company)
             user.company = company
@@ -277,6 +366,7 @@ class Demo:
             fees.append(fee)
         if fees:
             Fee.save(fees)
+            self.office.unpaid.update(f.case.id for f in fees if not f.paid)
 
     def complete(self, cases):
         "Receive what is missing"
@@ -319,21 +409,28 @@ class Demo:
         rng = self.rng
         matters = self.matters()
         candidates = [(m, w) for m in matters for w in self.windows_of(m)]
+        special = [(m, w) for m, w in candidates
+            if m.handling in {'joint', 'escalated'}]
         if not candidates:
             print("demo_cases: no published matter to apply for")
             return
         today = Model.get('ir.date').today(self.config.context)
         last = min(LAST_DAY, today)
         days = self.days = self.working_days(FIRST_DAY, last)
+        self.office.start(days, matters)
         by_day = defaultdict(int)
         for _ in range(CASES):
-            by_day[rng.choice(days)] += 1
+            if rng.random() < RECENT_SHARE:
+                by_day[rng.choice(days[-RECENT:])] += 1
+            else:
+                by_day[rng.choice(days)] += 1
         resubmissions = defaultdict(list)
         self.authorize(matters)
         for window in {w for _, w in candidates}:
             self.window_clerk(window)
         for day in days:
-            if day not in by_day and day not in resubmissions:
+            if (day not in by_day and day not in resubmissions
+                    and not self.office.busy(day)):
                 continue
             self.clock.set(day)
             for case_id, user_id in resubmissions.pop(day, []):
@@ -342,17 +439,23 @@ class Demo:
                 case.click('resubmit')
                 self.complete([case])
                 case.click('accept')
+                self.office.accepted([case], day)
             work = defaultdict(list)
             for _ in range(by_day.get(day, 0)):
-                matter, window = rng.choice(candidates)
+                if day >= days[-RECENT] and rng.random() < 0.3:
+                    # Recent joint and escalated cases, still under way
+                    matter, window = rng.choice(special or candidates)
+                else:
+                    matter, window = rng.choice(candidates)
                 if not self.valid(matter, day):
                     continue
                 plan = rng.choice(self.plans(matter))
-                if day >= days[-15] and rng.random() < 0.5:
+                if day >= days[-3] and rng.random() < 0.4:
                     plan = 'draft'
                 work[window].append((matter, plan))
             for window, items in work.items():
                 self.work_day(day, window, items, resubmissions, last)
+            self.office.work(day)
         self.as_user(self.admin)
 
     def working_days(self, first, last):
@@ -407,6 +510,7 @@ class Demo:
             plans[plan].append(case)
         if plans['refuse']:
             Case.click(plans['refuse'], 'refuse')
+            self.office.closed(plans['refuse'], day)
         to_accept = (plans['accept'] + plans['deferred'] + plans['approve']
             + plans['deny'] + plans['withdraw_accepted'])
         if to_accept:
@@ -431,6 +535,8 @@ class Demo:
             if plans[plan]:
                 Case.save(plans[plan])
                 Case.click(plans[plan], 'withdraw')
+                self.office.closed(plans[plan], day)
+        self.office.accepted(plans['accept'] + plans['deferred'], day)
         leader = self.ctx.get('users', {}).get('leader')
         decisions = plans['approve'] + plans['deny']
         if leader and decisions:
@@ -448,11 +554,483 @@ class Demo:
             try:
                 if approve:
                     Case.click(approve, 'approve')
+                    self.office.decided(approve, day, 'approved')
                 if deny:
                     Case.click(deny, 'deny')
+                    self.office.decided(deny, day, 'denied')
             except Exception as exception:
                 # The leader may not be authorized for every department
                 print("demo_cases: %s" % exception)
+
+
+class BackOffice:
+    """The road of the accepted cases through the back office and the one
+    exit: each case gets its days when it is accepted (or decided at the
+    window), and the days are worked in order with the demo clock"""
+
+    def __init__(self, demo):
+        self.demo = demo
+        self.rng = random.Random(20250301)
+        self.events = defaultdict(list)
+        self.matters = {}
+        self.approvers = {}
+        self.broken = set()
+        self.numbers = defaultdict(int)
+        # The cases with a fee to pay before the delivery
+        self.unpaid = set()
+
+    def start(self, days, matters):
+        self.days = days
+        self.index = {d: i for i, d in enumerate(days)}
+        for matter in matters:
+            self.matters[matter.id] = {
+                'handling': matter.handling,
+                'department': matter.department.id,
+                'code': matter.department.code,
+                'short': (matter.department.short_name
+                    or matter.department.name)[1:3],
+                'co_departments': [d.id for d in matter.co_departments],
+                'reviews': [s.limit for s in matter.steps
+                    if s.kind == 'review'],
+                'procedures': list(matter.special_procedures or []),
+                'methods': list(matter.delivery_methods or []),
+                'result': bool(matter.result_kind),
+                'promised': matter.promised_limit or 0,
+                }
+
+    def busy(self, day):
+        return self.index[day] in self.events
+
+    # Planning
+
+    def info(self, case):
+        return {
+            'id': case.id,
+            'matter': self.matters.get(case.matter.id),
+            'clerk': self.demo.users[case.window.id],
+            'applicant': case.applicant.id,
+            'natural': case.applicant_kind == 'natural',
+            'agent': case.agent.id if case.agent else None,
+            }
+
+    def at(self, index, action, info, data=None):
+        if index < len(self.days):
+            self.events[index].append((action, info, data))
+
+    def week_end(self, index):
+        "Return the index of the last working day of the week of index"
+        days = self.days
+        while (index + 1 < len(days)
+                and days[index + 1].isocalendar()[:2]
+                == days[index].isocalendar()[:2]):
+            index += 1
+        return index
+
+    def accepted(self, cases, day):
+        "Plan the road of the accepted cases from day"
+        for case in cases:
+            info = self.info(case)
+            if info['matter']:
+                self.plan(info, self.index[day])
+
+    def decided(self, cases, day, decision):
+        "Plan the exit of the cases decided at the window on day"
+        for case in cases:
+            info = self.info(case)
+            if info['matter']:
+                info['decision'] = decision
+                self.exit(info, self.index[day], at_window=True)
+
+    def closed(self, cases, day):
+        "Plan the archiving of refused and withdrawn cases"
+        for case in cases:
+            if self.rng.random() < 0.6:
+                self.at(self.week_end(
+                        self.index[day] + self.rng.randrange(3, 20)),
+                    'archive', self.info(case))
+
+    def plan(self, info, start):
+        rng = self.rng
+        matter = info['matter']
+        # The recent cases wait longer, so that some clocks are stopped and
+        # some decisions are awaited on the last day
+        recent = start >= len(self.days) - RECENT
+        info['recent'] = recent
+        t = start + (1 if rng.random() < (0.7 if recent else 0.85)
+            else rng.choice([2, 3, 4]))
+        self.at(t, 'hand_over', info)
+        self.at(t, 'receive', info)
+        handed = t
+        if ((matter['procedures'] and rng.random() < (0.5 if recent else 0.3))
+                or rng.random() < 0.05):
+            kind = (rng.choice(matter['procedures'])
+                if matter['procedures'] and rng.random() < 0.8
+                else 'supplement')
+            t += 1
+            self.at(t, 'suspend', info, kind)
+            t += rng.choice([2, 3, 4, 6, 9] + ([15, 20] if recent else []))
+            self.at(t, 'resume', info)
+        for limit in matter['reviews']:
+            if rng.random() < 0.1:
+                t += limit + rng.choice([1, 2, 3])
+            else:
+                t += max(1, int(limit * rng.uniform(
+                            0.6 if recent else 0.2, 1.0 if recent else 0.7)))
+            self.at(t, 'step', info)
+        if matter['handling'] != 'escalated' and rng.random() < 0.12:
+            self.at(t, 'extend', info)
+        decision = 'approved' if rng.random() < 0.88 else 'denied'
+        if matter['handling'] == 'joint':
+            last = t
+            disagree = None
+            for department in matter['co_departments']:
+                day = handed + rng.choice([1, 2, 3, 4])
+                opinion = 'agree'
+                if disagree is None and rng.random() < 0.25:
+                    opinion = disagree = department
+                self.at(day, 'opinion', info, (department, opinion))
+                last = max(last, day)
+            t = last
+            if disagree is not None:
+                if rng.random() < 0.7:
+                    t += 1
+                    self.at(t, 'resolve', info)
+                else:
+                    decision = 'denied'
+        t += 1
+        info['decision'] = decision
+        if matter['handling'] == 'escalated':
+            self.at(t, 'escalate', info)
+            t += rng.choice(range(5, 25 if recent else 16))
+            self.at(t, 'higher', info)
+        else:
+            self.at(t, 'decide', info)
+        self.exit(info, t)
+
+    def exit(self, info, t, at_window=False):
+        rng = self.rng
+        matter = info['matter']
+        delays = [0, 1, 1, 2, 3] + ([4, 5] if info.get('recent') else [])
+        if not at_window:
+            t += rng.choice(delays)
+            self.at(t, 'send', info)
+        t += rng.choice(delays)
+        self.at(t, 'verify', info)
+        if rng.random() > 0.9:
+            return
+        methods = matter['methods'] or ['window']
+        if 'courier' in methods and rng.random() < 0.2:
+            method = 'courier'
+        elif 'window' in methods:
+            method = 'window'
+        else:
+            method = methods[0]
+        t += rng.choice([1, 2, 3, 5, 8])
+        self.at(t, 'deliver', info, method)
+        if method == 'courier':
+            t += rng.choice([1, 2, 3])
+            self.at(t, 'courier_done', info)
+        if rng.random() < 0.85:
+            # The clerks archive once a week
+            self.at(self.week_end(t + rng.choice(range(1, 10))), 'archive',
+                info)
+
+    # Working
+
+    def approver(self, department):
+        "Return the id of a user approver of the department (an id)"
+        if department in self.approvers:
+            return self.approvers[department]
+        users = self.demo.ctx.get('users', {})
+        code = self.code(department)
+        if code == 'RS' and 'approver' in users:
+            user_id = users['approver'].id
+        elif code == 'MZ' and 'approver_mz' in users:
+            user_id = users['approver_mz'].id
+        else:
+            name = (SURNAMES[(department * 3) % len(SURNAMES)]
+                + GIVEN[(department * 11) % len(GIVEN)])
+            user_id = self.demo.staff_user('approver_%s' % code.lower(),
+                name, 'approver', [('onewindow_hall', 'group_approver')],
+                departments=[department])
+        self.approvers[department] = user_id
+        return user_id
+
+    def head(self, department):
+        "Return the id of the user who heads the department (an id)"
+        key = ('head', department)
+        if key not in self.approvers:
+            code = self.code(department)
+            if code == 'RS':
+                name = "邓振宇"
+            else:
+                name = (SURNAMES[(department * 5 + 1) % len(SURNAMES)]
+                    + GIVEN[(department * 13 + 3) % len(GIVEN)])
+            self.approvers[key] = self.demo.staff_user(
+                'head_%s' % code.lower(), name, 'approver', [
+                    ('onewindow_hall', 'group_approver'),
+                    ('onewindow_approval', 'group_department_head')],
+                departments=[department])
+        return self.approvers[key]
+
+    def code(self, department):
+        "Return the code of the department (an id)"
+        Department = Model.get('onewindow.department')
+        departments = self.demo.ctx.get('departments', {})
+        codes = {d.id: c for c, d in departments.items()}
+        return codes.get(department) or Department(department).code
+
+    def number(self, info, kind, day):
+        matter = info['matter']
+        key = (matter['code'], kind, day.year)
+        self.numbers[key] += 1
+        return "翁%s%s〔%s〕%s号" % (
+            matter['short'], kind, day.year, self.numbers[key])
+
+    def work(self, day):
+        "Work the events of the day, grouped by action and user"
+        events = self.events.pop(self.index[day], [])
+        if not events:
+            return
+        for action in ACTIONS:
+            groups = defaultdict(list)
+            for name, info, data in events:
+                if name != action or info['id'] in self.broken:
+                    continue
+                groups[self.user_of(action, info, data)].append(
+                    (info, data))
+            for user_id, items in groups.items():
+                self.demo.as_user(user_id)
+                try:
+                    getattr(self, 'do_' + action)(items, day)
+                except Exception as exception:
+                    print("demo_cases: %s %s: %s" % (
+                            action, [i['id'] for i, _ in items],
+                            str(exception).splitlines()[0]))
+                    self.broken.update(i['id'] for i, _ in items)
+
+    def user_of(self, action, info, data):
+        if action in {'hand_over', 'verify', 'deliver', 'courier_done',
+                'archive'}:
+            return info['clerk']
+        elif action == 'opinion':
+            return self.approver(data[0])
+        elif action == 'extend':
+            return self.head(info['matter']['department'])
+        return self.approver(info['matter']['department'])
+
+    def click(self, model, items, button, ids=None):
+        Model_ = Model.get(model)
+        ids = ids if ids is not None else [i['id'] for i, _ in items]
+        if ids:
+            Model_.click([Model_(i) for i in ids], button)
+
+    def write(self, model, pairs):
+        "Write the (ids, values) pairs in one call"
+        if pairs:
+            Model_ = Model.get(model)
+            Model_.write(*sum(([ids, values] for ids, values in pairs), []),
+                self.demo.config.context)
+
+    def do_hand_over(self, items, day):
+        self.click('onewindow.case', items, 'hand_over')
+
+    def do_receive(self, items, day):
+        Handover = Model.get('onewindow.handover')
+        handovers = Handover.find([
+                ('cases', 'in', [i['id'] for i, _ in items]),
+                ('state', '=', 'sent'),
+                ])
+        if handovers:
+            Handover.click(handovers, 'receive')
+
+    def do_suspend(self, items, day):
+        descriptions = {
+            'site_survey': "对申请人经营场所进行现场踏勘。",
+            'technical_review': "组织技术审查。",
+            'expert_review': "组织专家评审。",
+            'hearing': "依申请人要求举行听证。",
+            'public_notice': "对申请事项进行公示。",
+            'supplement': "审查中发现需补正材料，通知申请人过程补件。",
+            }
+        self.write('onewindow.case', [([i['id']], {'suspensions': [
+                            ('create', [{
+                                        'kind': kind,
+                                        'description': descriptions[kind],
+                                        'expected_days': 5,
+                                        }])]})
+                for i, kind in items])
+        self.click('onewindow.case', items, 'suspend')
+
+    def do_resume(self, items, day):
+        self.click('onewindow.case', items, 'resume')
+
+    def do_step(self, items, day):
+        Step = Model.get('onewindow.case.step')
+        steps = Step.find([
+                ('case', 'in', [i['id'] for i, _ in items]),
+                ('state', '=', 'running'),
+                ('kind', '=', 'review'),
+                ])
+        if steps:
+            Step.click(steps, 'complete')
+
+    def do_opinion(self, items, day):
+        Opinion = Model.get('onewindow.case.opinion')
+        pairs = []
+        for info, (department, opinion) in items:
+            opinions = Opinion.find([
+                    ('case', '=', info['id']),
+                    ('department', '=', department),
+                    ('state', '=', 'pending'),
+                    ])
+            if opinion == 'agree':
+                values = {'opinion': 'agree', 'comment': "同意。"}
+            else:
+                values = {'opinion': 'disagree',
+                    'comment': self.rng.choice(DISAGREEMENTS)}
+            pairs.append(([o.id for o in opinions], values))
+        self.write('onewindow.case.opinion', pairs)
+        Opinion.click([Opinion(i) for ids, _ in pairs for i in ids],
+            'give_opinion')
+
+    def do_resolve(self, items, day):
+        Opinion = Model.get('onewindow.case.opinion')
+        opinions = Opinion.find([
+                ('case', 'in', [i['id'] for i, _ in items]),
+                ('opinion', '=', 'disagree'),
+                ('resolved_by', '=', None),
+                ])
+        if opinions:
+            self.write('onewindow.case.opinion', [([o.id for o in opinions],
+                        {'resolution': "经组织联合复核，申请人已完成整改，"
+                            "联办部门复查合格。"})])
+            Opinion.click(opinions, 'resolve')
+
+    def do_extend(self, items, day):
+        self.write('onewindow.case', [([i['id'] for i, _ in items], {
+                        'extension_days': 5,
+                        'extension_reason': "需对申请材料的真实性进行核查",
+                        })])
+        self.click('onewindow.case', items, 'extend')
+
+    def do_escalate(self, items, day):
+        self.write('onewindow.case', [([i['id']], {
+                        'escalation_number': self.number(i, "报", day),
+                        'escalation_document': b'%PDF-1.4 report',
+                        'escalation_document_name': 'report.pdf',
+                        }) for i, _ in items])
+        self.click('onewindow.case', items, 'escalate')
+
+    def do_higher(self, items, day):
+        pairs = []
+        for info, _ in items:
+            values = {
+                'higher_decision': info['decision'],
+                'higher_decision_number': "韶%s许〔%s〕%s号" % (
+                    info['matter']['short'], day.year, info['id']),
+                'higher_decision_date': day - dt.timedelta(days=1),
+                }
+            if info['decision'] == 'denied':
+                values['decision_comment'] = self.rng.choice(DENIALS)
+            pairs.append(([info['id']], values))
+        self.write('onewindow.case', pairs)
+        self.decide(items)
+
+    def do_decide(self, items, day):
+        pairs = []
+        for info, _ in items:
+            values = {'decision_number': self.number(info, "许", day)}
+            if info['decision'] == 'denied':
+                values['decision_comment'] = self.rng.choice(DENIALS)
+            else:
+                values['decision_comment'] = "符合法定条件，准予许可。"
+            pairs.append(([info['id']], values))
+        self.write('onewindow.case', pairs)
+        self.decide(items)
+
+    def decide(self, items):
+        for decision, button in [('approved', 'approve'), ('denied', 'deny')]:
+            self.click('onewindow.case', items, button, ids=[
+                    i['id'] for i, _ in items if i['decision'] == decision])
+
+    def result_values(self, info, day):
+        values = {}
+        if info['decision'] == 'approved' and info['matter']['result']:
+            key = ('result', day.year)
+            self.numbers[key] += 1
+            values['result_number'] = '4402%s%06d' % (
+                day.year, self.numbers[key])
+            info['numbered'] = True
+        return values
+
+    def do_send(self, items, day):
+        pairs = []
+        for info, _ in items:
+            values = self.result_values(info, day)
+            values.update({
+                    'decision_document': b'%PDF-1.4 signed decision',
+                    'decision_document_name': 'decision.pdf',
+                    'result_file': b'%PDF-1.4 result',
+                    'result_file_name': 'result.pdf',
+                    })
+            pairs.append(([info['id']], values))
+        self.write('onewindow.case', pairs)
+        self.click('onewindow.case', items, 'send_result')
+
+    def do_verify(self, items, day):
+        pairs = []
+        for info, _ in items:
+            values = {} if info.get('numbered') else self.result_values(
+                info, day)
+            values.update({
+                    'result_scan': b'%PDF-1.4 scan',
+                    'result_scan_name': 'scan.pdf',
+                    })
+            pairs.append(([info['id']], values))
+        self.write('onewindow.case', pairs)
+        self.click('onewindow.case', items, 'verify_result')
+
+    def do_deliver(self, items, day):
+        Fee = Model.get('onewindow.case.fee')
+        unpaid = [i['id'] for i, _ in items if i['id'] in self.unpaid]
+        if unpaid:
+            fees = Fee.find([('case', 'in', unpaid), ('paid', '=', False)])
+            self.write('onewindow.case.fee', [([f.id], {
+                            'paid': True,
+                            'paid_date': day,
+                            'receipt_number': '粤财%08d' % (50000000 + f.id),
+                            }) for f in fees])
+        pairs = []
+        for info, method in items:
+            values = {'delivery_method': method}
+            if method == 'window':
+                if info['natural'] and not info['agent']:
+                    values['collector'] = info['applicant']
+                else:
+                    values['collector'] = info['agent']
+                    values['collection_authorization'] = (
+                        b'%PDF-1.4 authorization')
+                    values['collection_authorization_name'] = (
+                        'authorization.pdf')
+            elif method == 'courier':
+                values.update({
+                        'carrier': self.rng.choice(CARRIERS),
+                        'tracking_number': 'EA%09dCN' % (
+                            100000000 + info['id']),
+                        'delivery_address': "广东省韶关市翁源县%s镇建设路%s号" % (
+                            self.rng.choice(TOWNS), info['id'] % 90 + 1),
+                        })
+            pairs.append(([info['id']], values))
+        self.write('onewindow.case', pairs)
+        self.click('onewindow.case', items, 'deliver')
+
+    def do_courier_done(self, items, day):
+        self.write('onewindow.case', [([i['id'] for i, _ in items],
+                    {'delivery_date': day})])
+
+    def do_archive(self, items, day):
+        self.click('onewindow.case', items, 'archive')
 
 
 def load(config, ctx):

@@ -2,7 +2,9 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.pool import Pool
 
-from . import calendar_, case, configuration, hall, ir, res
+from . import (
+    calendar_, case, configuration, document, hall, handover, ir,
+    notification, res, review, suspension)
 
 __all__ = ['register']
 
@@ -16,15 +18,27 @@ def register():
         case.CaseSupplement,
         case.CaseFee,
         case.CaseLog,
+        review.CaseStep,
+        review.CaseOpinion,
+        suspension.CaseSuspension,
+        notification.CaseNotification,
+        handover.Handover,
         calendar_.Calendar,
         hall.Window,
         hall.WindowEmployee,
         res.User,
         ir.Rule,
+        ir.Attachment,
         module='onewindow_approval', type_='model')
     Pool.register(
-        case.AcceptanceNotice,
-        case.SupplementNotice,
-        case.RefusalNotice,
-        case.PaymentNotice,
+        document.AcceptanceNotice,
+        document.SupplementNotice,
+        document.RefusalNotice,
+        document.PaymentNotice,
+        document.SuspensionNotice,
+        document.ExtensionNotice,
+        document.DecisionNotice,
+        document.PickupNotice,
+        document.DeliveryReceipt,
+        handover.HandoverSlip,
         module='onewindow_approval', type_='report')

@@ -2,42 +2,62 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 from collections import defaultdict, namedtuple
-from decimal import Decimal
 
-from sql import Literal
+from sql import Literal, Null
 from sql.aggregate import Count
+from sql.conditionals import Case as SqlCase
 
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
-from trytond.modules.company import CompanyReport
+from trytond.model.exceptions import AccessError
+from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
+from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_matters.matter import (
+    JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION, LICENCE_LIMIT)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.tools import grouped_slice
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import (
     AcceptanceError, CaseAccessError, CaseValidationError, DecisionError,
-    DocumentError, FeeError, SupplementError, SupplementWarning)
+    DeliveryError, FeeError, ResultError, ReviewError,
+    SupplementError, SupplementWarning)
 
 # A problem that prevents the acceptance of a case.  key identifies what is
 # wrong across the one-time notices; applicant is True when the applicant
 # must bring or fix it (it then goes on the one-time notice).
 Problem = namedtuple('Problem', ['key', 'text', 'applicant'])
 
-# The states of a case.  The back office inserts its own states (review,
-# suspended, escalated after accepted; ready, delivered, archived after
-# denied) at the index of the state they follow.
+# The states of a case: the front desk (draft to accepted), the back office
+# (review, suspended while the clock stops, escalated to a higher
+# authority), the decision and the one exit (ready, delivered, archived).
 STATES = [
     ('draft', "Draft"),
     ('supplement', "Waiting for Supplement"),
     ('accepted', "Accepted"),
+    ('review', "Under Review"),
+    ('suspended', "Clock Stopped"),
+    ('escalated', "Escalated"),
     ('approved', "Approved"),
     ('denied', "Denied"),
+    ('ready', "Ready for Pickup"),
+    ('delivered', "Delivered"),
+    ('archived', "Archived"),
     ('refused', "Refused"),
     ('withdrawn', "Withdrawn"),
+    ]
+
+# The flags of a deadline (electronic supervision: a yellow card one working
+# day before, a red card once it has passed)
+FLAGS = [
+    (None, ""),
+    ('normal', "Normal"),
+    ('warning', "Warning"),
+    ('overdue', "Overdue"),
     ]
 
 IDENTIFIER_TYPES = {
@@ -58,12 +78,108 @@ def _employee():
     "Return the employee of the current user"
     pool = Pool()
     User = pool.get('res.user')
-    user = Transaction().user
-    if user:
-        return User(user).employee
+    Employee = pool.get('company.employee')
+    transaction = Transaction()
+    if not transaction.user:
+        return None
+    # The employees of the user are cached, his record is not
+    employees = User.get_employees()
+    employee_id = transaction.context.get('employee')
+    if employee_id not in employees:
+        employee_id = employees[0] if employees else None
+    if employee_id is not None:
+        return Employee(employee_id)
 
 
-class Case(Workflow, ModelSQL, ModelView):
+def _in_group(module, fs_id):
+    "Return True if the current user belongs to the group"
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    return ModelData.get_id(module, fs_id) in User.get_groups()
+
+
+def is_department_user(department):
+    """Return True if the current user is an approver of the department
+    (always for the root user)"""
+    pool = Pool()
+    User = pool.get('res.user')
+    if not Transaction().user:
+        return True
+    return (department.id in User.get_departments()
+        and _in_group('onewindow_hall', 'group_approver'))
+
+
+def is_department_head(department):
+    """Return True if the current user heads the department: an approver of
+    the department who is in the group of the department heads"""
+    if not Transaction().user:
+        return True
+    return (is_department_user(department)
+        and _in_group('onewindow_approval', 'group_department_head'))
+
+
+def warning_date(calendar, today):
+    """Return the last deadline that gets a warning on today: the next
+    working day of the calendar"""
+    try:
+        return calendar.add_working_days(today, 1)
+    except CalendarError:
+        return today + dt.timedelta(days=1)
+
+
+def deadline_flag(deadline, today, warning):
+    "Return the flag of the deadline on today"
+    if not deadline:
+        return None
+    if deadline < today:
+        return 'overdue'
+    if deadline <= warning:
+        return 'warning'
+    return 'normal'
+
+
+class CaseLineMixin:
+    """A line of a case: it belongs to the company of the case, and it can
+    no longer change once the case is archived"""
+    __slots__ = ()
+    company = fields.Function(
+        fields.Many2One('company.company', "Company"),
+        'on_change_with_company', searcher='search_company')
+
+    @fields.depends('case', '_parent_case.company')
+    def on_change_with_company(self, name=None):
+        if self.case and self.case.company:
+            return self.case.company.id
+
+    @classmethod
+    def search_company(cls, name, clause):
+        return [('case.company',) + tuple(clause[1:])]
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Case.check_open(Case.browse(list({
+                        v['case'] for v in vlist if v.get('case')})))
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Case.check_open(list({r.case for r in sum(args[0:None:2], [])}))
+        super().write(*args)
+
+    @classmethod
+    def delete(cls, records):
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Case.check_open(list({r.case for r in records}))
+        super().delete(records)
+
+
+class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
     """Case
 
     One application for one matter (办件): registered at a window, checked
@@ -194,7 +310,8 @@ class Case(Workflow, ModelSQL, ModelView):
     withdrawal_reason = fields.Text("Withdrawal Reason",
         states={
             'readonly': ~Eval('state').in_(
-                ['draft', 'supplement', 'accepted']),
+                ['draft', 'supplement', 'accepted', 'review', 'suspended',
+                    'escalated']),
             },
         help="Why the applicant withdraws the application.")
     acceptance_date = fields.Date("Acceptance Date", readonly=True)
@@ -208,18 +325,291 @@ class Case(Workflow, ModelSQL, ModelView):
         'company.employee', "Decided by", readonly=True)
     decision_comment = fields.Text("Decision Comment",
         states={
-            'readonly': Eval('state') != 'accepted',
-            'invisible': ~Eval('state').in_(
-                ['accepted', 'approved', 'denied']),
+            'readonly': ~Eval('state').in_(['accepted', 'review',
+                    'escalated']),
+            'invisible': Eval('state').in_(
+                ['draft', 'supplement', 'refused', 'withdrawn']),
             },
         help="Required to deny: the reason given to the applicant.")
     fees = fields.One2Many(
         'onewindow.case.fee', 'case', "Fees",
         states={
-            'readonly': ~Eval('state').in_(['draft', 'accepted', 'approved']),
+            'readonly': Eval('state').in_(
+                ['supplement', 'refused', 'withdrawn', 'delivered',
+                    'archived']),
             })
     logs = fields.One2Many(
         'onewindow.case.log', 'case', "Handling Log", readonly=True)
+
+    # The back office
+    handover = fields.Many2One(
+        'onewindow.handover', "Hand-Over", readonly=True,
+        ondelete='SET NULL',
+        help="The slip on which the center handed the case over to the "
+        "department.")
+    handover_overdue = fields.Function(fields.Boolean(
+            "Hand-Over Overdue",
+            help="Accepted and not handed over to the department within "
+            "one working day."),
+        'get_handover_overdue', searcher='search_handover_overdue')
+    steps = fields.One2Many(
+        'onewindow.case.step', 'case', "Steps",
+        states={
+            'readonly': Eval('state') != 'review',
+            },
+        help="The back-office steps of the matter, each with its time "
+        "limit and who did it.")
+    current_step = fields.Function(fields.Many2One(
+            'onewindow.case.step', "Current Step"), 'get_current_step')
+    opinions = fields.One2Many(
+        'onewindow.case.opinion', 'case', "Opinions", readonly=True,
+        states={
+            'invisible': Eval('handling') != 'joint',
+            },
+        help="The opinions of the co-departments of a joint matter.")
+    suspensions = fields.One2Many(
+        'onewindow.case.suspension', 'case', "Clock Stops",
+        states={
+            'readonly': ~Eval('state').in_(['review', 'suspended']),
+            },
+        help="The special procedures and in-process supplements during "
+        "which the clock stops: add one, then suspend the case.")
+    suspended_days = fields.Integer("Days Suspended", readonly=True,
+        help="The working days the clock stood still.")
+    extension_days = fields.Integer("Extension",
+        domain=['OR',
+            ('extension_days', '=', None),
+            ('extension_days', '>', 0),
+            ],
+        states={
+            'readonly': Eval('state') != 'review',
+            'invisible': ~Eval('state').in_(['review', 'suspended']),
+            },
+        help="The working days to extend the time limit by; the head of "
+        "the department extends it (at most 10 working days, 15 for a "
+        "joint matter).")
+    extension_reason = fields.Text("Extension Reason",
+        states={
+            'readonly': Eval('state') != 'review',
+            },
+        help="Printed on the extension notice (延长办理期限通知书).")
+    extended_days = fields.Integer("Days Extended", readonly=True)
+    extended_by = fields.Many2One(
+        'company.employee', "Extended by", readonly=True)
+    extension_date = fields.Date("Extension Date", readonly=True)
+    statutory_deadline = fields.Date("Statutory Deadline", readonly=True,
+        help="The time limit of the Administrative Licensing Law: 20 "
+        "working days for a licence, 45 for a joint matter, plus the "
+        "extension and the time the clock stood still.")
+    deadline_flag = fields.Function(fields.Selection(FLAGS, "Deadline Flag",
+            help="Warning when one working day or less is left, overdue "
+            "once the deadline has passed; empty while the clock does not "
+            "run."),
+        'get_deadline_flag', searcher='search_deadline_flag')
+    deadline_flag_string = deadline_flag.translated('deadline_flag')
+
+    # Escalated matters
+    county_review_deadline = fields.Date("County Review Deadline",
+        readonly=True,
+        states={
+            'invisible': Eval('handling') != 'escalated',
+            },
+        help="The county reviews an escalated matter within 20 working days "
+        "of the acceptance before it reports it to the higher authority.")
+    escalated_to = fields.Char("Higher Authority", readonly=True,
+        states={
+            'invisible': Eval('handling') != 'escalated',
+            })
+    escalation_number = fields.Char("Report Number",
+        states={
+            'readonly': Eval('state') != 'review',
+            'invisible': Eval('handling') != 'escalated',
+            },
+        help="The number of the document that reports the case to the "
+        "higher authority.")
+    escalation_document = fields.Binary("Report Document",
+        filename='escalation_document_name',
+        states={
+            'readonly': Eval('state') != 'review',
+            'invisible': Eval('handling') != 'escalated',
+            })
+    escalation_document_name = fields.Char("Report Document Name",
+        states={
+            'invisible': Eval('handling') != 'escalated',
+            })
+    escalation_date = fields.Date("Report Date", readonly=True,
+        states={
+            'invisible': Eval('handling') != 'escalated',
+            })
+    escalated_by = fields.Many2One(
+        'company.employee', "Reported by", readonly=True,
+        states={
+            'invisible': Eval('handling') != 'escalated',
+            })
+    higher_decision = fields.Selection([
+            (None, ""),
+            ('approved', "Approved"),
+            ('denied', "Denied"),
+            ], "Higher Decision", sort=False,
+        states={
+            'readonly': Eval('state') != 'escalated',
+            'invisible': Eval('handling') != 'escalated',
+            },
+        help="The decision of the higher authority.")
+    higher_decision_number = fields.Char("Higher Decision Number",
+        states={
+            'readonly': Eval('state') != 'escalated',
+            'invisible': Eval('handling') != 'escalated',
+            })
+    higher_decision_date = fields.Date("Higher Decision Date",
+        states={
+            'readonly': Eval('state') != 'escalated',
+            'invisible': Eval('handling') != 'escalated',
+            })
+    higher_decision_document = fields.Binary("Higher Decision Document",
+        filename='higher_decision_document_name',
+        states={
+            'readonly': Eval('state') != 'escalated',
+            'invisible': Eval('handling') != 'escalated',
+            })
+    higher_decision_document_name = fields.Char(
+        "Higher Decision Document Name",
+        states={
+            'invisible': Eval('handling') != 'escalated',
+            })
+
+    # The decision
+    decision = fields.Selection([
+            (None, ""),
+            ('approved', "Approved"),
+            ('denied', "Denied"),
+            ], "Decision", readonly=True, sort=False)
+    decision_string = decision.translated('decision')
+    decision_number = fields.Char("Decision Number",
+        states={
+            'readonly': ~Eval('state').in_(['accepted', 'review',
+                    'escalated']),
+            },
+        help="The number of the decision (准予/不予许可决定书); required for "
+        "the decisions of the department.")
+    decision_document = fields.Binary("Signed Decision",
+        filename='decision_document_name',
+        states={
+            'readonly': ~Eval('state').in_(['review', 'escalated',
+                    'approved', 'denied']),
+            },
+        help="The decision printed, signed, sealed and scanned.")
+    decision_document_name = fields.Char("Signed Decision Name")
+
+    # The one exit
+    result_number = fields.Char("Result Number",
+        states={
+            'readonly': ~Eval('state').in_(['approved']),
+            },
+        help="The number of the licence or certificate.")
+    result_file = fields.Binary("Result", filename='result_file_name',
+        states={
+            'readonly': ~Eval('state').in_(['approved', 'denied']),
+            },
+        help="The electronic copy of the result that the department "
+        "produced.")
+    result_file_name = fields.Char("Result Name")
+    result_sent_by = fields.Many2One(
+        'company.employee', "Result Sent by", readonly=True)
+    result_sent_date = fields.Date("Result Sent on", readonly=True,
+        help="The day the department sent the result back to the center.")
+    result_scan = fields.Binary("Scanned Result", filename='result_scan_name',
+        states={
+            'readonly': ~Eval('state').in_(['approved', 'denied']),
+            },
+        help="The center's scan of the paper result (扫描存档).")
+    result_scan_name = fields.Char("Scanned Result Name")
+    verified_by = fields.Many2One(
+        'company.employee', "Verified by", readonly=True)
+    verification_date = fields.Date("Verification Date", readonly=True)
+    notifications = fields.One2Many(
+        'onewindow.case.notification', 'case', "Notifications",
+        readonly=True)
+    delivery_method = fields.Selection([
+            (None, ""),
+            ('window', "Window Pickup"),
+            ('courier', "Courier"),
+            ('electronic', "Electronic"),
+            ], "Delivery", sort=False,
+        states={
+            'readonly': Eval('state') != 'ready',
+            },
+        help="How the result reaches the applicant; only the methods of "
+        "the matter.")
+    delivery_method_string = delivery_method.translated('delivery_method')
+    collector = fields.Many2One(
+        'party.party', "Collector", ondelete='RESTRICT',
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'},
+        states={
+            'readonly': Eval('state') != 'ready',
+            'invisible': Eval('delivery_method') != 'window',
+            },
+        help="Who collects the result at the window: the applicant, or an "
+        "agent with a written authorization; his resident ID is checked.")
+    collector_identifier = fields.Function(
+        fields.Char("Collector ID",
+            states={
+                'invisible': Eval('delivery_method') != 'window',
+                }),
+        'get_identifier')
+    collection_authorization = fields.Binary("Authorization",
+        filename='collection_authorization_name',
+        states={
+            'readonly': Eval('state') != 'ready',
+            'invisible': Eval('delivery_method') != 'window',
+            },
+        help="The applicant's written authorization (委托书) for an agent "
+        "who collects the result.")
+    collection_authorization_name = fields.Char("Authorization Name")
+    carrier = fields.Char("Carrier",
+        states={
+            'readonly': Eval('state') != 'ready',
+            'invisible': Eval('delivery_method') != 'courier',
+            })
+    tracking_number = fields.Char("Tracking Number",
+        states={
+            'readonly': Eval('state') != 'ready',
+            'invisible': Eval('delivery_method') != 'courier',
+            })
+    delivery_address = fields.Text("Delivery Address",
+        states={
+            'readonly': Eval('state') != 'ready',
+            'invisible': Eval('delivery_method') != 'courier',
+            })
+    sent_date = fields.Date("Sent on",
+        states={
+            'readonly': Eval('state') != 'ready',
+            'invisible': Eval('delivery_method') != 'courier',
+            },
+        help="The day the result was handed to the carrier.")
+    delivery_date = fields.Date("Delivered on",
+        states={
+            'readonly': (Eval('state') != 'delivered')
+            | (Eval('delivery_method') != 'courier'),
+            },
+        help="The day the applicant received the result; for a courier, "
+        "enter it when the carrier confirms the delivery.")
+    delivered_by = fields.Many2One(
+        'company.employee', "Delivered by", readonly=True)
+    archived_by = fields.Many2One(
+        'company.employee', "Archived by", readonly=True)
+    archive_date = fields.Date("Archive Date", readonly=True)
+    amendment_reason = fields.Text("Amendment Reason",
+        states={
+            'readonly': Eval('state') != 'archived',
+            'invisible': Eval('state') != 'archived',
+            },
+        help="An archived case changes only by the center administrator, "
+        "who enters the reason of each change: it goes to the log.")
+
     state = fields.Selection(
         STATES, "State", required=True, readonly=True, sort=False)
     state_string = state.translated('state')
@@ -236,7 +626,7 @@ class Case(Workflow, ModelSQL, ModelView):
                 'onewindow_approval.msg_case_number_unique'),
             ]
         # The states in which the deadline runs and follows the calendar
-        cls._deadline_states = ['accepted']
+        cls._deadline_states = ['accepted', 'review']
         cls._sql_indexes.update({
                 Index(t, (t.department, Index.Equality())),
                 Index(t, (t.hall, Index.Equality())),
@@ -264,6 +654,23 @@ class Case(Workflow, ModelSQL, ModelView):
             ('draft', 'withdrawn'),
             ('supplement', 'withdrawn'),
             ('accepted', 'withdrawn'),
+            ('accepted', 'review'),
+            ('review', 'suspended'),
+            ('suspended', 'review'),
+            ('review', 'escalated'),
+            ('review', 'approved'),
+            ('review', 'denied'),
+            ('escalated', 'approved'),
+            ('escalated', 'denied'),
+            ('review', 'withdrawn'),
+            ('suspended', 'withdrawn'),
+            ('escalated', 'withdrawn'),
+            ('approved', 'ready'),
+            ('denied', 'ready'),
+            ('ready', 'delivered'),
+            ('delivered', 'archived'),
+            ('refused', 'archived'),
+            ('withdrawn', 'archived'),
             }
         cls._buttons.update({
                 'request_supplement': {
@@ -288,25 +695,102 @@ class Case(Workflow, ModelSQL, ModelView):
                     'depends': ['state', 'refusal_reason'],
                     },
                 'approve': {
-                    'invisible': ((Eval('state') != 'accepted')
-                        | (Eval('handling') != 'same_day')),
+                    'invisible': ~(((Eval('state') == 'accepted')
+                            & (Eval('handling') == 'same_day'))
+                        | ((Eval('state') == 'review')
+                            & (Eval('handling') != 'escalated'))
+                        | (Eval('state') == 'escalated')),
                     'icon': 'tryton-ok',
                     'depends': ['state', 'handling'],
                     },
                 'deny': {
-                    'invisible': ((Eval('state') != 'accepted')
-                        | (Eval('handling') != 'same_day')),
+                    'invisible': ~(((Eval('state') == 'accepted')
+                            & (Eval('handling') == 'same_day'))
+                        | ((Eval('state') == 'review')
+                            & (Eval('handling') != 'escalated'))
+                        | (Eval('state') == 'escalated')),
                     'readonly': ~Eval('decision_comment'),
                     'icon': 'tryton-cancel',
                     'depends': ['state', 'handling', 'decision_comment'],
                     },
                 'withdraw': {
                     'invisible': ~Eval('state').in_(
-                        ['draft', 'supplement', 'accepted']),
+                        ['draft', 'supplement', 'accepted', 'review',
+                            'suspended', 'escalated']),
                     'readonly': ~Eval('withdrawal_reason'),
                     'icon': 'tryton-delete',
                     'depends': ['state', 'withdrawal_reason'],
                     },
+                'hand_over': {
+                    'invisible': Eval('state') != 'accepted',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'suspend': {
+                    'invisible': Eval('state') != 'review',
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                'resume': {
+                    'invisible': Eval('state') != 'suspended',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'escalate': {
+                    'invisible': ((Eval('state') != 'review')
+                        | (Eval('handling') != 'escalated')),
+                    'readonly': ~Eval('escalation_number'),
+                    'icon': 'tryton-launch',
+                    'depends': ['state', 'handling', 'escalation_number'],
+                    },
+                'extend': {
+                    'invisible': Eval('state') != 'review',
+                    'readonly': ~Eval('extension_days'),
+                    'icon': 'tryton-history',
+                    'depends': ['state', 'extension_days'],
+                    },
+                'send_result': {
+                    'invisible': (~Eval('state').in_(['approved', 'denied'])
+                        | ~Eval('handover') | Bool(Eval('result_sent_date'))),
+                    'icon': 'tryton-forward',
+                    'depends': ['state', 'handover', 'result_sent_date'],
+                    },
+                'verify_result': {
+                    'invisible': ~Eval('state').in_(['approved', 'denied']),
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'deliver': {
+                    'invisible': Eval('state') != 'ready',
+                    'readonly': ~Eval('delivery_method'),
+                    'icon': 'tryton-ok',
+                    'depends': ['state', 'delivery_method'],
+                    },
+                'archive': {
+                    'invisible': ~Eval('state').in_(
+                        ['delivered', 'refused', 'withdrawn']),
+                    'icon': 'tryton-archive',
+                    'depends': ['state'],
+                    },
+                })
+        cls._protected_fields |= {
+            'number', 'acceptance_date', 'promised_limit', 'deadline',
+            'deadline_explanation', 'statutory_deadline',
+            'county_review_deadline', 'suspended_days', 'extended_days',
+            'extended_by', 'extension_date', 'accepted_by', 'refused_by',
+            'decided_by', 'decision', 'decision_date', 'escalated_to',
+            'escalation_date', 'escalated_by', 'result_sent_by',
+            'result_sent_date', 'verified_by', 'verification_date',
+            'delivered_by', 'archived_by', 'archive_date',
+            'supplement_date', 'supplement_due_date',
+            }
+        # The back office lists the cases of a slip and the open cases
+        cls._sql_indexes.update({
+                Index(t, (t.handover, Index.Equality())),
+                Index(
+                    t, (t.state, Index.Equality()),
+                    where=t.state.in_(['review', 'suspended', 'escalated',
+                            'approved', 'denied', 'ready'])),
                 })
 
     @staticmethod
@@ -413,11 +897,14 @@ class Case(Workflow, ModelSQL, ModelView):
             if 'agent_identifier' in names:
                 result['agent_identifier'][case.id] = _identifier(
                     case.agent, 'cn_ric')
+            if 'collector_identifier' in names:
+                result['collector_identifier'][case.id] = _identifier(
+                    case.collector, 'cn_ric')
         return result
 
     @classmethod
     def search_identifier(cls, name, clause):
-        party = 'applicant' if name == 'applicant_identifier' else 'agent'
+        party = name[:-len('_identifier')]
         _, operator, value = clause
         return [(party + '.identifiers.code', operator, value)]
 
@@ -457,12 +944,78 @@ class Case(Workflow, ModelSQL, ModelView):
         return super().create(vlist)
 
     @classmethod
+    def check_open(cls, cases):
+        """Raise if a case is archived, unless the administrator amends it
+        with a reason"""
+        if Transaction().context.get('_onewindow_case_amendment'):
+            return
+        for case in cls._archived(cases):
+            raise CaseAccessError(gettext(
+                    'onewindow_approval.msg_case_archived',
+                    case=case.rec_name))
+
+    # The fields that the users of a department fill in during the review
+    _department_fields = {
+        'decision_comment', 'decision_number', 'decision_document',
+        'decision_document_name', 'extension_days', 'extension_reason',
+        'escalation_number', 'escalation_document',
+        'escalation_document_name', 'higher_decision',
+        'higher_decision_number', 'higher_decision_date',
+        'higher_decision_document', 'higher_decision_document_name',
+        'result_number', 'result_file', 'result_file_name', 'steps',
+        'suspensions',
+        }
+
+    @classmethod
+    def check_department_fields(cls, cases, values):
+        """Raise if a department user who does not work at the center
+        changes anything but the fields of the review"""
+        transaction = Transaction()
+        if (not transaction.user or not transaction.check_access
+                or any(_in_group('onewindow_hall', g) for g in [
+                        'group_clerk', 'group_team_leader',
+                        'group_hall_admin'])):
+            return
+        other = values.keys() - cls._department_fields
+        if other and cases:
+            raise AccessError(gettext(
+                    'onewindow_approval.msg_case_department_fields',
+                    case=cases[0].rec_name, fields=', '.join(sorted(other))))
+
+    @classmethod
+    def _archived(cls, cases):
+        "Return the archived cases among cases, with one query"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        ids = set()
+        for sub_ids in grouped_slice([c.id for c in cases]):
+            cursor.execute(*table.select(table.id,
+                    where=reduce_ids(table.id, sub_ids)
+                    & (table.state == 'archived')))
+            ids.update(i for i, in cursor)
+        return [c for c in cases if c.id in ids]
+
+    @classmethod
     def write(cls, *args):
         pool = Pool()
         Matter = pool.get('onewindow.matter')
         actions = iter(args)
         args = []
+        amendments = {}
         for cases, values in zip(actions, actions):
+            cls.check_department_fields(cases, values)
+            archived = cls._archived(cases)
+            if archived:
+                if (values.get('amendment_reason')
+                        and _in_group('onewindow_hall', 'group_hall_admin')):
+                    changed = sorted(values.keys() - {'amendment_reason'})
+                    for case in archived:
+                        amendments[case] = gettext(
+                            'onewindow_approval.msg_case_amendment_log',
+                            reason=values['amendment_reason'],
+                            fields=', '.join(changed))
+                else:
+                    cls.check_open(archived)
             if 'matter' in values:
                 for case in cases:
                     if case.state != 'draft' and case.matter.id != values[
@@ -474,7 +1027,12 @@ class Case(Workflow, ModelSQL, ModelView):
                 values['department'] = Matter(
                     values['matter']).department.id
             args.extend((cases, values))
-        super().write(*args)
+        # The lines of an amended case may change with it
+        with Transaction().set_context(
+                _onewindow_case_amendment=bool(amendments)):
+            if amendments:
+                cls.log_event(list(amendments), 'amend', comments=amendments)
+            super().write(*args)
 
     @classmethod
     def delete(cls, cases):
@@ -499,6 +1057,27 @@ class Case(Workflow, ModelSQL, ModelView):
         default.setdefault('supplements', None)
         default.setdefault('logs', None)
         default.setdefault('fees', None)
+        for name in [
+                'handover', 'steps', 'opinions', 'suspensions',
+                'suspended_days', 'extension_days', 'extension_reason',
+                'extended_days', 'extended_by', 'extension_date',
+                'statutory_deadline', 'county_review_deadline',
+                'escalated_to', 'escalation_number', 'escalation_document',
+                'escalation_document_name', 'escalation_date',
+                'escalated_by', 'higher_decision', 'higher_decision_number',
+                'higher_decision_date', 'higher_decision_document',
+                'higher_decision_document_name', 'decision',
+                'decision_number', 'decision_document',
+                'decision_document_name', 'result_number', 'result_file',
+                'result_file_name', 'result_sent_by', 'result_sent_date',
+                'result_scan', 'result_scan_name', 'verified_by',
+                'verification_date', 'notifications', 'delivery_method',
+                'collector', 'collection_authorization',
+                'collection_authorization_name', 'carrier',
+                'tracking_number', 'delivery_address', 'sent_date',
+                'delivery_date', 'delivered_by', 'archived_by',
+                'archive_date', 'amendment_reason']:
+            default.setdefault(name, None)
         default.setdefault('registered_by', cls.default_registered_by())
         default.setdefault('application_date', cls.default_application_date())
         return super().copy(cases, default=default)
@@ -579,21 +1158,92 @@ class Case(Workflow, ModelSQL, ModelView):
         return []
 
     def compute_deadline(self, date=None):
-        "Return the deadline and its explanation"
+        """Return the deadline and its explanation: the promised time limit
+        plus the extension and the working days the clock stood still"""
         date = date or self.acceptance_date
         limit = self.promised_limit
         if limit is None:
             limit = self.matter.promised_limit or 0
+        extended = getattr(self, 'extended_days', None) or 0
+        suspended = self.get_suspended_days()
+        total = limit + extended + suspended
         calendar = self.calendar
-        deadline = calendar.add_working_days(date, limit)
-        explanation = calendar.explain_add_working_days(date, limit)
+        deadline = calendar.add_working_days(date, total)
+        explanation = calendar.explain_add_working_days(date, total)
+        if extended or suspended:
+            return deadline, gettext(
+                'onewindow_approval.msg_case_deadline_explanation_clock',
+                limit=limit, extended=extended, suspended=suspended,
+                explanation=explanation)
         return deadline, gettext(
             'onewindow_approval.msg_case_deadline_explanation',
             limit=limit, explanation=explanation)
 
+    def get_suspended_days(self):
+        "Return the working days the finished suspensions stopped the clock"
+        suspensions = getattr(self, 'suspensions', None) or []
+        return sum(
+            self.calendar.working_days_between(s.start_date, s.end_date)
+            for s in suspensions if s.state == 'done')
+
+    @property
+    def statutory_limit(self):
+        """Return the time limit in working days that the law sets for the
+        decision, or None: 45 for a joint matter, 20 for a licence (art. 42
+        of the Administrative Licensing Law)"""
+        matter = self.matter
+        if matter.handling == 'joint':
+            return JOINT_LIMIT
+        elif matter.handling == 'escalated':
+            return None
+        elif matter.category == 'licence':
+            return matter.statutory_limit or LICENCE_LIMIT
+        return matter.statutory_limit
+
+    @property
+    def extension_limit(self):
+        """Return the working days the time limit may be extended by: 10,
+        15 for a joint matter (arts. 42 and 45), less if the matter says
+        so"""
+        limit = (JOINT_EXTENSION if self.matter.handling == 'joint'
+            else LICENCE_EXTENSION)
+        if self.matter.extension_limit is not None:
+            limit = min(limit, self.matter.extension_limit)
+        return limit
+
+    def deadline_values(self):
+        "Return the values of the deadlines of the accepted case"
+        deadline, explanation = self.compute_deadline()
+        suspended = self.get_suspended_days()
+        calendar, date = self.calendar, self.acceptance_date
+        values = {
+            'deadline': deadline,
+            'deadline_explanation': explanation,
+            'suspended_days': suspended,
+            'statutory_deadline': None,
+            'county_review_deadline': None,
+            }
+        # These deadlines may fall in a year not published yet: they are
+        # computed again when the clock changes
+        limit = self.statutory_limit
+        try:
+            if limit is not None:
+                values['statutory_deadline'] = calendar.add_working_days(
+                    date, limit + (self.extended_days or 0) + suspended)
+            if self.matter.handling == 'escalated':
+                # The county's own review: art. 43
+                values['county_review_deadline'] = (
+                    calendar.add_working_days(
+                        date, LICENCE_LIMIT + suspended))
+        except CalendarError:
+            pass
+        return values
+
     @classmethod
-    def check_decision(cls, cases):
-        "Check that the current user may decide the cases today"
+    def check_decision(cls, cases, decision=None):
+        """Check that the current user may decide the cases today
+
+        decision is 'approved' or 'denied'."""
         pool = Pool()
         Authorization = pool.get('onewindow.authorization')
         Date = pool.get('ir.date')
@@ -617,6 +1267,68 @@ class Case(Workflow, ModelSQL, ModelView):
                         'onewindow_approval.msg_case_decide_unauthorized',
                         case=case.rec_name, matter=case.matter.rec_name,
                         employee=employee.rec_name if employee else '-'))
+        errors = []
+        for case in cases:
+            if case.state not in {'review', 'escalated'}:
+                continue
+            if not is_department_user(case.department):
+                raise DecisionError(gettext(
+                        'onewindow_approval.msg_case_decide_not_department',
+                        case=case.rec_name,
+                        department=case.department.rec_name,
+                        employee=employee.rec_name if employee else '-'))
+            problems = case.get_decision_problems(decision)
+            if problems:
+                errors.append(gettext(
+                        'onewindow_approval.msg_case_decide_problems',
+                        case=case.rec_name,
+                        problems='\n'.join('- ' + p for p in problems)))
+        if errors:
+            raise DecisionError('\n\n'.join(errors))
+
+    def get_decision_problems(self, decision):
+        """Return the translated reasons why the department may not take
+        the decision ('approved' or 'denied') on the case now"""
+        problems = []
+        if self.state == 'review' and self.matter.handling == 'escalated':
+            return [gettext('onewindow_approval.msg_problem_escalated',
+                    authority=self.matter.higher_authority)]
+        waiting = [s.name for s in self.steps
+            if s.kind == 'review' and s.state != 'done']
+        if waiting:
+            problems.append(gettext(
+                    'onewindow_approval.msg_problem_steps',
+                    steps=', '.join(waiting)))
+        if self.state == 'escalated':
+            if self.higher_decision != decision:
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_higher_decision',
+                        authority=self.escalated_to,
+                        decision=dict(self.__class__.fields_get(
+                                ['decision'])['decision']['selection'])[
+                            decision]))
+            if (not self.higher_decision_number
+                    or not self.higher_decision_date):
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_higher_number',
+                        authority=self.escalated_to))
+        elif not self.decision_number:
+            problems.append(gettext(
+                    'onewindow_approval.msg_problem_decision_number'))
+        if decision == 'approved' and self.matter.handling == 'joint':
+            pending = [o.department.rec_name for o in self.opinions
+                if o.state == 'pending']
+            if pending:
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_opinions_pending',
+                        departments=', '.join(pending)))
+            disagreeing = [o.department.rec_name for o in self.opinions
+                if o.state == 'given' and o.open_disagreement]
+            if disagreeing:
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_disagreement',
+                        departments=', '.join(disagreeing)))
+        return problems
 
     # Log
 
@@ -724,7 +1436,8 @@ class Case(Workflow, ModelSQL, ModelView):
         for case in cases:
             case.acceptance_date = today
             case.promised_limit = case.matter.promised_limit or 0
-            case.deadline, case.deadline_explanation = case.compute_deadline()
+            for name, value in case.deadline_values().items():
+                setattr(case, name, value)
             comments[case] = case.deadline_explanation
         cls.save(cases)
         cls.set_number(cases)
@@ -764,41 +1477,493 @@ class Case(Workflow, ModelSQL, ModelView):
     @Workflow.transition('approved')
     @set_employee('decided_by')
     def approve(cls, cases):
-        pool = Pool()
-        Date = pool.get('ir.date')
-        cls.check_decision(cases)
-        cls.write(cases, {'decision_date': Date.today()})
+        cls.check_decision(cases, 'approved')
+        cls.record_decision(cases, 'approved')
         cls.log_event(cases, 'approve', state='approved', comments={
-                c: c.decision_comment for c in cases})
+                c: c._decision_log_text() for c in cases})
 
     @classmethod
     @ModelView.button
     @Workflow.transition('denied')
     @set_employee('decided_by')
     def deny(cls, cases):
-        pool = Pool()
-        Date = pool.get('ir.date')
         for case in cases:
             if not case.decision_comment:
                 raise CaseValidationError(gettext(
                         'onewindow_approval.msg_case_deny_reason',
                         case=case.rec_name))
-        cls.check_decision(cases)
-        cls.write(cases, {'decision_date': Date.today()})
+        cls.check_decision(cases, 'denied')
+        cls.record_decision(cases, 'denied')
         cls.log_event(cases, 'deny', state='denied', comments={
-                c: c.decision_comment for c in cases})
+                c: c._decision_log_text() for c in cases})
+
+    @classmethod
+    def record_decision(cls, cases, decision):
+        """Record the decision taken today and close the steps it ends; an
+        escalated case takes the number of the higher authority's
+        decision"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Step = pool.get('onewindow.case.step')
+        today = Date.today()
+        for case in cases:
+            case.decision = decision
+            case.decision_date = today
+            if case.state == 'escalated' and not case.decision_number:
+                case.decision_number = case.higher_decision_number
+        cls.save(cases)
+        steps = [s for c in cases for s in c.steps]
+        Step.close(steps, kinds={'review', 'decision', 'other'})
+        Step.start(Step.next_steps(steps), today)
+
+    def _decision_log_text(self):
+        texts = []
+        if self.state == 'escalated':
+            texts.append(gettext(
+                    'onewindow_approval.msg_case_higher_decision_log',
+                    authority=self.escalated_to,
+                    number=self.higher_decision_number,
+                    date=self.higher_decision_date.isoformat()))
+        elif self.decision_number:
+            texts.append(gettext(
+                    'onewindow_approval.msg_case_decision_number_log',
+                    number=self.decision_number))
+        if self.decision_comment:
+            texts.append(self.decision_comment)
+        return ' '.join(texts) or None
 
     @classmethod
     @ModelView.button
     @Workflow.transition('withdrawn')
     def withdraw(cls, cases):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Suspension = pool.get('onewindow.case.suspension')
         for case in cases:
             if not case.withdrawal_reason:
                 raise CaseValidationError(gettext(
                         'onewindow_approval.msg_case_withdrawal_reason',
                         case=case.rec_name))
+        Suspension.stop([s for c in cases for s in c.suspensions
+                if s.state == 'running'], Date.today())
         cls.log_event(cases, 'withdraw', state='withdrawn', comments={
                 c: c.withdrawal_reason for c in cases})
+
+    # The back office
+
+    @classmethod
+    def check_department(cls, cases):
+        """Raise unless the current user is an approver of the departments
+        of the cases"""
+        employee = _employee()
+        for case in cases:
+            if not is_department_user(case.department):
+                raise CaseAccessError(gettext(
+                        'onewindow_approval.msg_case_not_department',
+                        case=case.rec_name,
+                        department=case.department.rec_name,
+                        employee=employee.rec_name if employee else '-'))
+
+    @classmethod
+    @ModelView.button_action('onewindow_approval.act_handover_form')
+    def hand_over(cls, cases):
+        """Hand the accepted cases over to their departments and open the
+        slips to print
+
+        The cases already on a draft slip are sent with it; the others go on
+        a new slip for each department."""
+        pool = Pool()
+        Handover = pool.get('onewindow.handover')
+        cases = [c for c in cases if c.state == 'accepted']
+        handovers = Handover.create_for(cases)
+        Handover.send(handovers)
+        if handovers:
+            return {'res_id': [h.id for h in handovers]}
+
+    @classmethod
+    @Workflow.transition('review')
+    def start_review(cls, cases):
+        """Start the review of the cases handed over to their department:
+        the first step of the matter runs, and each co-department of a
+        joint matter gets an opinion to give"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Step = pool.get('onewindow.case.step')
+        Opinion = pool.get('onewindow.case.opinion')
+        today = Date.today()
+        steps, first = [], []
+        for case in cases:
+            if case.steps:
+                continue
+            values = Step.matter_values(case.matter)
+            new = [Step(case=case, **v) for v in values]
+            steps.extend(new)
+            first.extend(new[:1])
+        Step.save(steps)
+        Step.start(first, today)
+        Opinion.create_for(cases)
+        cls.log_event(cases, 'hand_over', state='review', comments={
+                c: gettext('onewindow_approval.msg_case_hand_over_log',
+                    handover=c.handover.rec_name if c.handover else '-',
+                    department=c.department.rec_name)
+                for c in cases})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('suspended')
+    def suspend(cls, cases):
+        """Stop the clock for the special procedure or the in-process
+        supplement entered on the case"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Suspension = pool.get('onewindow.case.suspension')
+        cls.check_department(cases)
+        suspensions = []
+        for case in cases:
+            drafts = [s for s in case.suspensions if s.state == 'draft']
+            if len(drafts) != 1:
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_case_suspend_draft',
+                        case=case.rec_name))
+            suspension, = drafts
+            if not suspension.allowed():
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_case_suspend_not_allowed',
+                        case=case.rec_name, kind=suspension.kind_string,
+                        matter=case.matter.rec_name))
+            suspensions.append(suspension)
+        Suspension.start(suspensions, Date.today())
+        cls.log_event(cases, 'suspend', state='suspended', comments={
+                s.case: gettext('onewindow_approval.msg_case_suspend_log',
+                    kind=s.kind_string, description=s.description,
+                    days=s.expected_days if s.expected_days is not None
+                    else '-')
+                for s in suspensions})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('review')
+    def resume(cls, cases):
+        """Start the clock again: the deadlines move by the working days it
+        stood still"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Step = pool.get('onewindow.case.step')
+        Suspension = pool.get('onewindow.case.suspension')
+        cls.check_department(cases)
+        today = Date.today()
+        suspensions = [s for c in cases for s in c.suspensions
+            if s.state == 'running']
+        Suspension.stop(suspensions, today)
+        args, comments = [], {}
+        for suspension in suspensions:
+            case = suspension.case
+            values = case.deadline_values()
+            comments[case] = gettext(
+                'onewindow_approval.msg_case_resume_log',
+                kind=suspension.kind_string,
+                start=suspension.start_date.isoformat(),
+                end=suspension.end_date.isoformat(),
+                days=suspension.days, old=case.deadline.isoformat(),
+                new=values['deadline'].isoformat(),
+                explanation=values['deadline_explanation'])
+            args.extend(([case], values))
+            Step.postpone(case.steps, suspension.days)
+        if args:
+            cls.write(*args)
+        cls.log_event(list(comments), 'resume', state='review',
+            comments=comments)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('escalated')
+    @set_employee('escalated_by')
+    def escalate(cls, cases):
+        """Report the cases to the higher authority that decides them, once
+        the county's review is done"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Step = pool.get('onewindow.case.step')
+        cls.check_department(cases)
+        today = Date.today()
+        errors, comments = [], {}
+        for case in cases:
+            problems = []
+            if case.matter.handling != 'escalated':
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_not_escalated',
+                        matter=case.matter.rec_name))
+            waiting = [s.name for s in case.steps
+                if s.kind == 'review' and s.state != 'done']
+            if waiting:
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_steps',
+                        steps=', '.join(waiting)))
+            if not case.escalation_number:
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_escalation_number'))
+            if problems:
+                errors.append(gettext(
+                        'onewindow_approval.msg_case_escalate_problems',
+                        case=case.rec_name,
+                        problems='\n'.join('- ' + p for p in problems)))
+                continue
+            case.escalated_to = case.matter.higher_authority
+            case.escalation_date = today
+            late = (case.county_review_deadline
+                and case.county_review_deadline < today)
+            comments[case] = gettext(
+                'onewindow_approval.msg_case_escalate_log'
+                + ('_late' if late else ''),
+                authority=case.escalated_to, number=case.escalation_number,
+                deadline=(case.county_review_deadline.isoformat()
+                    if case.county_review_deadline else '-'),
+                days=case.calendar.working_days_between(
+                    case.county_review_deadline, today) if late else 0)
+        if errors:
+            raise ReviewError('\n\n'.join(errors))
+        cls.save(cases)
+        Step.close([s for c in cases for s in c.steps],
+            kinds={'review', 'other'})
+        cls.log_event(cases, 'escalate', state='escalated',
+            comments=comments)
+
+    @classmethod
+    @ModelView.button
+    def extend(cls, cases):
+        """Extend the time limit of the cases, as the head of the department
+        approves, within the bound of the law"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        employee = _employee()
+        args, comments = [], {}
+        for case in cases:
+            if not is_department_head(case.department):
+                raise CaseAccessError(gettext(
+                        'onewindow_approval.msg_case_extend_not_head',
+                        case=case.rec_name,
+                        department=case.department.rec_name,
+                        employee=employee.rec_name if employee else '-'))
+            if case.state != 'review':
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_case_extend_state',
+                        case=case.rec_name, state=case.state_string))
+            if not case.extension_days or not case.extension_reason:
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_case_extend_missing',
+                        case=case.rec_name))
+            total = (case.extended_days or 0) + case.extension_days
+            if total > case.extension_limit:
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_case_extend_bound',
+                        case=case.rec_name, days=case.extension_days,
+                        extended=case.extended_days or 0,
+                        limit=case.extension_limit,
+                        handling=case.matter.handling_string))
+            old, days = case.deadline, case.extension_days
+            case.extended_days = total
+            values = case.deadline_values()
+            values.update({
+                    'extended_days': total,
+                    'extension_days': None,
+                    'extension_date': today,
+                    'extended_by': employee.id if employee else None,
+                    })
+            args.extend(([case], values))
+            comments[case] = gettext(
+                'onewindow_approval.msg_case_extend_log',
+                days=days, reason=case.extension_reason,
+                old=old.isoformat(), new=values['deadline'].isoformat(),
+                explanation=values['deadline_explanation'])
+        if args:
+            cls.write(*args)
+        cls.log_event(list(comments), 'extend', comments=comments)
+
+    # The one exit
+
+    @classmethod
+    @ModelView.button
+    @set_employee('result_sent_by')
+    def send_result(cls, cases):
+        "Send the result back from the department to the center"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Step = pool.get('onewindow.case.step')
+        cls.check_department(cases)
+        cases = [c for c in cases if c.state in {'approved', 'denied'}
+            and not c.result_sent_date]
+        errors = []
+        for case in cases:
+            problems = case.get_result_problems(sending=True)
+            if problems:
+                errors.append(gettext(
+                        'onewindow_approval.msg_case_send_result_problems',
+                        case=case.rec_name,
+                        problems='\n'.join('- ' + p for p in problems)))
+        if errors:
+            raise ResultError('\n\n'.join(errors))
+        cls.write(cases, {'result_sent_date': Date.today()})
+        Step.close([s for c in cases for s in c.steps])
+        cls.log_event(cases, 'send_result', comments={
+                c: c.result_number for c in cases})
+
+    def get_result_problems(self, sending=False):
+        """Return the translated reasons why the result does not match the
+        decision; sending is True when the department sends it back"""
+        problems = []
+        if not sending and self.handover and not self.result_sent_date:
+            problems.append(gettext(
+                    'onewindow_approval.msg_problem_result_not_sent',
+                    department=self.department.rec_name))
+        if self.handover and not self.decision_document:
+            problems.append(gettext(
+                    'onewindow_approval.msg_problem_decision_document'))
+        if self.decision == 'approved':
+            if self.matter.result_kind and not self.result_number:
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_result_number',
+                        result=self.matter.result_name
+                        or self.matter.result_kind_string))
+            if sending and self.matter.result_kind and not self.result_file:
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_result_file'))
+        elif self.result_number:
+            problems.append(gettext(
+                    'onewindow_approval.msg_problem_result_denied',
+                    number=self.result_number))
+        if not sending and not self.result_scan:
+            problems.append(gettext(
+                    'onewindow_approval.msg_problem_result_scan'))
+        return problems
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('ready')
+    @set_employee('verified_by')
+    def verify_result(cls, cases):
+        """Check the result against the decision and its scanned copy; the
+        applicant is told that it is ready"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Notification = pool.get('onewindow.case.notification')
+        errors = []
+        for case in cases:
+            problems = case.get_result_problems()
+            if problems:
+                errors.append(gettext(
+                        'onewindow_approval.msg_case_verify_problems',
+                        case=case.rec_name,
+                        problems='\n'.join('- ' + p for p in problems)))
+        if errors:
+            raise ResultError('\n\n'.join(errors))
+        cls.write(cases, {'verification_date': Date.today()})
+        notifications = Notification.notify(cases)
+        comments = defaultdict(list)
+        for notification in notifications:
+            comments[notification.case].append(gettext(
+                    'onewindow_approval.msg_case_notify_log',
+                    channel=notification.channel,
+                    recipient=notification.recipient))
+        cls.log_event(cases, 'verify_result', state='ready', comments={
+                c: '\n'.join(comments.get(c, [])) or None for c in cases})
+
+    def get_delivery_problems(self):
+        "Return the translated reasons why the result may not be delivered"
+        problems = []
+        unpaid = [f for f in self.fees if not f.paid]
+        if unpaid:
+            problems.append(gettext(
+                    'onewindow_approval.msg_problem_fee_unpaid',
+                    fees=', '.join('%s %s' % (f.description, f.amount)
+                        for f in unpaid)))
+        methods = self.matter.delivery_methods or []
+        if self.delivery_method not in methods:
+            problems.append(gettext(
+                    'onewindow_approval.msg_problem_delivery_method',
+                    method=self.delivery_method_string,
+                    methods=', '.join(self.matter.delivery_methods_string)
+                    or '-'))
+        if self.delivery_method == 'window':
+            if not self.collector:
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_collector'))
+            else:
+                if not _identifier(self.collector, 'cn_ric'):
+                    problems.append(gettext(
+                            'onewindow_approval.msg_problem_collector_id',
+                            collector=self.collector.rec_name))
+                if ((self.collector != self.applicant
+                            or self.applicant_kind != 'natural')
+                        and not self.collection_authorization):
+                    problems.append(gettext(
+                            'onewindow_approval.'
+                            'msg_problem_collector_authorization',
+                            collector=self.collector.rec_name,
+                            applicant=self.applicant.rec_name))
+        elif self.delivery_method == 'courier':
+            if (not self.carrier or not self.tracking_number
+                    or not self.delivery_address):
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_courier'))
+        return problems
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('delivered')
+    @set_employee('delivered_by')
+    def deliver(cls, cases):
+        """Deliver the result at the window to the applicant or his
+        authorized agent, by courier or electronically, once every fee is
+        paid"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        errors, comments = [], {}
+        for case in cases:
+            problems = case.get_delivery_problems()
+            if problems:
+                errors.append(gettext(
+                        'onewindow_approval.msg_case_deliver_problems',
+                        case=case.rec_name,
+                        problems='\n'.join('- ' + p for p in problems)))
+                continue
+            if case.delivery_method == 'courier':
+                case.sent_date = case.sent_date or today
+                comments[case] = gettext(
+                    'onewindow_approval.msg_case_deliver_courier_log',
+                    carrier=case.carrier, number=case.tracking_number,
+                    date=case.sent_date.isoformat())
+            else:
+                case.delivery_date = today
+                if case.delivery_method == 'window':
+                    comments[case] = gettext(
+                        'onewindow_approval.msg_case_deliver_window_log',
+                        collector=case.collector.rec_name,
+                        identifier=case.collector_identifier)
+                else:
+                    comments[case] = case.delivery_method_string
+        if errors:
+            raise DeliveryError('\n\n'.join(errors))
+        cls.save(cases)
+        cls.log_event(cases, 'deliver', state='delivered', comments=comments)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('archived')
+    @set_employee('archived_by')
+    def archive(cls, cases):
+        """Close the cases and their files: they no longer change, except by
+        the center administrator with a reason"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        for case in cases:
+            if case.state == 'delivered' and not case.delivery_date:
+                raise DeliveryError(gettext(
+                        'onewindow_approval.msg_case_archive_not_delivered',
+                        case=case.rec_name))
+        cls.write(cases, {'archive_date': Date.today()})
+        cls.log_event(cases, 'archive', state='archived')
 
     # Calendar
 
@@ -813,37 +1978,171 @@ class Case(Workflow, ModelSQL, ModelView):
                 ('hall.calendar', 'in', [c.id for c in calendars]),
                 ('state', 'in', cls._deadline_states),
                 ('acceptance_date', '<', last),
-                ('deadline', '>=', first),
+                ['OR',
+                    ('deadline', '>=', first),
+                    ('statutory_deadline', '>=', first),
+                    ('county_review_deadline', '>=', first),
+                    ],
                 ], order=[('id', 'ASC')])
+        names = ['deadline', 'deadline_explanation', 'statutory_deadline',
+            'county_review_deadline']
         to_write, comments = defaultdict(list), {}
         for case in cases:
-            if not any(case.acceptance_date < d <= case.deadline
-                    for d in dates):
+            end = max(filter(None, [case.deadline, case.statutory_deadline,
+                        case.county_review_deadline]))
+            if not any(case.acceptance_date < d <= end for d in dates):
                 continue
-            deadline, explanation = case.compute_deadline()
-            if (deadline, explanation) == (
-                    case.deadline, case.deadline_explanation):
+            values = case.deadline_values()
+            key = tuple(values[n] for n in names)
+            if key == tuple(getattr(case, n) for n in names):
                 continue
-            to_write[(deadline, explanation)].append(case)
+            to_write[key].append(case)
             comments[case] = gettext(
                 'onewindow_approval.msg_case_deadline_moved',
-                old=case.deadline.isoformat(), new=deadline.isoformat(),
+                old=case.deadline.isoformat(),
+                new=values['deadline'].isoformat(),
                 dates=', '.join(d.isoformat() for d in dates
-                    if case.acceptance_date < d <= case.deadline),
-                explanation=explanation)
+                    if case.acceptance_date < d <= end),
+                explanation=values['deadline_explanation'])
         if not to_write:
             return
         cls.log_event(list(comments), 'deadline', comments=comments)
         args = []
-        for (deadline, explanation), records in to_write.items():
-            args.extend((records, {
-                        'deadline': deadline,
-                        'deadline_explanation': explanation,
-                        }))
-        cls.write(*args)
+        for key, records in to_write.items():
+            args.extend((records, dict(zip(names, key))))
+        # The deadlines are set by the system, not by the user who changed
+        # the calendar
+        with without_check_access():
+            cls.write(*args)
+
+    # Supervision
+
+    @classmethod
+    def get_current_step(cls, cases, name):
+        result = {}
+        for case in cases:
+            running = [s for s in case.steps if s.state == 'running']
+            result[case.id] = running[0].id if running else None
+        return result
+
+    @classmethod
+    def _last_working_days(cls, today):
+        """Return the hall ids and, for each, the last working day before
+        today"""
+        pool = Pool()
+        Hall = pool.get('onewindow.hall')
+        result = {}
+        with without_check_access():
+            halls = Hall.search([])
+        for hall in halls:
+            day = today - dt.timedelta(days=1)
+            try:
+                while not hall.calendar.is_working_day(day):
+                    day -= dt.timedelta(days=1)
+            except CalendarError:
+                day = today - dt.timedelta(days=1)
+            result[hall.id] = day
+        return result
+
+    @classmethod
+    def _handover_overdue_where(cls, table):
+        """Return the SQL condition of the accepted cases not handed over
+        within one working day: accepted before the last working day before
+        today"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        condition = Literal(False)
+        for hall, day in cls._last_working_days(today).items():
+            condition |= ((table.hall == hall)
+                & (table.acceptance_date < day))
+        return (table.state == 'accepted') & condition
+
+    @classmethod
+    def get_handover_overdue(cls, cases, name):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {c.id: False for c in cases}
+        where = cls._handover_overdue_where(table)
+        for sub_ids in grouped_slice([c.id for c in cases]):
+            cursor.execute(*table.select(table.id,
+                    where=reduce_ids(table.id, sub_ids) & where))
+            for id_, in cursor:
+                result[id_] = True
+        return result
+
+    @classmethod
+    def search_handover_overdue(cls, name, clause):
+        _, operator, value = clause
+        table = cls.__table__()
+        query = table.select(table.id,
+            where=cls._handover_overdue_where(table))
+        if (operator == '=') == bool(value):
+            return [('id', 'in', query)]
+        return [('id', 'not in', query)]
+
+    @classmethod
+    def _deadline_flag_column(cls, table):
+        """Return the SQL expression of the deadline flag: the next working
+        day of each hall's calendar is computed once"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Hall = pool.get('onewindow.hall')
+        today = Date.today()
+        with without_check_access():
+            halls = Hall.search([])
+        warnings = {}
+        for hall in halls:
+            warnings[hall.id] = warning_date(hall.calendar, today)
+        if warnings:
+            warning = SqlCase(
+                *((table.hall == h, d) for h, d in warnings.items()),
+                else_=today + dt.timedelta(days=1))
+        else:
+            warning = today + dt.timedelta(days=1)
+        return SqlCase(
+            (~table.state.in_(cls._deadline_states) | (table.deadline == Null),
+                Null),
+            (table.deadline < today, 'overdue'),
+            (table.deadline <= warning, 'warning'),
+            else_='normal')
+
+    @classmethod
+    def get_deadline_flag(cls, cases, name):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {c.id: None for c in cases}
+        column = cls._deadline_flag_column(table)
+        for sub_ids in grouped_slice([c.id for c in cases]):
+            cursor.execute(*table.select(table.id, column,
+                    where=reduce_ids(table.id, sub_ids)))
+            result.update(cursor)
+        return result
+
+    @classmethod
+    def search_deadline_flag(cls, name, clause):
+        _, operator, value = clause
+        table = cls.__table__()
+        column = cls._deadline_flag_column(table)
+        if value is None and operator in {'=', '!='}:
+            where = column == Null if operator == '=' else column != Null
+        else:
+            where = SQL_OPERATORS[operator](column, value)
+        return [('id', 'in', table.select(table.id, where=where))]
+
+    @classmethod
+    def order_deadline_flag(cls, tables):
+        "Order by severity: overdue, warning, normal, not running"
+        table, _ = tables[None]
+        column = cls._deadline_flag_column(table)
+        return [SqlCase(
+                (column == 'overdue', 3),
+                (column == 'warning', 2),
+                (column == 'normal', 1),
+                else_=0)]
 
 
-class CaseMaterial(sequence_ordered(), ModelSQL, ModelView):
+class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
     """Case Material
 
     What the checklist of the matter version expects and what the applicant
@@ -1204,7 +2503,8 @@ class CaseMaterial(sequence_ordered(), ModelSQL, ModelView):
         super().delete(materials)
 
 
-class CaseSupplement(sequence_ordered(), ModelSQL, ModelView):
+class CaseSupplement(
+        CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
     """Case One-Time Notice Item
 
     One item of a one-time notice (一次性告知): what is missing or wrong and
@@ -1235,7 +2535,7 @@ class CaseSupplement(sequence_ordered(), ModelSQL, ModelView):
         return self.description
 
 
-class CaseFee(ModelSQL, ModelView):
+class CaseFee(CaseLineMixin, ModelSQL, ModelView):
     """Case Fee
 
     A fee collected for a case; only matters with a fee basis may charge
@@ -1363,6 +2663,20 @@ class CaseLog(ModelSQL, ModelView):
             ('material', "Material Check"),
             ('fee', "Fee"),
             ('deadline', "Deadline Changed"),
+            ('hand_over', "Handed Over"),
+            ('receive', "Received by the Department"),
+            ('step', "Step Done"),
+            ('opinion', "Opinion Given"),
+            ('resolve', "Disagreement Resolved"),
+            ('suspend', "Clock Stopped"),
+            ('resume', "Clock Resumed"),
+            ('escalate', "Reported to the Higher Authority"),
+            ('extend', "Time Limit Extended"),
+            ('send_result', "Result Sent Back"),
+            ('verify_result', "Result Verified"),
+            ('deliver', "Delivered"),
+            ('archive', "Archived"),
+            ('amend', "Amended after Archiving"),
             ], "Event", required=True, readonly=True, sort=False)
     state_before = fields.Selection(
         'get_states', "State Before", readonly=True)
@@ -1394,97 +2708,3 @@ class CaseLog(ModelSQL, ModelView):
         raise CaseAccessError(gettext(
                 'onewindow_approval.msg_case_log_readonly',
                 case=logs[0].case.rec_name if logs else ''))
-
-
-class CaseReport(CompanyReport):
-    "Case document"
-    # The states in which the document can be printed, None for any
-    _states = None
-
-    @classmethod
-    def _get_records(cls, ids, model, data):
-        records = super()._get_records(ids, model, data)
-        for record in records:
-            cls.check(record)
-        return records
-
-    @classmethod
-    def check(cls, case):
-        if cls._states is not None and case.state not in cls._states:
-            raise DocumentError(gettext(
-                    'onewindow_approval.msg_document_state',
-                    case=case.rec_name, state=case.state_string))
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        pool = Pool()
-        Date = pool.get('ir.date')
-        context = super().get_context(records, header, data)
-        context['today'] = Date.today()
-        context['cn_date'] = cn_date
-        return context
-
-
-def cn_date(date):
-    "Format a date the Chinese way"
-    if not date:
-        return ''
-    return '%s年%s月%s日' % (date.year, date.month, date.day)
-
-
-class AcceptanceNotice(CaseReport):
-    "Acceptance Notice"
-    __name__ = 'onewindow.case.acceptance_notice'
-    _states = {'accepted', 'approved', 'denied'}
-
-
-class SupplementNotice(CaseReport):
-    "One-Time Notice"
-    __name__ = 'onewindow.case.supplement_notice'
-
-    @classmethod
-    def check(cls, case):
-        super().check(case)
-        if not case.supplements:
-            raise DocumentError(gettext(
-                    'onewindow_approval.msg_document_no_supplement',
-                    case=case.rec_name))
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        context = super().get_context(records, header, data)
-
-        def items(case):
-            return [s for s in case.supplements
-                if s.notice == case.supplement_count]
-        context['items'] = items
-        return context
-
-
-class RefusalNotice(CaseReport):
-    "Refusal Notice"
-    __name__ = 'onewindow.case.refusal_notice'
-    _states = {'refused'}
-
-
-class PaymentNotice(CaseReport):
-    "Payment Notice"
-    __name__ = 'onewindow.case.payment_notice'
-
-    @classmethod
-    def check(cls, case):
-        super().check(case)
-        if not case.fees:
-            raise DocumentError(gettext(
-                    'onewindow_approval.msg_document_no_fee',
-                    case=case.rec_name))
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        context = super().get_context(records, header, data)
-
-        def total(case):
-            return sum((f.amount for f in case.fees if not f.paid),
-                Decimal(0))
-        context['total'] = total
-        return context

@@ -34,3 +34,19 @@ class FeeError(ValidationError):
 
 class DocumentError(UserError):
     pass
+
+
+class HandoverError(UserError):
+    pass
+
+
+class ReviewError(UserError):
+    pass
+
+
+class ResultError(UserError):
+    pass
+
+
+class DeliveryError(UserError):
+    pass

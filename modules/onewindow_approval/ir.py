@@ -27,3 +27,55 @@ class Rule(metaclass=PoolMeta):
         context = super()._get_context(model_name)
         context['halls'] = User.get_halls()
         return context
+
+
+class Attachment(metaclass=PoolMeta):
+    __name__ = 'ir.attachment'
+
+    @classmethod
+    def _case_of(cls, resource):
+        "Return the case of the resource (a record or 'model,id') or None"
+        pool = Pool()
+        if isinstance(resource, str):
+            model, id_ = resource.split(',')
+            if not model.startswith('onewindow.case') or int(id_) < 0:
+                return None
+            resource = pool.get(model)(int(id_))
+        if resource is None or resource.id is None or resource.id < 0:
+            return None
+        if resource.__name__ == 'onewindow.case':
+            return resource
+        if (resource.__name__.startswith('onewindow.case.')
+                and 'case' in resource._fields):
+            return resource.case
+
+    @classmethod
+    def check_cases_open(cls, resources):
+        "Raise if a resource belongs to an archived case"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        cases = {cls._case_of(r) for r in resources}
+        cases.discard(None)
+        Case.check_open(list(cases))
+
+    @classmethod
+    def create(cls, vlist):
+        cls.check_cases_open([v['resource'] for v in vlist
+                if v.get('resource')])
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        resources = []
+        for attachments, values in zip(actions, actions):
+            resources.extend(a.resource for a in attachments)
+            if values.get('resource'):
+                resources.append(values['resource'])
+        cls.check_cases_open(resources)
+        super().write(*args)
+
+    @classmethod
+    def delete(cls, attachments):
+        cls.check_cases_open([a.resource for a in attachments])
+        super().delete(attachments)

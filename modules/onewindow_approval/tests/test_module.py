@@ -5,6 +5,8 @@ from unittest.mock import patch
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
+from trytond.modules.onewindow_approval.case import (
+    deadline_flag, warning_date)
 from trytond.modules.onewindow_approval.exceptions import CaseAccessError
 from trytond.modules.onewindow_approval.tests.tools import resident_id
 from trytond.modules.onewindow_hall.tests.test_module import create_calendar
@@ -230,6 +232,153 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                 self.assertEqual(
                     Rule._get_context('onewindow.case')['halls'],
                     (setup['hall'].id,))
+
+    @with_transaction()
+    def test_deadline_flag(self):
+        "A deadline warns one working day before and is overdue after"
+        calendar = create_calendar()
+        # Friday before the 2026 Spring Festival: the next working day is
+        # the make-up Saturday
+        friday = dt.date(2026, 2, 13)
+        warning = warning_date(calendar, friday)
+        self.assertEqual(warning, dt.date(2026, 2, 14))
+        self.assertEqual(deadline_flag(None, friday, warning), None)
+        self.assertEqual(
+            deadline_flag(dt.date(2026, 2, 12), friday, warning), 'overdue')
+        self.assertEqual(deadline_flag(friday, friday, warning), 'warning')
+        self.assertEqual(
+            deadline_flag(dt.date(2026, 2, 14), friday, warning), 'warning')
+        self.assertEqual(
+            deadline_flag(dt.date(2026, 2, 24), friday, warning), 'normal')
+        # Without a published year the next calendar day warns
+        self.assertEqual(
+            warning_date(calendar, dt.date(2030, 1, 1)),
+            dt.date(2030, 1, 2))
+
+    @with_transaction()
+    def test_deadline_flag_sql(self):
+        "The SQL of the deadline flag agrees with the rule, and sorts"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        company = create_company()
+        table = Case.__table__()
+        cursor = Transaction().connection.cursor()
+        with set_company(company):
+            with today(dt.date(2026, 2, 2)):
+                setup = create_setup(company)
+                cases = [self._case(setup) for _ in range(6)]
+            deadlines = [
+                dt.date(2026, 2, 12), dt.date(2026, 2, 13),
+                dt.date(2026, 2, 14), dt.date(2026, 2, 24),
+                dt.date(2026, 2, 12), None]
+            states = ['review', 'accepted', 'review', 'review', 'denied',
+                'review']
+            for case, deadline, state in zip(cases, deadlines, states):
+                cursor.execute(*table.update(
+                        [table.deadline, table.state], [deadline, state],
+                        where=table.id == case.id))
+            expected = {c.id: f for c, f in zip(cases, [
+                        'overdue', 'warning', 'warning', 'normal', None,
+                        None])}
+            with today(dt.date(2026, 2, 13)):
+                cases = Case.browse(cases)
+                self.assertEqual(
+                    {c.id: c.deadline_flag for c in cases}, expected)
+                for flag in ['overdue', 'warning', 'normal', None]:
+                    self.assertEqual(
+                        {c.id for c in Case.search(
+                                    [('deadline_flag', '=', flag)])},
+                        {i for i, f in expected.items() if f == flag},
+                        msg=flag)
+                self.assertEqual(
+                    {c.id for c in Case.search(
+                            [('deadline_flag', 'in',
+                                    ['warning', 'overdue'])])},
+                    {i for i, f in expected.items()
+                        if f in {'warning', 'overdue'}})
+                ordered = Case.search([], order=[
+                        ('deadline_flag', 'DESC'), ('id', 'ASC')])
+                self.assertEqual(
+                    [expected[c.id] for c in ordered],
+                    ['overdue', 'warning', 'warning', 'normal', None, None])
+
+    @with_transaction()
+    def test_handover_overdue(self):
+        "A case is late for the hand-over after one working day"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        company = create_company()
+        with set_company(company):
+            with today(dt.date(2026, 2, 13)):
+                setup = create_setup(company)
+                case = self._case(setup)
+                case.materials[0].paper_received = 1
+                case.materials[0].save()
+                Case.accept([case])
+            # The next working day is the make-up Saturday: in time that
+            # day, late from the day after, a holiday
+            for date, overdue in [
+                    (dt.date(2026, 2, 14), False),
+                    (dt.date(2026, 2, 15), True),
+                    (dt.date(2026, 2, 24), True)]:
+                with today(date):
+                    self.assertEqual(
+                        Case(case.id).handover_overdue, overdue, msg=date)
+                    self.assertEqual(
+                        Case.search([('handover_overdue', '=', True)]),
+                        [case] if overdue else [], msg=date)
+
+    @with_transaction()
+    def test_suspension_days(self):
+        "The clock stands still for the working days of the suspension"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Suspension = pool.get('onewindow.case.suspension')
+        company = create_company()
+        with set_company(company):
+            with today(dt.date(2026, 2, 5)):
+                setup = create_setup(company)
+                case = self._case(setup)
+                case.materials[0].paper_received = 1
+                case.materials[0].save()
+                Case.accept([case])
+            self.assertEqual(case.deadline, dt.date(2026, 2, 12))
+            suspension = Suspension(case=case, kind='supplement',
+                description="Contract")
+            suspension.save()
+            Suspension.start([suspension], dt.date(2026, 2, 12))
+            # 13 and 14 (make-up Saturday), then 24, 25 and 26 February
+            Suspension.stop([suspension], dt.date(2026, 2, 26))
+            self.assertEqual(suspension.days, 5)
+            case = Case(case.id)
+            self.assertEqual(case.get_suspended_days(), 5)
+            values = case.deadline_values()
+            self.assertEqual(values['deadline'], dt.date(2026, 2, 26))
+            self.assertEqual(values['suspended_days'], 5)
+
+    @with_transaction()
+    def test_law_limits(self):
+        "The bounds of the Administrative Licensing Law"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Matter = pool.get('onewindow.matter')
+        matter = Matter(handling='promised', category='licence',
+            statutory_limit=None, extension_limit=None)
+        case = Case(matter=matter)
+        self.assertEqual(case.statutory_limit, 20)
+        self.assertEqual(case.extension_limit, 10)
+        matter.handling = 'joint'
+        self.assertEqual(case.statutory_limit, 45)
+        self.assertEqual(case.extension_limit, 15)
+        matter.extension_limit = 5
+        self.assertEqual(case.extension_limit, 5)
+        matter.handling = 'escalated'
+        self.assertEqual(case.statutory_limit, None)
+        matter.handling = 'promised'
+        matter.category = 'public_service'
+        self.assertEqual(case.statutory_limit, None)
+        matter.statutory_limit = 30
+        self.assertEqual(case.statutory_limit, 30)
 
 
 del ModuleTestCase

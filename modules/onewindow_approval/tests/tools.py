@@ -3,10 +3,13 @@
 """Helpers of the scenarios: a small hall with two departments, matters,
 applicants and staff, created through proteus as a user would"""
 import datetime as dt
+import os
+import subprocess
+import tempfile
 from decimal import Decimal
 from unittest.mock import Mock, patch
 
-from proteus import Model, Wizard
+from proteus import Model, Report, Wizard
 from proteus.config import get_config
 from stdnum.cn import ric, uscc
 
@@ -126,14 +129,31 @@ def create_matter(code, name, department, handling='promised',
         applicant_kind='both', promised_limit=5, statutory_limit=None,
         acceptance='comprehensive', materials=DEFAULT_MATERIALS,
         form_fields=(('reason', "申请事由", 'char', True),),
-        fee_basis=None, fee_amount=None, config=None):
-    "Create and publish a matter"
+        fee_basis=None, fee_amount=None, category='public_service',
+        steps=(), co_departments=(), higher_authority=None,
+        special_procedures=(), delivery_methods=('window', 'courier'),
+        result_kind=None, result_name=None, extension_limit=None,
+        config=None):
+    """Create and publish a matter
+
+    steps are (name, kind, limit) of the back office."""
     Matter = Model.get('onewindow.matter', config=config)
+    Department = Model.get('onewindow.department', config=config)
     matter = Matter(code=code, name=name, department=department,
-        category='public_service', handling=handling,
+        category=category, handling=handling,
         applicant_kind=applicant_kind, acceptance=acceptance,
         statutory_limit=statutory_limit, promised_limit=promised_limit,
-        fee_basis=fee_basis, fee_amount=fee_amount)
+        fee_basis=fee_basis, fee_amount=fee_amount,
+        higher_authority=higher_authority,
+        special_procedures=list(special_procedures),
+        delivery_methods=list(delivery_methods),
+        result_kind=result_kind, result_name=result_name,
+        extension_limit=extension_limit)
+    matter.co_departments.extend(
+        [Department(d.id) for d in co_departments])
+    for sequence, (s_name, kind, limit) in enumerate(steps, 1):
+        matter.steps.new(sequence=sequence, name=s_name, kind=kind,
+            limit=limit)
     for (m_name, requirement, original, paper, electronic,
             deferrable) in materials:
         material = matter.materials.new()
@@ -229,8 +249,58 @@ def receive_all(case):
     return case
 
 
+def pdf_text(content):
+    "Return the text of the PDF content without white space"
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, 'document.pdf')
+        with open(path, 'wb') as fp:
+            fp.write(content)
+        text = subprocess.run(['pdftotext', path, '-'],
+            check=True, capture_output=True, text=True).stdout
+    return ''.join(text.split())
+
+
+def print_document(name, record, extension='pdf', config=None):
+    """Print the document name of the record as the user would from its
+    form; return (extension, content)"""
+    ActionReport = Model.get('ir.action.report', config=config)
+    if '.' not in name:
+        name = 'onewindow.case.' + name
+    action, = ActionReport.find([
+            ('report_name', '=', name),
+            ('extension', 'in',
+                ['pdf'] if extension == 'pdf' else ['', None]),
+            ])
+    report = Report(name, config=config)
+    ext, content, _, _ = report.execute([record], {'action_id': action.id})
+    return ext, content
+
+
+def hand_over(cases, config=None):
+    "Hand the cases over to their department; return the hand-over slip"
+    Case = Model.get('onewindow.case', config=config)
+    Case.click([Case(c.id) for c in cases], 'hand_over')
+    for case in cases:
+        case.reload()
+    return cases[0].handover
+
+
+def add_staff_group(user, module, xml_id, config=None):
+    "Add the group module.xml_id to the user"
+    User = Model.get('res.user', config=config)
+    Group = Model.get('res.group', config=config)
+    ModelData = Model.get('ir.model.data', config=config)
+    data, = ModelData.find([
+            ('module', '=', module), ('fs_id', '=', xml_id)])
+    user = User(user.id)
+    user.groups.append(Group(data.db_id))
+    user.save()
+    return user
+
+
 __all__ = [
     'set_today', 'resident_id', 'credit_code', 'create_person',
     'create_legal_person', 'create_hall', 'create_matter',
     'create_delegation', 'create_staff', 'register_case', 'receive_all',
+    'pdf_text', 'print_document', 'hand_over', 'add_staff_group',
     'Decimal']

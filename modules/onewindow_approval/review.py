@@ -1,0 +1,474 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import datetime as dt
+from collections import defaultdict
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
+from trytond.modules.company.model import set_employee
+from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval
+from trytond.transaction import Transaction
+
+from .case import (
+    FLAGS, CaseLineMixin, _employee, deadline_flag, is_department_user,
+    warning_date)
+from .exceptions import CaseAccessError, ReviewError
+
+
+class CaseStep(
+        ProtectedFieldsMixin, CaseLineMixin, sequence_ordered(), ModelSQL,
+        ModelView):
+    """Case Step
+
+    One back-office step of a case (承办, 审核, 批准 ...), copied from the
+    steps of the matter version when the case is handed over to the
+    department.  Each step has its own working-day limit, counted from the
+    day it starts, and records who did it and when."""
+    __name__ = 'onewindow.case.step'
+    _states = {
+        'readonly': Eval('state') != 'running',
+        }
+
+    case = fields.Many2One(
+        'onewindow.case', "Case", required=True, ondelete='CASCADE',
+        readonly=True)
+    name = fields.Char("Name", required=True, readonly=True)
+    kind = fields.Selection('get_kinds', "Kind", required=True,
+        readonly=True)
+    limit = fields.Integer("Time Limit", required=True, readonly=True,
+        help="In working days, from the day the step starts.")
+    state = fields.Selection([
+            ('waiting', "Waiting"),
+            ('running', "Running"),
+            ('done', "Done"),
+            ], "State", required=True, readonly=True, sort=False)
+    start_date = fields.Date("Start Date", readonly=True)
+    deadline = fields.Date("Deadline", readonly=True,
+        help="The start date plus the time limit of the step; it moves "
+        "when the clock of the case stops.")
+    done_date = fields.Date("Done on", readonly=True)
+    done_by = fields.Many2One(
+        'company.employee', "Done by", readonly=True, ondelete='RESTRICT')
+    comment = fields.Text("Comment", states=_states,
+        help="The opinion of the step (承办意见, 审核意见 ...).")
+    flag = fields.Function(fields.Selection(FLAGS, "Deadline Flag",
+            help="Warning when one working day or less is left, overdue "
+            "when the deadline has passed; a step done late stays "
+            "overdue."),
+        'get_flag')
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls.__access__.add('case')
+        cls._protected_fields |= {
+            'case', 'name', 'kind', 'limit', 'state', 'start_date',
+            'deadline', 'done_date', 'done_by'}
+        cls._sql_indexes.add(Index(t, (t.case, Index.Equality())))
+        cls._buttons.update({
+                'complete': {
+                    'invisible': Eval('state') != 'running',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'waiting'
+
+    @classmethod
+    def get_kinds(cls):
+        pool = Pool()
+        Step = pool.get('onewindow.matter.step')
+        return Step.fields_get(['kind'])['kind']['selection']
+
+    @classmethod
+    def matter_values(cls, matter):
+        "Return the values of the steps of the matter version"
+        return [{
+                'sequence': s.sequence,
+                'name': s.name,
+                'kind': s.kind,
+                'limit': s.limit or 0,
+                'state': 'waiting',
+                } for s in matter.steps]
+
+    @classmethod
+    def get_flag(cls, steps, name):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        flags = {}
+        warnings = {}
+        for step in steps:
+            if step.state == 'waiting' or not step.deadline:
+                flags[step.id] = None
+            elif step.state == 'done':
+                flags[step.id] = (
+                    'overdue' if step.done_date > step.deadline
+                    else 'normal')
+            else:
+                calendar = step.case.calendar
+                if calendar not in warnings:
+                    warnings[calendar] = warning_date(calendar, today)
+                flags[step.id] = deadline_flag(
+                    step.deadline, today, warnings[calendar])
+        return flags
+
+    def get_rec_name(self, name):
+        return self.name
+
+    @classmethod
+    def start(cls, steps, date):
+        "Start the steps on date"
+        for step in steps:
+            step.state = 'running'
+            step.start_date = date
+            step.deadline = step.case.calendar.add_working_days(
+                date, step.limit or 0)
+        cls.save(steps)
+
+    @classmethod
+    def postpone(cls, steps, days):
+        "Move the deadlines of the running steps by days working days"
+        if not days:
+            return
+        steps = [s for s in steps if s.state == 'running' and s.deadline]
+        for step in steps:
+            step.deadline = step.case.calendar.add_working_days(
+                step.deadline, days)
+        cls.save(steps)
+
+    @classmethod
+    def close(cls, steps, kinds=None):
+        """Mark as done by the current employee the steps that are not done
+        yet (of the kinds, all by default)"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        employee = _employee()
+        steps = [s for s in steps if s.state != 'done'
+            and (kinds is None or s.kind in kinds)]
+        for step in steps:
+            if not step.start_date:
+                step.start_date = today
+                step.deadline = step.case.calendar.add_working_days(
+                    today, step.limit or 0)
+            step.state = 'done'
+            step.done_date = today
+            step.done_by = employee
+        cls.save(steps)
+
+    def may_complete(self):
+        """Return True if the current user may complete the step: an
+        approver of the case's department, or for a review step a team
+        leader with the initial review power over the matter"""
+        pool = Pool()
+        Authorization = pool.get('onewindow.authorization')
+        if is_department_user(self.case.department):
+            return True
+        employee = _employee()
+        return bool(self.kind == 'review' and employee
+            and Authorization.is_authorized(
+                employee, self.case.matter, 'initial_review'))
+
+    @classmethod
+    @ModelView.button
+    def complete(cls, steps):
+        "Record that the step is done and start the next one"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Date = pool.get('ir.date')
+        today = Date.today()
+        employee = _employee()
+        steps = [s for s in steps if s.state == 'running']
+        for step in steps:
+            if step.case.state != 'review':
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_step_case_state',
+                        step=step.rec_name, case=step.case.rec_name,
+                        state=step.case.state_string))
+            if not step.may_complete():
+                raise CaseAccessError(gettext(
+                        'onewindow_approval.msg_step_not_yours',
+                        step=step.rec_name, case=step.case.rec_name,
+                        department=step.case.department.rec_name))
+            step.state = 'done'
+            step.done_date = today
+            step.done_by = employee
+        cls.save(steps)
+        cls.start(cls.next_steps(steps), today)
+        comments = defaultdict(list)
+        for step in steps:
+            text = gettext('onewindow_approval.msg_step_log',
+                step=step.name, deadline=step.deadline.isoformat())
+            if step.comment:
+                text += ' ' + step.comment
+            comments[step.case].append(text)
+        Case.log_event(list(comments), 'step', comments={
+                c: '\n'.join(t) for c, t in comments.items()})
+
+    @classmethod
+    def next_steps(cls, steps):
+        "Return the waiting steps that follow the steps in their case"
+        result = []
+        for case in {s.case for s in steps}:
+            if any(s.state == 'running' for s in case.steps):
+                continue
+            waiting = [s for s in case.steps if s.state == 'waiting']
+            if waiting:
+                result.append(waiting[0])
+        return result
+
+    @classmethod
+    def copy(cls, steps, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['start_date', 'deadline', 'done_date', 'done_by']:
+            default.setdefault(name, None)
+        default.setdefault('state', 'waiting')
+        return super().copy(steps, default=default)
+
+
+class CaseOpinion(
+        ProtectedFieldsMixin, CaseLineMixin, Workflow, ModelSQL, ModelView):
+    """Case Opinion
+
+    The opinion of a co-department on a joint case (联办意见), created for
+    each co-department of the matter when the case is handed over.  Only
+    the co-department gives it; a disagreeing opinion must be answered by
+    the lead department, which resolves it in a recorded comment or denies
+    the application."""
+    __name__ = 'onewindow.case.opinion'
+    _states = {
+        'readonly': Eval('state') != 'pending',
+        }
+
+    case = fields.Many2One(
+        'onewindow.case', "Case", required=True, ondelete='CASCADE',
+        readonly=True)
+    department = fields.Many2One(
+        'onewindow.department', "Department", required=True,
+        ondelete='RESTRICT', readonly=True,
+        help="The co-department that gives the opinion.")
+    opinion = fields.Selection([
+            (None, ""),
+            ('agree', "Agree"),
+            ('disagree', "Disagree"),
+            ], "Opinion", sort=False, states=_states)
+    opinion_string = opinion.translated('opinion')
+    comment = fields.Text("Comment", states=_states,
+        help="The reasons of the opinion; required to disagree.")
+    given_by = fields.Many2One(
+        'company.employee', "Given by", readonly=True, ondelete='RESTRICT')
+    given_date = fields.DateTime("Given at", readonly=True)
+    resolution = fields.Text("Resolution",
+        states={
+            'readonly': (Eval('state') != 'given')
+            | Bool(Eval('resolved_by')),
+            'invisible': Eval('opinion') != 'disagree',
+            },
+        help="How the lead department answers the disagreement; "
+        "recorded in the case's log.")
+    resolved_by = fields.Many2One(
+        'company.employee', "Resolved by", readonly=True,
+        ondelete='RESTRICT',
+        states={
+            'invisible': Eval('opinion') != 'disagree',
+            })
+    resolved_date = fields.DateTime("Resolved at", readonly=True,
+        states={
+            'invisible': Eval('opinion') != 'disagree',
+            })
+    state = fields.Selection([
+            ('pending', "Pending"),
+            ('given', "Given"),
+            ], "State", required=True, readonly=True, sort=False)
+    own = fields.Function(fields.Boolean("Own",
+            help="The opinion is for one of the user's departments."),
+        'get_own', searcher='search_own')
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.case, Index.Equality())),
+                Index(t, (t.department, Index.Equality())),
+                })
+        cls._order = [('case', 'ASC'), ('id', 'ASC')]
+        cls._protected_fields |= {
+            'case', 'department', 'given_by', 'given_date', 'resolved_by',
+            'resolved_date'}
+        cls._transitions |= {
+            ('pending', 'given'),
+            }
+        cls._buttons.update({
+                'give_opinion': {
+                    'invisible': Eval('state') != 'pending',
+                    'readonly': ~Eval('opinion'),
+                    'icon': 'tryton-ok',
+                    'depends': ['state', 'opinion'],
+                    },
+                'resolve': {
+                    'invisible': ((Eval('state') != 'given')
+                        | (Eval('opinion') != 'disagree')
+                        | Bool(Eval('resolved_by'))),
+                    'readonly': ~Eval('resolution'),
+                    'icon': 'tryton-ok',
+                    'depends': ['state', 'opinion', 'resolved_by',
+                        'resolution'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'pending'
+
+    def get_rec_name(self, name):
+        return '%s: %s' % (self.case.rec_name, self.department.rec_name)
+
+    @classmethod
+    def get_own(cls, opinions, name):
+        pool = Pool()
+        User = pool.get('res.user')
+        departments = set(User.get_departments())
+        return {o.id: o.department.id in departments for o in opinions}
+
+    @classmethod
+    def search_own(cls, name, clause):
+        pool = Pool()
+        User = pool.get('res.user')
+        _, operator, value = clause
+        if (operator == '=') == bool(value):
+            operator = 'in'
+        else:
+            operator = 'not in'
+        return [('department', operator, list(User.get_departments()))]
+
+    @property
+    def open_disagreement(self):
+        return self.opinion == 'disagree' and not self.resolved_by
+
+    @classmethod
+    def write(cls, *args):
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            actions = iter(args)
+            for opinions, values in zip(actions, actions):
+                if values.keys() & {'opinion', 'comment'}:
+                    for opinion in opinions:
+                        if (opinion.state != 'pending'
+                                or not is_department_user(
+                                    opinion.department)):
+                            raise CaseAccessError(gettext(
+                                    'onewindow_approval.msg_opinion_not_yours',
+                                    opinion=opinion.rec_name,
+                                    department=opinion.department.rec_name))
+                if 'resolution' in values:
+                    for opinion in opinions:
+                        if (opinion.resolved_by
+                                or not is_department_user(
+                                    opinion.case.department)):
+                            raise CaseAccessError(gettext(
+                                    'onewindow_approval.'
+                                    'msg_opinion_resolution_not_yours',
+                                    opinion=opinion.rec_name,
+                                    department=(
+                                        opinion.case.department.rec_name)))
+        super().write(*args)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('given')
+    @set_employee('given_by')
+    def give_opinion(cls, opinions):
+        "Give the opinion of the co-department"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        for opinion in opinions:
+            if not is_department_user(opinion.department):
+                raise CaseAccessError(gettext(
+                        'onewindow_approval.msg_opinion_not_yours',
+                        opinion=opinion.rec_name,
+                        department=opinion.department.rec_name))
+            if opinion.case.state not in {'review', 'suspended'}:
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_opinion_case_state',
+                        opinion=opinion.rec_name,
+                        state=opinion.case.state_string))
+            if not opinion.opinion:
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_opinion_missing',
+                        opinion=opinion.rec_name))
+            if opinion.opinion == 'disagree' and not opinion.comment:
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_opinion_disagree_comment',
+                        opinion=opinion.rec_name))
+        cls.write(opinions, {'given_date': dt.datetime.now()})
+        comments = defaultdict(list)
+        for opinion in opinions:
+            comments[opinion.case].append(gettext(
+                    'onewindow_approval.msg_opinion_log',
+                    department=opinion.department.rec_name,
+                    opinion=opinion.opinion_string,
+                    comment=opinion.comment or ''))
+        Case.log_event(list(comments), 'opinion', comments={
+                c: '\n'.join(t) for c, t in comments.items()})
+
+    @classmethod
+    @ModelView.button
+    @set_employee('resolved_by')
+    def resolve(cls, opinions):
+        "Record how the lead department answers a disagreeing opinion"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        opinions = [o for o in opinions if o.open_disagreement]
+        for opinion in opinions:
+            if not is_department_user(opinion.case.department):
+                raise CaseAccessError(gettext(
+                        'onewindow_approval.'
+                        'msg_opinion_resolution_not_yours',
+                        opinion=opinion.rec_name,
+                        department=opinion.case.department.rec_name))
+            if opinion.case.state not in {'review', 'suspended'}:
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_opinion_case_state',
+                        opinion=opinion.rec_name,
+                        state=opinion.case.state_string))
+            if not opinion.resolution:
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_opinion_resolution_missing',
+                        opinion=opinion.rec_name))
+        cls.write(opinions, {'resolved_date': dt.datetime.now()})
+        comments = defaultdict(list)
+        for opinion in opinions:
+            comments[opinion.case].append(gettext(
+                    'onewindow_approval.msg_opinion_resolve_log',
+                    department=opinion.department.rec_name,
+                    resolution=opinion.resolution))
+        Case.log_event(list(comments), 'resolve', comments={
+                c: '\n'.join(t) for c, t in comments.items()})
+
+    @classmethod
+    def create_for(cls, cases):
+        "Create the pending opinions of the co-departments of joint cases"
+        opinions = []
+        for case in cases:
+            if case.matter.handling != 'joint':
+                continue
+            given = {o.department for o in case.opinions}
+            for department in sorted(
+                    case.matter.co_departments, key=lambda d: d.code):
+                if department not in given:
+                    opinions.append(cls(case=case, department=department))
+        cls.save(opinions)
+        return opinions
