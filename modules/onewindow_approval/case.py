@@ -628,8 +628,16 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         # The states in which the deadline runs and follows the calendar
         cls._deadline_states = ['accepted', 'review']
         cls._sql_indexes.update({
-                Index(t, (t.department, Index.Equality())),
-                Index(t, (t.hall, Index.Equality())),
+                # The lists of a department by deadline and of a hall newest
+                # first come from these without sorting; a hash index on the
+                # hall (one value per hall) takes minutes to build
+                Index(
+                    t, (t.department, Index.Equality()),
+                    (t.deadline, Index.Range()), (t.id, Index.Range())),
+                Index(
+                    t, (t.hall, Index.Equality()),
+                    (t.application_date, Index.Range()),
+                    (t.id, Index.Range())),
                 Index(t, (t.matter, Index.Equality())),
                 Index(t, (t.applicant, Index.Equality())),
                 Index(t, (t.acceptance_date, Index.Range())),
@@ -2301,10 +2309,14 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
                 raise CaseAccessError(gettext(
                         'onewindow_approval.msg_material_add',
                         case=case.rec_name))
+        # The checklist lines are read together, not one query each
+        checklists = {m.id: cls.checklist_values(m)
+            for m in MatterMaterial.browse(list({
+                        v['matter_material'] for v in vlist
+                        if v.get('matter_material')}))}
         for values in vlist:
             if values.get('matter_material'):
-                checklist = cls.checklist_values(
-                    MatterMaterial(values['matter_material']))
+                checklist = checklists[values['matter_material']]
                 for name, value in checklist.items():
                     if name in cls._checklist_fields:
                         values[name] = value
