@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import defaultdict, namedtuple
 
-from sql import Literal, Null
+from sql import For, Literal, Null
 from sql.aggregate import Count
 from sql.conditionals import Case as SqlCase
 
@@ -1366,6 +1366,26 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         with without_check_access():
             Log.create(vlist)
 
+    @classmethod
+    def lock_calendars(cls, cases):
+        """Lock the calendars of the cases in share mode while deadlines
+        are computed with them
+
+        The computations do not wait for each other.  A change of the
+        working days locks and writes the calendars (Calendar.changed): a
+        computation waits for it to commit, then is retried on the new
+        days; the change waits for the computations under way."""
+        pool = Pool()
+        Calendar = pool.get('onewindow.calendar')
+        transaction = Transaction()
+        ids = sorted({c.calendar.id for c in cases})
+        if not ids or not transaction.database.has_select_for():
+            return
+        table = Calendar.__table__()
+        cursor = transaction.connection.cursor()
+        cursor.execute(*table.select(Literal(1),
+                where=reduce_ids(table.id, ids), for_=For('SHARE')))
+
     # Transitions
 
     @classmethod
@@ -1429,6 +1449,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
     def accept(cls, cases):
         pool = Pool()
         Date = pool.get('ir.date')
+        cls.lock_calendars(cases)
         today = Date.today()
         errors = []
         for case in cases:
@@ -1659,6 +1680,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         Step = pool.get('onewindow.case.step')
         Suspension = pool.get('onewindow.case.suspension')
         cls.check_department(cases)
+        cls.lock_calendars(cases)
         today = Date.today()
         suspensions = [s for c in cases for s in c.suspensions
             if s.state == 'running']
@@ -1743,6 +1765,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         approves, within the bound of the law"""
         pool = Pool()
         Date = pool.get('ir.date')
+        cls.lock_calendars(cases)
         today = Date.today()
         employee = _employee()
         args, comments = [], {}
