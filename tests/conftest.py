@@ -145,3 +145,48 @@ def pg_demo_server(tmp_path_factory):
             server.kill()
             server.wait()
         execute('DROP DATABASE IF EXISTS "%s"' % name)
+
+
+class PGDemoDump(collections.namedtuple('PGDemoDump', ['path'])):
+    "A pg_dump of the demo database, to restore as a fresh copy"
+
+    def restore(self, uri, name):
+        """Create the database name on the PostgreSQL of uri as a copy of
+        the demo (dropping it first)"""
+        from urllib.parse import urlparse
+        parsed = urlparse(uri)
+        args = ['-h', parsed.hostname or '127.0.0.1',
+            '-p', str(parsed.port or 5432),
+            '-U', parsed.username or 'postgres']
+        env = clean_environ()
+        run(['dropdb', '--if-exists', *args, name], env, 120, 'dropdb')
+        run(['createdb', *args, name], env, 120, 'createdb')
+        run(['pg_restore', '--no-owner', *args, '-d', name, self.path],
+            env, 600, 'pg_restore')
+
+
+def drop_database(uri, name):
+    "Drop the database name of the PostgreSQL of uri"
+    from urllib.parse import urlparse
+    parsed = urlparse(uri)
+    subprocess.run(['dropdb', '--if-exists', '--force',
+            '-h', parsed.hostname or '127.0.0.1',
+            '-p', str(parsed.port or 5432),
+            '-U', parsed.username or 'postgres', name],
+        env=clean_environ(), stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, timeout=120)
+
+
+@pytest.fixture(scope='session')
+def pg_demo_dump(pg_demo_server, tmp_path_factory):
+    """A dump of the PostgreSQL demo database, for the tests that need a
+    copy of their own (concurrency, stress, crash)"""
+    from urllib.parse import urlparse
+    parsed = urlparse(pg_demo_server.uri)
+    path = tmp_path_factory.mktemp('pgdump') / 'demo.dump'
+    run(['pg_dump', '-Fc', '-h', parsed.hostname or '127.0.0.1',
+            '-p', str(parsed.port or 5432),
+            '-U', parsed.username or 'postgres',
+            '-f', path, pg_demo_server.database],
+        clean_environ(), 600, 'pg_dump')
+    return PGDemoDump(path)

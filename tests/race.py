@@ -233,3 +233,128 @@ def race(database, first, second, mode):
     b.join(timeout=300)
     assert a.done.is_set() and b.done.is_set(), "an actor hangs"
     return a, b
+
+
+def publish_years(attempt):
+    """Publish the calendar years up to next year (weekends only when the
+    demo has not filled them), so that every time limit can be counted"""
+    from trytond.pool import Pool
+    pool = Pool()
+    Calendar = pool.get('onewindow.calendar')
+    Year = pool.get('onewindow.calendar.year')
+    Date = pool.get('ir.date')
+    today = Date.today()
+    for calendar in Calendar.search([]):
+        for year in range(today.year, today.year + 2):
+            years = Year.search([
+                    ('calendar', '=', calendar.id), ('year', '=', year)])
+            if not years:
+                years = Year.create([{'calendar': calendar.id, 'year': year}])
+            Year.publish([y for y in years if y.state == 'draft'])
+
+
+class Cases:
+    "Bring new cases of the demo to the state a race starts from"
+
+    def __init__(self, db):
+        self.db = db
+
+    def draft(self, handling='promised', department='MZ', count=None):
+        """Return the id of a new draft case (or a list of count ids), ready
+        to accept at the comprehensive window: the clerk copies a recent
+        case of a matter of handling and department, receives its materials
+        and checks the originals"""
+        def copy(attempt):
+            from trytond.pool import Pool
+            pool = Pool()
+            Case = pool.get('onewindow.case')
+            Material = pool.get('onewindow.case.material')
+            Date = pool.get('ir.date')
+            templates = Case.search([
+                    ('matter.handling', '=', handling),
+                    ('matter.state', '=', 'published'),
+                    ('department.code', '=', department),
+                    ('window.code', '=', 'ZH'),
+                    ('state', 'not in', ['draft', 'supplement', 'refused',
+                            'withdrawn']),
+                    ], order=[('id', 'DESC')], limit=1)
+            assert templates, "no %s case of %s to copy" % (
+                handling, department)
+            cases = Case.copy(templates * (count or 1))
+            materials = [m for c in cases for m in c.materials]
+            for material in materials:
+                if material.required or material.received:
+                    material.paper_received = material.paper_expected
+                    material.electronic_received = (
+                        material.electronic_expected)
+                    material.defects = None
+                    material.deferred = False
+            Material.save(materials)
+            Material.check_original([m for m in materials
+                    if m.original_check and m.received])
+            today = Date.today()
+            for case in Case.browse(cases):
+                problems = case.get_problems(today)
+                assert not problems, [p.text for p in problems]
+            ids = [c.id for c in cases]
+            return ids if count is not None else ids[0]
+        return self.db.dispatch('clerk', copy)
+
+    def accepted(self, handling='promised', department='MZ', count=None):
+        ids = self.draft(handling, department, count)
+
+        def accept(attempt):
+            from trytond.pool import Pool
+            Case = Pool().get('onewindow.case')
+            Case.accept(Case.browse(ids if count is not None else [ids]))
+        self.db.dispatch('clerk', accept)
+        return ids
+
+    def review(self, handling='promised', department='MZ'):
+        "Return a case handed over to its department"
+        case_id = self.accepted(handling, department)
+        self.db.dispatch('clerk', click('hand_over', case_id))
+        return case_id
+
+    def decidable(self, handling='promised', department='MZ'):
+        """Return a case under review whose review steps are done, with a
+        decision number and comment"""
+        case_id = self.review(handling, department)
+
+        def prepare(attempt):
+            from trytond.pool import Pool
+            pool = Pool()
+            Case = pool.get('onewindow.case')
+            Step = pool.get('onewindow.case.step')
+            case = Case(case_id)
+            while True:
+                running = [s for s in Case(case_id).steps
+                    if s.state == 'running' and s.kind == 'review']
+                if not running:
+                    break
+                Step.complete(running)
+            case = Case(case_id)
+            case.decision_number = "翁人社许〔2026〕%s号" % case_id
+            case.decision_comment = "经审查，符合条件。"
+            case.save()
+        self.db.dispatch(approver(department), prepare)
+        return case_id
+
+
+def approver(department, head=False):
+    "Return the login of an approver (or the head) of the department"
+    if department == 'RS' and not head:
+        return 'approver'
+    return '%s_%s' % ('head' if head else 'approver', department.lower())
+
+
+def click(button, case_id, values=None):
+    "Return a call that writes values on the case then clicks button"
+    def call(attempt):
+        from trytond.pool import Pool
+        Case = Pool().get('onewindow.case')
+        case = Case(case_id)
+        if values:
+            Case.write([case], values)
+        return getattr(Case, button)([case])
+    return call

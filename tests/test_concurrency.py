@@ -14,6 +14,7 @@ import os
 import pytest
 
 from .conftest import drop_database
+from .race import Cases, approver, click, publish_years
 
 URI = os.environ.get('TRYTOND_DATABASE_URI', '')
 
@@ -40,124 +41,6 @@ def db(pg_demo_dump):
     Pool.stop(name)
     backend.Database(name).close()
     drop_database(URI, name)
-
-
-def publish_years(attempt):
-    """Publish the calendar years up to next year (weekends only when the
-    demo has not filled them), so that every time limit can be counted"""
-    from trytond.pool import Pool
-    pool = Pool()
-    Calendar = pool.get('onewindow.calendar')
-    Year = pool.get('onewindow.calendar.year')
-    Date = pool.get('ir.date')
-    today = Date.today()
-    for calendar in Calendar.search([]):
-        for year in range(today.year, today.year + 2):
-            years = Year.search([
-                    ('calendar', '=', calendar.id), ('year', '=', year)])
-            if not years:
-                years = Year.create([{'calendar': calendar.id, 'year': year}])
-            Year.publish([y for y in years if y.state == 'draft'])
-
-
-class Cases:
-    "Bring new cases of the demo to the state a race starts from"
-
-    def __init__(self, db):
-        self.db = db
-
-    def draft(self, handling='promised', department='MZ'):
-        """Return the id of a new draft case, ready to accept at the
-        comprehensive window: the clerk copies a recent case of a matter of
-        handling and department, receives its materials and checks the
-        originals"""
-        def copy(attempt):
-            from trytond.pool import Pool
-            pool = Pool()
-            Case = pool.get('onewindow.case')
-            Material = pool.get('onewindow.case.material')
-            Date = pool.get('ir.date')
-            templates = Case.search([
-                    ('matter.handling', '=', handling),
-                    ('matter.state', '=', 'published'),
-                    ('department.code', '=', department),
-                    ('window.code', '=', 'ZH'),
-                    ('state', 'not in', ['draft', 'supplement', 'refused',
-                            'withdrawn']),
-                    ], order=[('id', 'DESC')])
-            today = Date.today()
-            for template in templates:
-                case, = Case.copy([template])
-                for material in case.materials:
-                    if material.required or material.received:
-                        material.paper_received = material.paper_expected
-                        material.electronic_received = (
-                            material.electronic_expected)
-                        material.defects = None
-                        material.deferred = False
-                Material.save(case.materials)
-                Material.check_original([m for m in case.materials
-                        if m.original_check and m.received])
-                if not Case(case.id).get_problems(today):
-                    return case.id
-                Case.delete([case]) if not case.logs else None
-            raise AssertionError("no %s case of %s to copy" % (
-                    handling, department))
-        return self.db.dispatch('clerk', copy)
-
-    def accepted(self, handling='promised', department='MZ'):
-        case_id = self.draft(handling, department)
-        self.db.dispatch('clerk', click('accept', case_id))
-        return case_id
-
-    def review(self, handling='promised', department='MZ'):
-        "Return a case handed over to its department"
-        case_id = self.accepted(handling, department)
-        self.db.dispatch('clerk', click('hand_over', case_id))
-        return case_id
-
-    def decidable(self, handling='promised', department='MZ'):
-        """Return a case under review whose review steps are done, with a
-        decision number and comment"""
-        case_id = self.review(handling, department)
-
-        def prepare(attempt):
-            from trytond.pool import Pool
-            pool = Pool()
-            Case = pool.get('onewindow.case')
-            Step = pool.get('onewindow.case.step')
-            case = Case(case_id)
-            while True:
-                running = [s for s in Case(case_id).steps
-                    if s.state == 'running' and s.kind == 'review']
-                if not running:
-                    break
-                Step.complete(running)
-            case = Case(case_id)
-            case.decision_number = "翁人社许〔2026〕%s号" % case_id
-            case.decision_comment = "经审查，符合条件。"
-            case.save()
-        self.db.dispatch(approver(department), prepare)
-        return case_id
-
-
-def approver(department, head=False):
-    "Return the login of an approver (or the head) of the department"
-    if department == 'RS' and not head:
-        return 'approver'
-    return '%s_%s' % ('head' if head else 'approver', department.lower())
-
-
-def click(button, case_id, values=None):
-    "Return a call that writes values on the case then clicks button"
-    def call(attempt):
-        from trytond.pool import Pool
-        Case = Pool().get('onewindow.case')
-        case = Case(case_id)
-        if values:
-            Case.write([case], values)
-        return getattr(Case, button)([case])
-    return call
 
 
 def snapshot(case_id):
@@ -339,6 +222,43 @@ def test_hand_over_races_withdrawal(db, mode, first):
         assert len(events(result, 'hand_over')) == 1
         assert db.read(slip) == 'sent'
         assert result['state'] in {'review', 'withdrawn'}
+
+
+def complete_steps(case_id):
+    "Return an act of the approver who completes the running step"
+    def call(pool):
+        Step = pool.get('onewindow.case.step')
+        Step.complete(Step.search([
+                    ('case', '=', case_id), ('state', '=', 'running')]))
+    return call
+
+
+@pytest.mark.parametrize('mode', MODES)
+@pytest.mark.parametrize('first', ['step', 'withdraw'])
+def test_step_races_withdrawal(db, mode, first):
+    """The department completes a review step while the applicant
+    withdraws: the log tells the steps in the order they were committed"""
+    from .race import race
+    case_id = Cases(db).review()
+    reason = {'withdrawal_reason': "申请人书面撤回申请。"}
+    step = ('approver_mz', snapshot(case_id), complete_steps(case_id))
+    withdraw = ('clerk', snapshot(case_id),
+        act('withdraw', case_id, reason))
+    if first == 'step':
+        a, b = race(db, step, withdraw, mode)
+    else:
+        a, b = race(db, withdraw, step, mode)
+    assert a.error is None, a.error
+    check_loser(b)
+    result = check_history(db, case_id)
+    assert result['state'] == 'withdrawn'
+    if first == 'withdraw':
+        # No step is done on a withdrawn case
+        assert b.refused, b.error
+        assert not events(result, 'step')
+    else:
+        assert b.error is None, b.error
+        assert len(events(result, 'step')) == 1
 
 
 def opinions_of(db, case_id):

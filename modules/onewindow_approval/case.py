@@ -1341,6 +1341,26 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
     # Log
 
     @classmethod
+    def lock_log(cls, cases):
+        """Lock the cases until the end of the transaction, waiting for the
+        transactions that hold them
+
+        The log of a case is written under this lock, as a transition
+        writes the state: the events of a case are logged in the order
+        they are committed, and a step taken on a snapshot older than a
+        change of the case fails to serialize and is retried by the
+        dispatcher.  Model.lock would not wait, and would run the whole
+        step a second time to take the lock first."""
+        transaction = Transaction()
+        if not transaction.database.has_select_for():
+            return
+        table = cls.__table__()
+        cursor = transaction.connection.cursor()
+        for sub_ids in grouped_slice(sorted({c.id for c in cases})):
+            cursor.execute(*table.select(Literal(1),
+                    where=reduce_ids(table.id, sub_ids), for_=For('UPDATE')))
+
+    @classmethod
     def log_event(cls, cases, event, comment=None, state=None,
             comments=None):
         """Add an entry to the log of each case
@@ -1349,6 +1369,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         comments gives a comment per case."""
         pool = Pool()
         Log = pool.get('onewindow.case.log')
+        cls.lock_log(cases)
         employee = _employee()
         now = dt.datetime.now()
         vlist = []

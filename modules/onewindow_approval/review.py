@@ -189,8 +189,6 @@ class CaseStep(
         today = Date.today()
         employee = _employee()
         steps = [s for s in steps if s.state == 'running']
-        # The state of the cases must not change until the step is done
-        Case.lock(list({s.case for s in steps}))
         for step in steps:
             if step.case.state != 'review':
                 raise ReviewError(gettext(
@@ -396,9 +394,6 @@ class CaseOpinion(
         "Give the opinion of the co-department"
         pool = Pool()
         Case = pool.get('onewindow.case')
-        # A decision or a withdrawal does not write the opinions: lock the
-        # cases so that no opinion is given on a case decided meanwhile
-        Case.lock(list({o.case for o in opinions}))
         for opinion in opinions:
             if not is_department_user(opinion.department):
                 raise CaseAccessError(gettext(
@@ -437,7 +432,6 @@ class CaseOpinion(
         pool = Pool()
         Case = pool.get('onewindow.case')
         opinions = [o for o in opinions if o.open_disagreement]
-        Case.lock(list({o.case for o in opinions}))
         for opinion in opinions:
             if not is_department_user(opinion.case.department):
                 raise CaseAccessError(gettext(
