@@ -40,12 +40,14 @@ class Database:
             self._users[login] = (user_id, context)
         return self._users[login]
 
-    def dispatch(self, login, func, attempts=None):
+    def dispatch(self, login, func, attempts=None, timestamp=None):
         """Call func(attempt) as login the way the dispatcher does and
         return its result
 
         attempts, a list, gets one item per attempt: None when it
-        committed, else the exception that ended it."""
+        committed, else the exception that ended it.  timestamp is the
+        _timestamp the client sends: the write date of the records it
+        shows."""
         user_id, context = self.user(login) if login else (0, {})
         retry = config.getint('database', 'retry')
         count = attempt = 0
@@ -56,6 +58,7 @@ class Database:
                 time.sleep(0.02 * count)
             with Transaction().start(self.name, user_id,
                     context=dict(context), **extras) as transaction:
+                transaction.timestamp = dict(timestamp or {})
                 try:
                     result = func(attempt)
                 except TransactionError as exception:

@@ -13,10 +13,11 @@ import os
 
 import pytest
 
-from .conftest import drop_database
+from .conftest import TOP, drop_database
 from .race import Cases, approver, click, publish_years
 
 URI = os.environ.get('TRYTOND_DATABASE_URI', '')
+ARTIFACTS = TOP / 'tests' / 'artifacts'
 
 pytestmark = pytest.mark.skipif(
     not URI.startswith('postgresql://'),
@@ -25,6 +26,12 @@ pytestmark = pytest.mark.skipif(
     "time")
 
 MODES = ['stale', 'overlap']
+
+
+class Tally:
+    "The races played and those whose checks passed"
+    played = 0
+    consistent = 0
 
 
 @pytest.fixture(scope='module')
@@ -38,9 +45,26 @@ def db(pg_demo_dump):
     database = Database(name)
     database.dispatch('admin', publish_years)
     yield database
+    report = ('concurrency races on PostgreSQL: %d interleavings played, '
+        '%d consistent (one outcome, log = state, deadline = calendar)' % (
+            Tally.played, Tally.consistent))
+    print('\n' + report)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / 'figures.txt').open('a') as fp:
+        fp.write(report + '\n')
     Pool.stop(name)
     backend.Database(name).close()
     drop_database(URI, name)
+
+
+@pytest.fixture(autouse=True)
+def tally(request):
+    "Count the race and whether its checks passed"
+    failed = request.session.testsfailed
+    Tally.played += 1
+    yield
+    if request.session.testsfailed == failed:
+        Tally.consistent += 1
 
 
 def snapshot(case_id):
@@ -222,6 +246,29 @@ def test_hand_over_races_withdrawal(db, mode, first):
         assert len(events(result, 'hand_over')) == 1
         assert db.read(slip) == 'sent'
         assert result['state'] in {'review', 'withdrawn'}
+
+
+def test_stale_form_refused(db):
+    """The clerk withdraws from a form he opened before the department
+    approved: the save of the reason is refused as the client's _timestamp
+    is older than the case (Tryton's concurrency check)"""
+    from trytond.exceptions import ConcurrencyException
+    case_id = Cases(db).decidable()
+
+    def opened(attempt):
+        from trytond.pool import Pool
+        Case = Pool().get('onewindow.case')
+        case, = Case.read([case_id], ['_timestamp'])
+        return {'onewindow.case,%s' % case_id: case['_timestamp']}
+    timestamp = db.dispatch('clerk', opened)
+    db.dispatch('approver_mz', click('approve', case_id))
+    with pytest.raises(ConcurrencyException):
+        db.dispatch('clerk', click('withdraw', case_id,
+                {'withdrawal_reason': "申请人书面撤回申请。"}),
+            timestamp=timestamp)
+    result = check_history(db, case_id)
+    assert result['state'] == 'approved'
+    assert not events(result, 'withdraw')
 
 
 def complete_steps(case_id):
