@@ -16,7 +16,8 @@ from trytond import backend
 from trytond.config import config
 from trytond.exceptions import UserError, UserWarning
 from trytond.pool import Pool
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import (
+    Transaction, TransactionError, check_access)
 
 
 class Database:
@@ -60,7 +61,10 @@ class Database:
                     context=dict(context), **extras) as transaction:
                 transaction.timestamp = dict(timestamp or {})
                 try:
-                    result = func(attempt)
+                    # As the RPC of the model does, the user's access rights
+                    # and record rules apply
+                    with check_access():
+                        result = func(attempt)
                 except TransactionError as exception:
                     attempts.append(exception)
                     transaction.rollback()
