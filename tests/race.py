@@ -129,8 +129,6 @@ class Actor(threading.Thread):
         try:
             self.result = self.database.dispatch(
                 self.login, self._call, self.attempts)
-        except (UserError, UserWarning) as exception:
-            self.error = exception
         except Exception as exception:
             self.error = exception
         finally:

@@ -8,7 +8,10 @@ fixed order: they all read the case first, then act one after the other
 commit) or while the earlier one has not committed yet (overlap).  In each
 race exactly one outcome wins; the other user is refused with a message or
 is retried by the dispatcher and then finds the case as the winner left
-it; the case's state, log and deadline agree."""
+it; the case's state, log and deadline agree: the log is a chain of
+allowed transitions from draft ending in the state, each logged once (as
+trytond's model log records them), and the deadline is the one the
+calendar gives now."""
 import os
 
 import pytest
@@ -125,8 +128,9 @@ def check_history(db, case_id):
                     result['case'], before, after))
             moves.append('state:%s' % after)
         state = after
-    assert state == result['state'], "%s: the log ends in %s, the case is %s" % (
-        result['case'], state, result['state'])
+    assert state == result['state'], (
+        "%s: the log ends in %s, the case is %s" % (
+            result['case'], state, result['state']))
     assert moves == result['transitions'], (
         "%s: the case log %s and the model log %s differ" % (
             result['case'], moves, result['transitions']))
