@@ -191,6 +191,37 @@ def load_company(config, ctx):
     return company
 
 
+# The State Council's notice of the holidays of 2027 is not in the
+# chinese-calendar library yet; so that the demo hall can accept cases whose
+# deadline falls in 2027, the demo publishes that year with the holidays
+# whose dates the law fixes in the Gregorian calendar (全国年节及纪念日放假办法:
+# 元旦, 劳动节, 国庆节) and says so in its notice.  The administrator corrects
+# it from the notice: the change is logged and the open cases' deadlines
+# follow.
+PROVISIONAL_YEARS = {
+    2027: [
+        ('01-01', "元旦"),
+        ('05-01', "劳动节"), ('05-02', "劳动节"),
+        ('10-01', "国庆节"), ('10-02', "国庆节"), ('10-03', "国庆节"),
+        ],
+    }
+PROVISIONAL_NOTICE = ("演示数据：%s年节假日安排尚未公布，本年度暂按双休日及"
+    "公历固定的法定节日编排；通知公布后由管理员按通知更正。")
+
+
+def provisional_year(calendar, year):
+    Year = Model.get('onewindow.calendar.year')
+    record = Year(calendar=calendar, year=year,
+        notice=PROVISIONAL_NOTICE % year)
+    for date, name in PROVISIONAL_YEARS[year]:
+        day = record.days.new()
+        day.date = dt.date.fromisoformat('%s-%s' % (year, date))
+        day.kind = 'holiday'
+        day.name = name
+    record.save()
+    return record
+
+
 def load_calendar(config, ctx):
     Calendar = Model.get('onewindow.calendar')
     Year = Model.get('onewindow.calendar.year')
@@ -198,10 +229,12 @@ def load_calendar(config, ctx):
     if not calendar:
         calendar = Calendar(name="翁源县工作日历")
         calendar.save()
-    for year in (2025, 2026):
+    for year in (2025, 2026, 2027):
         record = _get(Year, [
                 ('calendar', '=', calendar.id), ('year', '=', year)])
-        if not record:
+        if not record and year in PROVISIONAL_YEARS:
+            record = provisional_year(calendar, year)
+        elif not record:
             fill = Wizard('onewindow.calendar.fill')
             fill.form.calendar = calendar
             fill.form.year = year

@@ -79,10 +79,29 @@ def test_other_departments(demo):
 
 
 def test_calendar_published(demo):
-    "2025 and 2026 are published"
+    "2025 to 2027 are published, so that cases accepted in December have "
+    "a deadline"
     years = rows(demo,
         'SELECT year, state FROM onewindow_calendar_year ORDER BY year')
-    assert years == [(2025, 'published'), (2026, 'published')]
+    assert years == [
+        (2025, 'published'), (2026, 'published'), (2027, 'published')]
+
+
+def test_calendar_provisional_year(demo):
+    "2027, not yet in chinese-calendar, says it is provisional and has the "
+    "Gregorian holidays of the law"
+    notice, = rows(demo,
+        'SELECT notice FROM onewindow_calendar_year WHERE year = 2027')[0]
+    assert "尚未公布" in notice
+    days = rows(demo,
+        "SELECT d.date, d.kind FROM onewindow_calendar_day d "
+        "JOIN onewindow_calendar_year y ON y.id = d.year "
+        "WHERE y.year = 2027 ORDER BY d.date")
+    assert [(str(d), k) for d, k in days] == [
+        ('2027-01-01', 'holiday'),
+        ('2027-05-01', 'holiday'), ('2027-05-02', 'holiday'),
+        ('2027-10-01', 'holiday'), ('2027-10-02', 'holiday'),
+        ('2027-10-03', 'holiday')]
 
 
 def test_user_per_role(demo):
