@@ -11,7 +11,6 @@ from sql.aggregate import Avg, Count, Min, Sum
 from sql.conditionals import Case as SqlCase
 from sql.functions import DateTrunc, RowNumber
 
-from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.pool import Pool, PoolMeta
@@ -446,7 +445,7 @@ class MonthlyReportStart(ModelView):
         domain=[('company', '=', Eval('company', -1))])
     year = fields.Integer("Year", required=True,
         domain=[('year', '>=', 2000), ('year', '<=', 2100)])
-    month = fields.Selection([(m, str(m)) for m in range(1, 13)],
+    month = fields.Selection([(str(m), str(m)) for m in range(1, 13)],
         "Month", required=True, sort=False)
 
     @classmethod
@@ -465,7 +464,7 @@ class MonthlyReportStart(ModelView):
 
     @classmethod
     def default_month(cls):
-        return cls._last_month().month
+        return str(cls._last_month().month)
 
 
 class MonthlyReportPrint(Wizard):
@@ -483,7 +482,7 @@ class MonthlyReportPrint(Wizard):
             'company': self.start.company.id,
             'hall': self.start.hall.id if self.start.hall else None,
             'year': self.start.year,
-            'month': self.start.month,
+            'month': int(self.start.month),
             }
 
     def transition_print_(self):
@@ -516,9 +515,8 @@ class MonthlyReport(Report):
             totals = Period.search([])
         domain = [
             ('company', '=', company.id),
-            ('issue_date', '>=', dt.datetime.combine(first, dt.time())),
-            ('issue_date', '<', dt.datetime.combine(
-                    last + dt.timedelta(days=1), dt.time())),
+            ('issue_date', '>=', first),
+            ('issue_date', '<=', last),
             ]
         if hall:
             domain.append(('case.hall', '=', hall.id))
@@ -544,8 +542,5 @@ class MonthlyReport(Report):
                 'cn_date': cn_date,
                 'number': lambda v, digits=1: (
                     '-' if v is None else '%.*f' % (digits, v)),
-                'title': gettext(
-                    'onewindow_approval.msg_statistic_monthly_title',
-                    year=year, month=month),
                 })
         return context
