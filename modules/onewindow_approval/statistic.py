@@ -258,8 +258,8 @@ class StatisticMixin(ModelSQL, ModelView):
                 case.window.as_('window'),
                 employee.as_('employee'),
                 date.as_('date'),
-                (case.working_days if decided else Literal(Null)).as_(
-                    'days'),
+                (case.working_days if decided
+                    else cls.p90_days.sql_cast(Literal(Null))).as_('days'),
                 (SqlCase(((case.deadline == Null)
                             | (case.decision_date <= case.deadline), 1),
                         else_=0) if decided else Literal(0)).as_('on_time'),
