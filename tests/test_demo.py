@@ -165,7 +165,7 @@ def test_supervision_cards(demo):
     "running cases, none twice, and the board opens at his login"
     cards = rows(demo,
         'SELECT k.colour, c.state, k.deadline <= c.deadline '
-        'FROM onewindow_card k JOIN onewindow_case c ON c.id = k.case '
+        'FROM onewindow_card k JOIN onewindow_case c ON c.id = k."case" '
         "WHERE k.state = 'open' AND k.kind = 'deadline' AND k.step IS NULL")
     assert cards
     assert {state for _, state, _ in cards} <= {'accepted', 'review'}

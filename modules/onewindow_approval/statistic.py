@@ -41,6 +41,7 @@ class Case(metaclass=PoolMeta):
         # The statistics of a period read the cases by the date of each
         # event
         cls._sql_indexes.update({
+                Index(t, (t.application_date, Index.Range())),
                 Index(t, (t.decision_date, Index.Range())),
                 Index(t, (t.delivery_date, Index.Range())),
                 Index(t, (t.deadline, Index.Range())),
@@ -163,15 +164,22 @@ class StatisticMixin(ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        events = cls._events()
-        keys = cls._keys(events)
-        window = Window(keys + [events.days == Null],
-            order_by=[events.days.asc])
-        ranked = events.select(
-            *(getattr(events, c) for c in cls._event_columns()),
-            RowNumber(window=window).as_('rank'),
-            Count(events.days, window=Window(keys)).as_('count'),
-            )
+        # Only the decisions are ranked, the other events are just counted
+        decided = cls._events(['decided'])
+        others = cls._events([e for e in EVENTS if e != 'decided'])
+        keys = cls._keys(decided)
+        columns = cls._event_columns()
+        ranked = Union(
+            decided.select(
+                *(getattr(decided, c) for c in columns),
+                RowNumber(window=Window(keys + [decided.days == Null],
+                        order_by=[decided.days.asc])).as_('rank'),
+                Count(decided.days, window=Window(keys)).as_('count')),
+            others.select(
+                *(getattr(others, c) for c in columns),
+                cls.p90_days.sql_cast(Literal(Null)).as_('rank'),
+                cls.p90_days.sql_cast(Literal(Null)).as_('count')),
+            all_=True)
         return ranked.select(*cls._columns(ranked),
             group_by=cls._keys(ranked))
 
@@ -221,8 +229,9 @@ class StatisticMixin(ModelSQL, ModelView):
             ]
 
     @classmethod
-    def _events(cls):
-        "Return the union of the events of the cases in the period"
+    def _events(cls, kinds):
+        """Return the union of the events of the kinds of the cases in the
+        period"""
         pool = Pool()
         Case = pool.get('onewindow.case')
         Matter = pool.get('onewindow.matter')
@@ -238,6 +247,8 @@ class StatisticMixin(ModelSQL, ModelView):
 
         queries = []
         for index, event in enumerate(EVENTS):
+            if event not in kinds:
+                continue
             case = Case.__table__()
             matter = Matter.__table__()
             date, employee, where = cls._event(event, case, today)
@@ -268,6 +279,9 @@ class StatisticMixin(ModelSQL, ModelView):
             queries.append(case.join(matter,
                     condition=case.matter == matter.id).select(
                     *columns, where=where))
+        if len(queries) == 1:
+            query, = queries
+            return query
         return Union(*queries, all_=True)
 
     @classmethod
