@@ -530,6 +530,19 @@ class Case(metaclass=PoolMeta):
                 employee=employee.id if employee else None)
 
 
+class CaseStep(metaclass=PoolMeta):
+    __name__ = 'onewindow.case.step'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The sweep reads the running steps by deadline
+        cls._sql_indexes.add(
+            Index(t, (t.deadline, Index.Range()),
+                where=t.state == 'running'))
+
+
 class CaseFee(metaclass=PoolMeta):
     __name__ = 'onewindow.case.fee'
 
