@@ -10,6 +10,7 @@ from sql.conditionals import Case as SqlCase
 from sql.conditionals import Coalesce
 from sql.operators import Concat, Exists
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
@@ -214,6 +215,8 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                     cls._step_cards_query(colour, today, now)]:
                 card = cls.__table__()
                 cursor.execute(*card.insert(cls._insert_columns(card), query))
+                if cursor.rowcount:
+                    cls._analyze()
         cls._close_upgraded(now)
         card = cls.__table__()
         new = card.select(card.id,
@@ -221,6 +224,15 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         cls.notify(new)
         cursor.execute(*new)
         return [i for i, in cursor]
+
+    @classmethod
+    def _analyze(cls):
+        """Refresh the statistics of the planner after a bulk insert: the
+        next queries of the sweep look for the cards just issued, which a
+        planner that believes the table empty does row by row"""
+        if backend.name == 'postgresql':
+            cursor = Transaction().connection.cursor()
+            cursor.execute('ANALYZE "%s"' % cls._table)
 
     @classmethod
     def _insert_columns(cls, card):
