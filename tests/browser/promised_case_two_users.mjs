@@ -59,6 +59,7 @@ const STATE = {
 };
 const HANDOVER_STATE = { sent: '已移交', received: '已签收' };
 const STEP_STATE = { running: '进行中', done: '已办结' };
+const STEP_KIND_REVIEW = '审查';
 const TAB = { review: '审查中', exit: '待出件', toReceive: '待接收' };
 const PAGE = {
     materials: '申请材料',
@@ -527,9 +528,9 @@ async function review(page, test, number) {
         const row = steps.rows.nth(i);
         const name = await steps.text(row, 'name');
         const kind = await steps.text(row, 'kind');
-        // The decision closes the steps of the decision; the review steps
-        // must be done first (审查)
-        if (!/审查|审核|初审/.test(kind + name)) {
+        // The review steps must be done before the decision, which closes
+        // the steps of the decision itself
+        if (kind !== STEP_KIND_REVIEW) {
             continue;
         }
         test.step = `complete the step ${name}`;
