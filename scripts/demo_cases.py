@@ -456,6 +456,8 @@ class Demo:
             for window, items in work.items():
                 self.work_day(day, window, items, resubmissions, last)
             self.office.work(day)
+        self.clock.set(days[-1])
+        self.office.finish(days[-1])
         self.as_user(self.admin)
 
     def working_days(self, first, last):
@@ -571,6 +573,9 @@ class BackOffice:
     def __init__(self, demo):
         self.demo = demo
         self.rng = random.Random(20250301)
+        # How long the co-departments of the recent joint cases take, apart
+        # from the road of the other cases
+        self.pace = random.Random(20251001)
         self.events = defaultdict(list)
         self.matters = {}
         self.approvers = {}
@@ -685,16 +690,22 @@ class BackOffice:
             disagree = None
             for department in matter['co_departments']:
                 day = handed + rng.choice([1, 2, 3, 4])
+                if recent:
+                    # Some opinions are still awaited on the last day
+                    day += self.pace.choice([0, 2, 5, 10])
                 opinion = 'agree'
                 if disagree is None and rng.random() < 0.25:
                     opinion = disagree = department
+                    disagreed = day
                 self.at(day, 'opinion', info, (department, opinion))
                 last = max(last, day)
             t = last
             if disagree is not None:
                 if rng.random() < 0.7:
-                    t += 1
-                    self.at(t, 'resolve', info)
+                    # The lead department answers the disagreement the next
+                    # working day
+                    self.at(disagreed + 1, 'resolve', info)
+                    t = max(t, disagreed + 1)
                 else:
                     decision = 'denied'
         t += 1
@@ -836,6 +847,9 @@ class BackOffice:
         self.click('onewindow.case', items, 'hand_over')
 
     def do_receive(self, items, day):
+        if day == self.days[-1]:
+            # The department signs for the last day's slips the next morning
+            return
         Handover = Model.get('onewindow.handover')
         handovers = Handover.find([
                 ('cases', 'in', [i['id'] for i, _ in items]),
@@ -843,6 +857,51 @@ class BackOffice:
                 ])
         if handovers:
             Handover.click(handovers, 'receive')
+
+    def finish(self, day):
+        """The last afternoon: the clerk hands over the accepted cases that
+        waited longest (the department signs for them the next morning) and
+        puts the newest ones on a slip to send the next morning; the lead
+        department answers the oldest disagreement on a joint case under
+        review"""
+        Case = Model.get('onewindow.case')
+        Handover = Model.get('onewindow.handover')
+        Opinion = Model.get('onewindow.case.opinion')
+        self.demo.as_user(self.demo.admin)
+        cases = Case.find([
+                ('state', '=', 'accepted'),
+                ('handover', '=', None),
+                ('id', 'not in', list(self.broken)),
+                ], order=[('acceptance_date', 'DESC'), ('id', 'DESC')])
+        groups = defaultdict(list)
+        for case in cases:
+            groups[(case.window.id, case.hall.id, case.department.id)].append(
+                case.id)
+        # The newest group first
+        groups = list(groups.items())
+        Hall = Model.get('onewindow.hall')
+        Department = Model.get('onewindow.department')
+        for i, ((window, hall, department), ids) in enumerate(
+                groups[:1] + groups[1:][-1:]):
+            self.demo.as_user(self.demo.users[window])
+            handover = Handover(
+                hall=Hall(hall), department=Department(department))
+            handover.cases.extend([Case(c) for c in ids])
+            if i == 0:
+                handover.note = "次日上午随纸质材料一并移交。"
+            handover.save()
+            if i == 1:
+                handover.click('send')
+        self.demo.as_user(self.demo.admin)
+        opinions = Opinion.find([
+                ('opinion', '=', 'disagree'),
+                ('state', '=', 'given'),
+                ('resolved_by', '=', None),
+                ('case.state', 'in', ['review', 'suspended']),
+                ], order=[('id', 'ASC')], limit=1)
+        for opinion in opinions:
+            self.do_resolve([({'id': opinion.case.id}, None)], day,
+                user=self.approver(opinion.case.department.id))
 
     def do_suspend(self, items, day):
         descriptions = {
@@ -894,8 +953,10 @@ class BackOffice:
         Opinion.click([Opinion(i) for ids, _ in pairs for i in ids],
             'give_opinion')
 
-    def do_resolve(self, items, day):
+    def do_resolve(self, items, day, user=None):
         Opinion = Model.get('onewindow.case.opinion')
+        if user is not None:
+            self.demo.as_user(user)
         opinions = Opinion.find([
                 ('case', 'in', [i['id'] for i, _ in items]),
                 ('opinion', '=', 'disagree'),

@@ -97,7 +97,10 @@ def pg_demo_server(tmp_path_factory):
     if not uri.startswith('postgresql://'):
         uri = 'postgresql://postgres@127.0.0.1:5432/'
     parsed = urlparse(uri)
-    name = 'onewindow_rpc_%s' % os.getpid()
+    # ONEWINDOW_DB_PREFIX names the databases of one tester on a shared
+    # cluster
+    name = '%s_rpc_%s' % (
+        os.environ.get('ONEWINDOW_DB_PREFIX', 'onewindow'), os.getpid())
 
     def execute(*queries):
         connection = psycopg2.connect(host=parsed.hostname or None,

@@ -10,7 +10,11 @@ tests/browser/ in headless chromium:
 - clerk_windows.mjs: the clerk logs in and opens 服务大厅 → 窗口;
 - clerk_accepts_case.mjs: the clerk registers a case in 服务大厅 → 办件,
   receives and checks its materials, accepts it and prints the acceptance
-  notice.
+  notice;
+- promised_case_two_users.mjs: one promised case from its acceptance to its
+  delivery, across the clerk and the approver of 县民政局, each in his own
+  browser: 移交, 签收, 办结, 批准, 送回结果, 出件核验, 领证通知书, 送达 and
+  送达回执.
 
 Screenshots land in tests/artifacts/.  The copy keeps the cases the browser
 creates away from the other tests of the demo.
@@ -160,3 +164,10 @@ def test_clerk_accepts_case(sao_server):
     """The clerk registers a case in sao, checks its materials, accepts it and
     prints the acceptance notice"""
     run_browser('clerk_accepts_case.mjs', sao_server)
+
+
+def test_promised_case_two_users(sao_server):
+    """The clerk accepts a promised case and hands it over, the approver of
+    the department signs for it, reviews, approves and sends the result
+    back, and the clerk verifies it and delivers it at the window"""
+    run_browser('promised_case_two_users.mjs', sao_server, timeout=900)

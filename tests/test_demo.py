@@ -139,6 +139,53 @@ def test_catalogue(demo):
     assert handlings == {'same_day', 'promised', 'escalated', 'joint'}
 
 
+def test_every_state(demo):
+    "The demo has cases in every state of the case, and hand-overs, clock "
+    "stops and opinions in each state a user meets"
+    from trytond.modules.onewindow_approval.case import STATES
+    from trytond.modules.onewindow_approval.handover import Handover
+    from trytond.modules.onewindow_approval.suspension import CaseSuspension
+
+    def counts(query):
+        return dict(rows(demo, query))
+
+    cases = counts(
+        'SELECT state, COUNT(*) FROM onewindow_case GROUP BY state')
+    assert {s: cases.get(s, 0) for s, _ in STATES if not cases.get(s)} == {}
+    handovers = counts(
+        'SELECT state, COUNT(*) FROM onewindow_handover GROUP BY state')
+    assert {s for s, _ in Handover.state.selection} - set(handovers) == set()
+    # A clock stop is entered (draft) and started in the same click
+    suspensions = counts(
+        'SELECT state, COUNT(*) FROM onewindow_case_suspension GROUP BY state')
+    assert {s for s, _ in CaseSuspension.state.selection} - set(suspensions) \
+        == {'draft'}
+    # Opinions awaited, given in agreement, and disagreements answered and
+    # still to answer
+    opinions = counts(
+        "SELECT CASE "
+        "WHEN state = 'pending' THEN 'pending' "
+        "WHEN opinion = 'agree' THEN 'agree' "
+        "WHEN resolved_by IS NOT NULL THEN 'resolved' "
+        "ELSE 'disagree' END, COUNT(*) "
+        "FROM onewindow_case_opinion GROUP BY 1")
+    assert set(opinions) == {'pending', 'agree', 'resolved', 'disagree'}
+    # The suspended cases have a clock stop running, the slips to receive
+    # have their cases under review
+    assert rows(demo,
+        "SELECT COUNT(*) FROM onewindow_case c WHERE c.state = 'suspended' "
+        "AND NOT EXISTS (SELECT 1 FROM onewindow_case_suspension s "
+        "WHERE s.\"case\" = c.id AND s.state = 'running')") == [(0,)]
+    assert rows(demo,
+        "SELECT DISTINCT c.state FROM onewindow_case c "
+        "JOIN onewindow_handover h ON h.id = c.handover "
+        "WHERE h.state = 'sent'") == [('review',)]
+    assert rows(demo,
+        "SELECT DISTINCT c.state FROM onewindow_case c "
+        "JOIN onewindow_handover h ON h.id = c.handover "
+        "WHERE h.state = 'draft'") == [('accepted',)]
+
+
 def test_reload_changes_nothing(demo_database, demo):
     "Loading the demo again adds nothing"
     tables = ['onewindow_room', 'onewindow_window', 'onewindow_department',

@@ -801,6 +801,15 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                             'approved', 'denied', 'ready'])),
                 })
 
+    @classmethod
+    def view_attributes(cls):
+        # The lists show the cases near or past their deadline in colour
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('deadline_flag') == 'overdue',
+                    'danger',
+                    If(Eval('deadline_flag') == 'warning', 'warning', ''))),
+            ]
+
     @staticmethod
     def default_company():
         return Transaction().context.get('company')

@@ -9,7 +9,7 @@ from trytond.model import (
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from .case import (
@@ -78,6 +78,13 @@ class CaseStep(
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('flag') == 'overdue', 'danger',
+                    If(Eval('flag') == 'warning', 'warning', ''))),
+            ]
 
     @classmethod
     def default_state(cls):

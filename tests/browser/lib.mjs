@@ -88,29 +88,41 @@ export async function browserTest(name, main) {
                 '--disable-sync',
             ],
         });
-        const context = await browser.newContext({
-            viewport: { width: 1280, height: 900 },
-            locale: 'zh-CN',
-            timezoneId: 'Asia/Shanghai',
-            acceptDownloads: true,
-        });
-        context.setDefaultTimeout(TIMEOUT);
-        page = await context.newPage();
-        page.on('pageerror', (error) => test.problems.push(`page error: ${error.message}`));
-        page.on('request', (request) => {
-            // the bus (when enabled) waits for messages: it is never done
-            if (!request.url().endsWith('/bus')) {
-                test.inflight.add(request);
-            }
-        });
-        page.on('requestfinished', (request) => test.inflight.delete(request));
-        page.on('requestfailed', (request) => test.inflight.delete(request));
-        page.on('response', (response) => {
-            // sao asks for locale files that may not exist and the bus if enabled
-            if (response.status() >= 500 && !response.url().endsWith('/bus')) {
-                test.problems.push(`HTTP ${response.status()} ${response.url()}`);
-            }
-        });
+        // Each page has its own context: its own sao session, as a user at
+        // his own desk.  A failure shows the page opened last.
+        test.newPage = async () => {
+            const context = await browser.newContext({
+                viewport: { width: 1280, height: 900 },
+                locale: 'zh-CN',
+                timezoneId: 'Asia/Shanghai',
+                acceptDownloads: true,
+            });
+            context.setDefaultTimeout(TIMEOUT);
+            const newPage = await context.newPage();
+            newPage.on('pageerror', (error) => test.problems.push(`page error: ${error.message}`));
+            newPage.on('request', (request) => {
+                // the bus (when enabled) waits for messages: it is never done
+                if (!request.url().endsWith('/bus')) {
+                    test.inflight.add(request);
+                }
+            });
+            newPage.on('requestfinished', (request) => test.inflight.delete(request));
+            newPage.on('requestfailed', (request) => test.inflight.delete(request));
+            newPage.on('response', (response) => {
+                // sao asks for locale files that may not exist and the bus if enabled
+                if (response.status() >= 500 && !response.url().endsWith('/bus')) {
+                    test.problems.push(`HTTP ${response.status()} ${response.url()}`);
+                }
+            });
+            page = newPage;
+            return newPage;
+        };
+        // The page the user works on now, for the failure screenshot
+        test.usePage = async (current) => {
+            page = current;
+            await current.bringToFront();
+        };
+        await test.newPage();
         await main(page, test);
     } catch (error) {
         failed = true;
@@ -198,6 +210,8 @@ export async function openMenu(page, test, names, model, user) {
         }
         // A click on a menu folder expands it, on a leaf it opens its action.
         await entry.click();
+        // The menu redraws its rows once the children of a folder come
+        await settle(page, test);
     }
 
     test.step = `wait for the ${model} tab`;
