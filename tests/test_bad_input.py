@@ -265,9 +265,6 @@ def test_cases(catalogue):
     assert catalogue.problems[start:] == []
 
 
-@pytest.mark.xfail(strict=True, reason="Tryton 7.0 buttons skip the "
-    "records whose state does not allow the transition without a message; "
-    "nothing changes, but the caller is not told")
 def test_transition_from_wrong_state(catalogue):
     "A button called over RPC on a case in the wrong state is refused "
     "with a message"

@@ -14,7 +14,8 @@ from trytond.model.exceptions import AccessError
 from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin)
 from trytond.modules.onewindow_matters.matter import (
     JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION, LICENCE_LIMIT)
 from trytond.pool import Pool
@@ -179,7 +180,9 @@ class CaseLineMixin:
         super().delete(records)
 
 
-class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
+class Case(
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ModelView):
     """Case
 
     One application for one matter (办件): registered at a window, checked

@@ -7,7 +7,8 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.modules.company.model import set_employee
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -19,8 +20,8 @@ from .exceptions import CaseAccessError, ReviewError
 
 
 class CaseStep(
-        ProtectedFieldsMixin, CaseLineMixin, sequence_ordered(), ModelSQL,
-        ModelView):
+        ButtonStateMixin, ProtectedFieldsMixin, CaseLineMixin,
+        sequence_ordered(), ModelSQL, ModelView):
     """Case Step
 
     One back-office step of a case (承办, 审核, 批准 ...), copied from the
@@ -237,7 +238,8 @@ class CaseStep(
 
 
 class CaseOpinion(
-        ProtectedFieldsMixin, CaseLineMixin, Workflow, ModelSQL, ModelView):
+        ButtonStateMixin, ProtectedFieldsMixin, CaseLineMixin, Workflow,
+        ModelSQL, ModelView):
     """Case Opinion
 
     The opinion of a co-department on a joint case (联办意见), created for
