@@ -50,3 +50,7 @@ class ResultError(UserError):
 
 class DeliveryError(UserError):
     pass
+
+
+class FileError(UserError):
+    pass

@@ -70,7 +70,7 @@ class Handover(
         ondelete='RESTRICT',
         help="The user of the department who signed for the cases.")
     received_date = fields.DateTime("Received at", readonly=True)
-    note = fields.Text("Note",
+    note = fields.Text("Note", size=2000,
         states={
             'readonly': Eval('state') == 'received',
             })

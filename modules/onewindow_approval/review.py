@@ -53,7 +53,7 @@ class CaseStep(
     done_date = fields.Date("Done on", readonly=True)
     done_by = fields.Many2One(
         'company.employee', "Done by", readonly=True, ondelete='RESTRICT')
-    comment = fields.Text("Comment", states=_states,
+    comment = fields.Text("Comment", size=4000, states=_states,
         help="The opinion of the step (承办意见, 审核意见 ...).")
     flag = fields.Function(fields.Selection(FLAGS, "Deadline Flag",
             help="Warning when one working day or less is left, overdue "
@@ -265,12 +265,12 @@ class CaseOpinion(
             ('disagree', "Disagree"),
             ], "Opinion", sort=False, states=_states)
     opinion_string = opinion.translated('opinion')
-    comment = fields.Text("Comment", states=_states,
+    comment = fields.Text("Comment", size=4000, states=_states,
         help="The reasons of the opinion; required to disagree.")
     given_by = fields.Many2One(
         'company.employee', "Given by", readonly=True, ondelete='RESTRICT')
     given_date = fields.DateTime("Given at", readonly=True)
-    resolution = fields.Text("Resolution",
+    resolution = fields.Text("Resolution", size=4000,
         states={
             'readonly': (Eval('state') != 'given')
             | Bool(Eval('resolved_by')),
