@@ -357,17 +357,6 @@ def test_injection_stored_as_text(catalogue):
     assert admin.model('onewindow.case', 'search_count', []) > 0
 
 
-def approver_login(code):
-    "Return the login of the demo approver of the department"
-    return {'RS': 'approver', 'MZ': 'approver_mz'}.get(
-        code, 'approver_%s' % code.lower())
-
-
-def logins(catalogue):
-    return {u['login'] for u in catalogue.attack.session('admin').model(
-            'res.user', 'search_read', [], 0, None, None, ['login'])}
-
-
 def binary(data):
     "Bytes as JSON-RPC sends them"
     return {'__class__': 'bytes',
@@ -448,7 +437,7 @@ def test_files(catalogue):
                 ('no size', {'file_size_limit': 0}),
                 ('negative size', {'file_size_limit': -5}),
                 ]:
-            catalogue.refuse('admin', 'configuration: ' + what,
+            catalogue.refuse('center_admin', 'configuration: ' + what,
                 'onewindow.case.configuration', 'write', [1], values,
                 unchanged=('onewindow.case.configuration', 1,
                     ['file_size_limit']))
@@ -460,6 +449,27 @@ def test_files(catalogue):
     assert catalogue.problems[start:] == []
 
 
+def opinions(catalogue):
+    """Return the login of an approver of each department, an opinion the
+    co-department may write and one the lead department may resolve"""
+    admin = catalogue.attack.session('admin')
+    approvers = {}
+    for user in admin.model('res.user', 'search_read', [
+                ('groups.name', '=', "Service Hall Department Approver")],
+            0, None, [('login', 'ASC')], ['login', 'departments']):
+        for department in user['departments']:
+            approvers.setdefault(department, user['login'])
+    pending, = admin.model('onewindow.case.opinion', 'search_read', [
+            ('state', '=', 'pending'),
+            ('department', 'in', list(approvers))],
+        0, 1, None, ['department'])
+    opinion, = admin.model('onewindow.case.opinion', 'search_read', [
+            ('resolved_by', '=', None),
+            ('case.department', 'in', list(approvers))],
+        0, 1, None, ['case.department'])
+    return approvers, pending, opinion
+
+
 def test_overlong_and_unknown(catalogue):
     "Strings longer than their field and selection values that do not exist"
     start = len(catalogue.problems)
@@ -469,7 +479,9 @@ def test_overlong_and_unknown(catalogue):
     fee = first(catalogue, 'onewindow.case.fee', [
             ('case.state', 'in', ['accepted', 'review'])])
     handover = first(catalogue, 'onewindow.handover', [])
-    opinion = first(catalogue, 'onewindow.case.opinion', [])
+    approvers, pending, opinion = opinions(catalogue)
+    lead = approvers[opinion['case.']['department']]
+    co = approvers[pending['department']]
     suspension = first(catalogue, 'onewindow.case.suspension', [])
     step = first(catalogue, 'onewindow.case.step', [])
     for login, model, record, field, size in [
@@ -485,11 +497,12 @@ def test_overlong_and_unknown(catalogue):
             ('clerk', 'onewindow.case.material', material, 'defects', 2000),
             ('clerk', 'onewindow.case.material', material, 'pledge', 2000),
             ('clerk', 'onewindow.case.fee', fee, 'receipt_number', 64),
-            ('admin', 'onewindow.handover', handover, 'note', 2000),
-            ('admin', 'onewindow.case.suspension', suspension,
+            ('center_admin', 'onewindow.handover', handover, 'note', 2000),
+            ('center_admin', 'onewindow.case.suspension', suspension,
                 'description', 2000),
-            ('admin', 'onewindow.case.step', step, 'comment', 4000),
-            ('admin', 'onewindow.case.opinion', opinion, 'resolution', 4000),
+            ('center_admin', 'onewindow.case.step', step, 'comment', 4000),
+            (lead, 'onewindow.case.opinion', opinion, 'resolution', 4000),
+            (co, 'onewindow.case.opinion', pending, 'comment', 4000),
             ]:
         catalogue.refuse(login, '%s longer than %s' % (field, size),
             model, 'write', [record['id']], {field: "长" * (size + 1)},
@@ -500,15 +513,15 @@ def test_overlong_and_unknown(catalogue):
             ('clerk', 'onewindow.case', draft, 'refusal_reason', 'whim'),
             ('clerk', 'onewindow.case.material', material, 'credibility',
                 'Z'),
-            ('admin', 'onewindow.case.opinion', opinion, 'opinion',
-                'maybe'),
-            ('admin', 'onewindow.case.suspension', suspension, 'kind',
+            (co, 'onewindow.case.opinion', pending, 'opinion', 'maybe'),
+            ('center_admin', 'onewindow.case.suspension', suspension, 'kind',
                 'nap'),
             ]:
         catalogue.refuse(login, 'unknown %s %r' % (field, value),
             model, 'write', [record['id']], {field: value},
             unchanged=(model, record['id'], [field]), expect="允许")
-    catalogue.refuse('admin', 'unknown hand-over state', 'onewindow.handover',
+    catalogue.refuse('center_admin', 'unknown hand-over state',
+        'onewindow.handover',
         'write', [handover['id']], {'state': 'lost'},
         unchanged=('onewindow.handover', handover['id'], ['state']))
     assert catalogue.problems[start:] == []
@@ -530,7 +543,6 @@ def test_injection_in_free_text(catalogue):
     "field of the case, its materials and fees, hand-overs, opinions, "
     "steps and suspensions, is stored and read back as it is"
     texts = len(catalogue.altered)
-    users = logins(catalogue)
     draft = first(catalogue, 'onewindow.case', [('state', '=', 'draft')])
     material = first(catalogue, 'onewindow.case.material',
         [('case', '=', draft['id'])])
@@ -539,24 +551,19 @@ def test_injection_in_free_text(catalogue):
     handover = first(catalogue, 'onewindow.handover', [])
     suspension = first(catalogue, 'onewindow.case.suspension', [])
     step = first(catalogue, 'onewindow.case.step', [])
-    opinions = catalogue.attack.session('admin').model(
-        'onewindow.case.opinion', 'search_read', [
-            ('state', '=', 'pending'), ('resolved_by', '=', None)],
-        0, None, None, ['department.code', 'case.department.code'])
-    opinion = [o for o in opinions
-        if approver_login(o['department.']['code']) in users
-        and approver_login(o['case.']['department.']['code']) in users][0]
+    approvers, pending, opinion = opinions(catalogue)
     for text in INJECTIONS:
         for login, model, record, exclude in [
                 ('clerk', 'onewindow.case', draft, set()),
                 ('clerk', 'onewindow.case.material', material, set()),
                 ('clerk', 'onewindow.case.fee', fee, set()),
-                ('admin', 'onewindow.handover', handover, set()),
-                ('admin', 'onewindow.case.suspension', suspension, set()),
-                ('admin', 'onewindow.case.step', step, set()),
-                (approver_login(opinion['department.']['code']),
-                    'onewindow.case.opinion', opinion, {'resolution'}),
-                (approver_login(opinion['case.']['department.']['code']),
+                ('center_admin', 'onewindow.handover', handover, set()),
+                ('center_admin', 'onewindow.case.suspension', suspension,
+                    set()),
+                ('center_admin', 'onewindow.case.step', step, set()),
+                (approvers[pending['department']],
+                    'onewindow.case.opinion', pending, {'resolution'}),
+                (approvers[opinion['case.']['department']],
                     'onewindow.case.opinion', opinion, {'comment'}),
                 ]:
             fields = [f for f in free_text(catalogue, model)

@@ -1,6 +1,7 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import inspect
+from collections import Counter
 from functools import wraps
 
 from trytond.i18n import gettext
@@ -82,49 +83,77 @@ class ButtonStateMixin:
     does not allow the transition, and the buttons that are not transitions
     filter the records they apply to.  A client only shows a button where it
     applies, but a call over RPC (or a client showing a stale record) could
-    still click it: nothing would change and nobody would be told.  Here a
-    button clicked by a user on a record whose state does not allow the
-    transition (or, for the other buttons depending on the state, on which
-    the button is hidden) is refused with a message naming the record, its
-    state and the button.  Calls made by the code itself are unchanged."""
+    still click it: nothing would change and nobody would be told, or a
+    button would use a transition meant for another one.  Here a button
+    clicked by a user on a record whose state does not allow its transition,
+    or on which the client hides it for its state, is refused with a message
+    naming the record, its state and the button.  Calls made by the code
+    itself are unchanged."""
     __slots__ = ()
 
     @classmethod
     def __post_setup__(cls):
         super().__post_setup__()
+        methods = {}
         for name in list(cls._buttons):
             method = getattr(cls, name, None)
             if (not inspect.ismethod(method) or method.__self__ is not cls
                     or getattr(method, '_checks_button_state', False)):
                 continue
+            methods[name] = method.__func__
+        # The targets of all the transitions, buttons or not
+        targets = Counter()
+        for name in dir(cls):
+            method = inspect.getattr_static(cls, name, None)
+            if isinstance(method, classmethod):
+                target = _transition_target(method.__func__)
+                if target is not None:
+                    targets[target] += 1
+        for name, func in methods.items():
+            target = _transition_target(func)
+            # Where two buttons lead to the same state from different ones
+            # (the department starts the review of an accepted case and
+            # resumes that of a suspended one), the transitions do not say
+            # which button applies: the states in which the client shows
+            # the button do
+            visible = target is None or targets[target] > 1
             setattr(cls, name, classmethod(
-                    cls._button_state_wrapper(name, method.__func__)))
+                    cls._button_state_wrapper(name, func, target, visible)))
 
     @classmethod
-    def _button_state_wrapper(cls, name, func):
-        target = _transition_target(func)
+    def _button_state_wrapper(cls, name, func, target, visible):
 
         @wraps(func)
         def wrapper(cls, records, *args, **kwargs):
             transaction = Transaction()
             if transaction.user and transaction.check_access:
-                cls.check_button_state(records, name, target)
+                cls.check_button_state(records, name, target, visible)
             return func(cls, records, *args, **kwargs)
         wrapper._checks_button_state = True
         return wrapper
 
     @classmethod
-    def check_button_state(cls, records, button, target=None):
+    def check_button_state(cls, records, button, target=None, visible=True):
         """Raise ButtonStateError if button cannot be clicked on one of the
         records in its current state
 
-        target is the state to which the button transitions, if it does."""
+        target is the state to which the button transitions, if it does;
+        visible is True when the button must also be one the client shows
+        for the state of the record."""
+        pool = Pool()
+        Button = pool.get('ir.model.button')
+        User = pool.get('res.user')
         field = getattr(cls, '_transition_state', 'state')
         states = cls._buttons.get(button, {})
         if field not in cls._fields:
             return
-        if target is None and (field not in states.get('depends', [])
-                or 'invisible' not in states):
+        groups = Button.get_groups(cls.__name__, button)
+        if groups and not (groups & set(User.get_groups())):
+            # The button refuses the user anyway
+            return
+        invisible = (states.get('invisible')
+            if visible and field in states.get('depends', []) else None)
+        if target is None and invisible is None:
             return
         # The user must be allowed to read the records before being told
         # their state
@@ -133,11 +162,11 @@ class ButtonStateMixin:
         with without_check_access():
             for record in records:
                 state = getattr(record, field)
+                allowed = True
                 if target is not None:
                     allowed = (state, target) in cls._transitions
-                else:
-                    allowed = not cls._eval_button_states(
-                        record, states['invisible'])
+                if allowed and invisible is not None:
+                    allowed = not cls._eval_button_states(record, invisible)
                 if not allowed:
                     cls._raise_button_state(record, button, field, state)
 
