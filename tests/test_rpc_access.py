@@ -6,6 +6,9 @@ A real trytond server on PostgreSQL with the demo; the demo users log in as
 the web client does and try what their role must not do.  Every attempt must
 be refused (or, for a search, must not return another department's
 records); the test prints how many were tried and how many leaked."""
+import json
+import re
+
 import pytest
 
 from .conftest import TOP
@@ -341,4 +344,144 @@ def test_buttons_of_other_roles(attack):
             'write', logs[:1], {'comment': 'rewritten'})
         attack.refused(login, "delete the case log", 'onewindow.case.log',
             'delete', logs[:1])
+    assert attack.leaks == []
+
+
+def mask(code):
+    return code[:4] + '*' * (len(code) - 8) + code[-4:]
+
+
+def test_resident_ids(attack):
+    "Resident ID numbers are shown in full only to the window and the "
+    "owner department; the other roles see them masked and cannot find them"
+    admin = attack.session('admin')
+    logins = {u['login'] for u in admin.model('res.user', 'search_read',
+            [], 0, None, None, ['login'])}
+    # A joint case with a resident ID and a co-department that has a user
+    opinions = admin.model('onewindow.case.opinion', 'search_read',
+        [], 0, None, [('id', 'ASC')],
+        ['case', 'department.code', 'case.department.code'])
+    joint = None
+    for opinion in opinions:
+        owner = opinion['case.']['department.']['code']
+        co = opinion['department.']['code']
+        if (owner != co and 'approver_%s' % co.lower() in logins
+                and ('approver_%s' % owner.lower() in logins
+                    or owner == 'RS')):
+            case, = admin.model('onewindow.case', 'read', [opinion['case']],
+                ['applicant_kind', 'applicant_identifier',
+                    'agent_identifier', 'applicant', 'agent'])
+            field = ('applicant' if case['applicant_kind'] == 'natural'
+                else 'agent')
+            if case[field + '_identifier']:
+                joint = case, field, owner, co
+                break
+    assert joint, "no joint case with a resident ID in the demo"
+    case, field, owner, co = joint
+    name = field + '_identifier'
+    code = case[name]
+    assert len(code) == 18 and '*' not in code
+    owner_login = 'approver' if owner == 'RS' else 'approver_%s' % (
+        owner.lower())
+    co_login = 'approver_%s' % co.lower()
+    party = case[field]
+    identifiers = admin.model('party.identifier', 'search',
+        [('party', '=', party), ('type', '=', 'cn_ric')], 0, None, None)
+    rs_case = admin.model('onewindow.case', 'search_read', [
+            ('department.code', '=', 'RS'),
+            ('applicant_kind', '=', 'natural')], 0, 1, None,
+        ['applicant_identifier'])[0]
+
+    def leaked(result, secret):
+        return secret in json.dumps(result, ensure_ascii=False, default=str)
+
+    def masked(login, what, model, method, args, secret, expected=None):
+        "The call is refused or answers without the secret"
+        attack.tried += 1
+        try:
+            result = attack.session(login).model(model, method, *args)
+        except RPCError:
+            return
+        if leaked(result, secret):
+            attack.leaks.append('%s: %s (answered %r)' % (
+                    login, what, result))
+        elif expected is not None and result != expected:
+            attack.leaks.append('%s: %s (answered %r, expected %r)' % (
+                    login, what, result, expected))
+
+    for login in ['supervisor', co_login]:
+        masked(login, "read the case's %s" % name, 'onewindow.case', 'read',
+            ([case['id']], [name]), code,
+            [{'id': case['id'], name: mask(code)}])
+        masked(login, "export the case's %s" % name, 'onewindow.case',
+            'export_data', ([case['id']], [name]), code)
+        masked(login, "export the party's identifiers", 'onewindow.case',
+            'export_data', ([case['id']], [field + '/identifiers/code']),
+            code)
+        masked(login, "read the identifier's code", 'party.identifier',
+            'read', (identifiers, ['code']), code)
+        masked(login, "read the identifier's rec_name", 'party.identifier',
+            'read', (identifiers, ['rec_name']), code)
+        masked(login, "search_read the party's identifiers",
+            'party.identifier', 'search_read',
+            ([('party', '=', party)], 0, None, None, ['code', 'rec_name']),
+            code)
+        masked(login, "read the party with its identifiers", 'party.party',
+            'read', ([party], ['rec_name', 'identifiers.rec_name',
+                    'identifiers.code']), code)
+        masked(login, "read the party's identifiers' names", 'party.party',
+            'read', ([party], ['rec_name', 'identifiers.rec_name']), code)
+        # No search may confirm a guessed number
+        for model, domain in [
+                ('onewindow.case', [(name, '=', code)]),
+                ('onewindow.case', [('rec_name', '=', code)]),
+                ('onewindow.case', [('rec_name', 'ilike', '%' + code)]),
+                ('onewindow.case', [(field + '.rec_name', '=', code)]),
+                ('onewindow.case', [(field + '.identifiers.code', '=', code)]),
+                ('party.party', [('rec_name', '=', code)]),
+                ('party.party', [('rec_name', 'ilike', code[:-1] + '%')]),
+                ('party.party', [('identifiers.code', '=', code)]),
+                ('party.party', [('identifiers.rec_name', '=', code)]),
+                ('party.identifier', [('rec_name', '=', code)]),
+                ('party.identifier', [('code', '=', code)]),
+                ]:
+            attack.zero(login, "count %s %s" % (model, domain), model,
+                (domain,))
+            attack.hidden(login, "search %s %s" % (model, domain), model,
+                'search', (domain, 0, None, None), [case['id'], party]
+                + identifiers)
+    masked('liaison', "read a case's applicant ID", 'onewindow.case', 'read',
+        ([rs_case['id']], ['applicant_identifier']),
+        rs_case['applicant_identifier'],
+        [{'id': rs_case['id'],
+                'applicant_identifier': mask(
+                    rs_case['applicant_identifier'])}])
+    # The full number for the window and the owner department
+    for login in ['clerk', owner_login]:
+        shown, = attack.session(login).model('onewindow.case', 'read',
+            [case['id']], [name])
+        assert shown[name] == code, login
+        found = attack.session(login).model('onewindow.case', 'search',
+            [(name, '=', code)], 0, None, None)
+        assert case['id'] in found, login
+    code_read, = attack.session('clerk').model('party.identifier', 'read',
+        identifiers[:1], ['code'])
+    assert code_read['code'] == code
+    # Never in the case log nor in the notifications
+    codes = {i['code'] for i in admin.model('party.identifier',
+            'search_read', [('type', '=', 'cn_ric')], 0, None, None,
+            ['code'])}
+    for model, text in [
+            ('onewindow.case.log', 'comment'),
+            ('onewindow.case.notification', 'message'),
+            ]:
+        attack.tried += 1
+        found = set()
+        for record in admin.model(model, 'search_read',
+                [], 0, None, None, [text]):
+            found.update(
+                set(re.findall(r'\d{17}[\dX]', record[text] or '')) & codes)
+        if found:
+            attack.leaks.append('%s holds resident IDs: %s' % (
+                    model, sorted(found)[:3]))
     assert attack.leaks == []

@@ -4,7 +4,7 @@ from trytond.pool import Pool
 
 from . import (
     calendar_, card, case, configuration, document, hall, handover, ir,
-    notification, res, review, statistic, suspension)
+    notification, party, res, review, statistic, suspension)
 
 __all__ = ['register']
 
@@ -26,6 +26,8 @@ def register():
         calendar_.Calendar,
         hall.Window,
         hall.WindowEmployee,
+        party.Party,
+        party.Identifier,
         res.User,
         ir.Rule,
         ir.Attachment,

@@ -14,7 +14,8 @@ from trytond.model.exceptions import AccessError
 from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin)
 from trytond.modules.onewindow_matters.matter import (
     JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION, LICENCE_LIMIT)
 from trytond.pool import Pool
@@ -26,6 +27,9 @@ from .exceptions import (
     AcceptanceError, CaseAccessError, CaseValidationError, DecisionError,
     DeliveryError, FeeError, ResultError, ReviewError,
     SupplementError, SupplementWarning)
+from .party import (
+    PERSONAL_IDENTIFIERS, hide_personal_codes, identifiers_readable,
+    mask_identifier)
 
 # A problem that prevents the acceptance of a case.  key identifies what is
 # wrong across the one-time notices; applicant is True when the applicant
@@ -179,7 +183,9 @@ class CaseLineMixin:
         super().delete(records)
 
 
-class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
+class Case(
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ModelView):
     """Case
 
     One application for one matter (办件): registered at a window, checked
@@ -267,7 +273,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
     agent_identifier = fields.Function(
         fields.Char("Agent ID"), 'get_identifier',
         searcher='search_identifier')
-    phone = fields.Char("Contact Phone", states=_states)
+    phone = fields.Char("Contact Phone", size=40, states=_states)
     form_data = fields.Dict(
         'onewindow.matter.form.field', "Application Form",
         domain=[('matter', '=', Eval('matter', -1))],
@@ -301,13 +307,13 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             'invisible': ~Eval('state').in_(['draft', 'refused']),
             })
     refusal_reason_string = refusal_reason.translated('refusal_reason')
-    refusal_note = fields.Text("Refusal Details",
+    refusal_note = fields.Text("Refusal Details", size=2000,
         states={
             'readonly': Eval('state') != 'draft',
             'invisible': ~Eval('state').in_(['draft', 'refused']),
             },
         help="Printed on the refusal notice: the facts and the law.")
-    withdrawal_reason = fields.Text("Withdrawal Reason",
+    withdrawal_reason = fields.Text("Withdrawal Reason", size=2000,
         states={
             'readonly': ~Eval('state').in_(
                 ['draft', 'supplement', 'accepted', 'review', 'suspended',
@@ -323,7 +329,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
     decision_date = fields.Date("Decision Date", readonly=True)
     decided_by = fields.Many2One(
         'company.employee', "Decided by", readonly=True)
-    decision_comment = fields.Text("Decision Comment",
+    decision_comment = fields.Text("Decision Comment", size=4000,
         states={
             'readonly': ~Eval('state').in_(['accepted', 'review',
                     'escalated']),
@@ -388,7 +394,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         help="The working days to extend the time limit by; the head of "
         "the department extends it (at most 10 working days, 15 for a "
         "joint matter).")
-    extension_reason = fields.Text("Extension Reason",
+    extension_reason = fields.Text("Extension Reason", size=2000,
         states={
             'readonly': Eval('state') != 'review',
             },
@@ -416,11 +422,11 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             },
         help="The county reviews an escalated matter within 20 working days "
         "of the acceptance before it reports it to the higher authority.")
-    escalated_to = fields.Char("Higher Authority", readonly=True,
+    escalated_to = fields.Char("Higher Authority", size=200, readonly=True,
         states={
             'invisible': Eval('handling') != 'escalated',
             })
-    escalation_number = fields.Char("Report Number",
+    escalation_number = fields.Char("Report Number", size=100,
         states={
             'readonly': Eval('state') != 'review',
             'invisible': Eval('handling') != 'escalated',
@@ -433,7 +439,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             'readonly': Eval('state') != 'review',
             'invisible': Eval('handling') != 'escalated',
             })
-    escalation_document_name = fields.Char("Report Document Name",
+    escalation_document_name = fields.Char("Report Document Name", size=255,
         states={
             'invisible': Eval('handling') != 'escalated',
             })
@@ -456,7 +462,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             'invisible': Eval('handling') != 'escalated',
             },
         help="The decision of the higher authority.")
-    higher_decision_number = fields.Char("Higher Decision Number",
+    higher_decision_number = fields.Char("Higher Decision Number", size=100,
         states={
             'readonly': Eval('state') != 'escalated',
             'invisible': Eval('handling') != 'escalated',
@@ -473,7 +479,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             'invisible': Eval('handling') != 'escalated',
             })
     higher_decision_document_name = fields.Char(
-        "Higher Decision Document Name",
+        "Higher Decision Document Name", size=255,
         states={
             'invisible': Eval('handling') != 'escalated',
             })
@@ -485,7 +491,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             ('denied', "Denied"),
             ], "Decision", readonly=True, sort=False)
     decision_string = decision.translated('decision')
-    decision_number = fields.Char("Decision Number",
+    decision_number = fields.Char("Decision Number", size=100,
         states={
             'readonly': ~Eval('state').in_(['accepted', 'review',
                     'escalated']),
@@ -499,10 +505,10 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                     'approved', 'denied']),
             },
         help="The decision printed, signed, sealed and scanned.")
-    decision_document_name = fields.Char("Signed Decision Name")
+    decision_document_name = fields.Char("Signed Decision Name", size=255)
 
     # The one exit
-    result_number = fields.Char("Result Number",
+    result_number = fields.Char("Result Number", size=100,
         states={
             'readonly': ~Eval('state').in_(['approved']),
             },
@@ -513,7 +519,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             },
         help="The electronic copy of the result that the department "
         "produced.")
-    result_file_name = fields.Char("Result Name")
+    result_file_name = fields.Char("Result Name", size=255)
     result_sent_by = fields.Many2One(
         'company.employee', "Result Sent by", readonly=True)
     result_sent_date = fields.Date("Result Sent on", readonly=True,
@@ -523,7 +529,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             'readonly': ~Eval('state').in_(['approved', 'denied']),
             },
         help="The center's scan of the paper result (扫描存档).")
-    result_scan_name = fields.Char("Scanned Result Name")
+    result_scan_name = fields.Char("Scanned Result Name", size=255)
     verified_by = fields.Many2One(
         'company.employee', "Verified by", readonly=True)
     verification_date = fields.Date("Verification Date", readonly=True)
@@ -568,18 +574,18 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             },
         help="The applicant's written authorization (委托书) for an agent "
         "who collects the result.")
-    collection_authorization_name = fields.Char("Authorization Name")
-    carrier = fields.Char("Carrier",
+    collection_authorization_name = fields.Char("Authorization Name", size=255)
+    carrier = fields.Char("Carrier", size=100,
         states={
             'readonly': Eval('state') != 'ready',
             'invisible': Eval('delivery_method') != 'courier',
             })
-    tracking_number = fields.Char("Tracking Number",
+    tracking_number = fields.Char("Tracking Number", size=64,
         states={
             'readonly': Eval('state') != 'ready',
             'invisible': Eval('delivery_method') != 'courier',
             })
-    delivery_address = fields.Text("Delivery Address",
+    delivery_address = fields.Text("Delivery Address", size=500,
         states={
             'readonly': Eval('state') != 'ready',
             'invisible': Eval('delivery_method') != 'courier',
@@ -602,7 +608,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
     archived_by = fields.Many2One(
         'company.employee', "Archived by", readonly=True)
     archive_date = fields.Date("Archive Date", readonly=True)
-    amendment_reason = fields.Text("Amendment Reason",
+    amendment_reason = fields.Text("Amendment Reason", size=2000,
         states={
             'readonly': Eval('state') != 'archived',
             'invisible': Eval('state') != 'archived',
@@ -904,26 +910,60 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         return [Material.checklist_values(m) for m in matter.materials]
 
     @classmethod
+    def identifier_departments(cls):
+        """Return the ids of the departments whose cases show the resident
+        ID numbers in full to the current user, or None for all cases
+
+        The window clerks and team leaders (who may read the identifiers of
+        the parties) see them all; the approvers see those of their
+        departments' cases; the others (supervisors, approvers of a
+        co-department, guides, liaisons) see them masked."""
+        pool = Pool()
+        User = pool.get('res.user')
+        if identifiers_readable():
+            return None
+        if not _in_group('onewindow_hall', 'group_approver'):
+            return []
+        return list(User.get_departments())
+
+    @classmethod
     def get_identifier(cls, cases, names):
         result = {n: {} for n in names}
+        departments = cls.identifier_departments()
+
+        def code(case, party, type_):
+            code = _identifier(party, type_)
+            if (type_ in PERSONAL_IDENTIFIERS and departments is not None
+                    and case.department.id not in departments):
+                code = mask_identifier(code)
+            return code
         for case in cases:
             if 'applicant_identifier' in names:
-                result['applicant_identifier'][case.id] = _identifier(
-                    case.applicant,
+                result['applicant_identifier'][case.id] = code(
+                    case, case.applicant,
                     IDENTIFIER_TYPES.get(case.applicant_kind))
             if 'agent_identifier' in names:
-                result['agent_identifier'][case.id] = _identifier(
-                    case.agent, 'cn_ric')
+                result['agent_identifier'][case.id] = code(
+                    case, case.agent, 'cn_ric')
             if 'collector_identifier' in names:
-                result['collector_identifier'][case.id] = _identifier(
-                    case.collector, 'cn_ric')
+                result['collector_identifier'][case.id] = code(
+                    case, case.collector, 'cn_ric')
         return result
 
     @classmethod
     def search_identifier(cls, name, clause):
         party = name[:-len('_identifier')]
         _, operator, value = clause
-        return [(party + '.identifiers.code', operator, value)]
+        domain = [(party + '.identifiers.code', operator, value)]
+        departments = cls.identifier_departments()
+        if departments is not None:
+            # Not an oracle for the numbers the user sees masked
+            domain = ['OR',
+                (party, 'where', hide_personal_codes(
+                        [('identifiers.code', operator, value)])),
+                [('department', 'in', departments)] + domain,
+                ]
+        return domain
 
     def get_rec_name(self, name):
         if self.number:
@@ -970,6 +1010,26 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             raise CaseAccessError(gettext(
                     'onewindow_approval.msg_case_archived',
                     case=case.rec_name))
+
+    @classmethod
+    def validate_fields(cls, cases, field_names):
+        super().validate_fields(cases, field_names)
+        cls.check_files(cases, field_names)
+
+    @classmethod
+    def check_files(cls, cases, field_names):
+        "Raise if a file of the cases is too large or of a type not allowed"
+        pool = Pool()
+        Configuration = pool.get('onewindow.case.configuration')
+        config = Configuration(1)
+        for name, field in cls._fields.items():
+            if (field._type != 'binary' or not field.filename
+                    or not ({name, field.filename} & field_names)):
+                continue
+            for case in cases:
+                config.check_file(
+                    getattr(case, name), getattr(case, field.filename),
+                    case.rec_name, cls.__names__(name)['field'])
 
     # The fields that the users of a department fill in during the review
     _department_fields = {
@@ -2001,7 +2061,8 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                     comments[case] = gettext(
                         'onewindow_approval.msg_case_deliver_window_log',
                         collector=case.collector.rec_name,
-                        identifier=case.collector_identifier)
+                        identifier=mask_identifier(
+                            _identifier(case.collector, 'cn_ric')))
                 else:
                     comments[case] = case.delivery_method_string
         if errors:
@@ -2270,7 +2331,7 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
         "Original Checked at", readonly=True)
     original_check_note = fields.Function(
         fields.Char("Original Check"), 'get_original_check_note')
-    defects = fields.Text("Defects", states=_received_states,
+    defects = fields.Text("Defects", size=2000, states=_received_states,
         help="What is wrong with the material; it goes on the one-time "
         "notice and blocks acceptance until cleared.")
     deferred = fields.Boolean("容缺",
@@ -2280,7 +2341,7 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
             },
         help="Accept without this material against the applicant's "
         "written pledge to bring it by the due date.")
-    pledge = fields.Text("Pledge",
+    pledge = fields.Text("Pledge", size=2000,
         states={
             'readonly': Eval('case_state') != 'draft',
             'invisible': ~Eval('deferred'),
@@ -2608,7 +2669,7 @@ class CaseFee(CaseLineMixin, ModelSQL, ModelView):
     __name__ = 'onewindow.case.fee'
     case = fields.Many2One(
         'onewindow.case', "Case", required=True, ondelete='CASCADE')
-    description = fields.Char("Description", required=True)
+    description = fields.Char("Description", size=200, required=True)
     basis = fields.Text("Fee Basis", readonly=True,
         help="The legal basis of the fee, from the matter.")
     amount = fields.Numeric("Amount", digits=(16, 2), required=True,
@@ -2619,7 +2680,7 @@ class CaseFee(CaseLineMixin, ModelSQL, ModelView):
             'required': Bool(Eval('paid')),
             'invisible': ~Eval('paid'),
             })
-    receipt_number = fields.Char("Receipt Number",
+    receipt_number = fields.Char("Receipt Number", size=64,
         states={
             'required': Bool(Eval('paid')),
             'invisible': ~Eval('paid'),

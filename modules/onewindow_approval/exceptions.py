@@ -58,3 +58,7 @@ class CardError(UserError):
 
 class CardAccessError(AccessError):
     pass
+
+
+class FileError(UserError):
+    pass

@@ -7,7 +7,8 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -17,7 +18,9 @@ from .document import cn_date
 from .exceptions import CaseAccessError, HandoverError
 
 
-class Handover(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
+class Handover(
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ModelView):
     """Hand-Over
 
     A batch of accepted cases, with their paper materials, that the center
@@ -67,7 +70,7 @@ class Handover(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         ondelete='RESTRICT',
         help="The user of the department who signed for the cases.")
     received_date = fields.DateTime("Received at", readonly=True)
-    note = fields.Text("Note",
+    note = fields.Text("Note", size=2000,
         states={
             'readonly': Eval('state') == 'received',
             })

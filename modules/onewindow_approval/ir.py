@@ -59,20 +59,46 @@ class Attachment(metaclass=PoolMeta):
         Case.check_open(list(cases))
 
     @classmethod
+    def check_case_file(cls, resource, name, data):
+        """Raise if the file attached to a case or one of its lines is too
+        large or of a type not allowed"""
+        pool = Pool()
+        Configuration = pool.get('onewindow.case.configuration')
+        if not data or cls._case_of(resource) is None:
+            return
+        if isinstance(resource, str):
+            model, id_ = resource.split(',')
+            resource = pool.get(model)(int(id_))
+        Configuration(1).check_file(
+            data, name, resource.rec_name, cls.__names__('data')['field'])
+
+    @classmethod
     def create(cls, vlist):
         cls.check_cases_open([v['resource'] for v in vlist
                 if v.get('resource')])
+        for values in vlist:
+            if values.get('resource'):
+                cls.check_case_file(
+                    values['resource'], values.get('name'),
+                    values.get('data'))
         return super().create(vlist)
 
     @classmethod
     def write(cls, *args):
         actions = iter(args)
-        resources = []
+        resources, files = [], []
         for attachments, values in zip(actions, actions):
             resources.extend(a.resource for a in attachments)
             if values.get('resource'):
                 resources.append(values['resource'])
+            if {'resource', 'name', 'data'} & set(values):
+                files.extend((a, values) for a in attachments)
         cls.check_cases_open(resources)
+        for attachment, values in files:
+            cls.check_case_file(
+                values.get('resource', attachment.resource),
+                values.get('name', attachment.name),
+                values['data'] if 'data' in values else attachment.data)
         super().write(*args)
 
     @classmethod

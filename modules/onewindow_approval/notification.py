@@ -5,7 +5,8 @@ import logging
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin)
 from trytond.pyson import Eval
 
 from .case import CaseLineMixin
@@ -15,7 +16,8 @@ logger = logging.getLogger(__name__)
 
 
 class CaseNotification(
-        ProtectedFieldsMixin, CaseLineMixin, ModelSQL, ModelView):
+        ButtonStateMixin, ProtectedFieldsMixin, CaseLineMixin, ModelSQL,
+        ModelView):
     """Case Notification
 
     A message to the applicant (the result is ready to collect ...), recorded

@@ -7,7 +7,8 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.modules.company.model import set_employee
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -19,8 +20,8 @@ from .exceptions import CaseAccessError, ReviewError
 
 
 class CaseStep(
-        ProtectedFieldsMixin, CaseLineMixin, sequence_ordered(), ModelSQL,
-        ModelView):
+        ButtonStateMixin, ProtectedFieldsMixin, CaseLineMixin,
+        sequence_ordered(), ModelSQL, ModelView):
     """Case Step
 
     One back-office step of a case (承办, 审核, 批准 ...), copied from the
@@ -52,7 +53,7 @@ class CaseStep(
     done_date = fields.Date("Done on", readonly=True)
     done_by = fields.Many2One(
         'company.employee', "Done by", readonly=True, ondelete='RESTRICT')
-    comment = fields.Text("Comment", states=_states,
+    comment = fields.Text("Comment", size=4000, states=_states,
         help="The opinion of the step (承办意见, 审核意见 ...).")
     flag = fields.Function(fields.Selection(FLAGS, "Deadline Flag",
             help="Warning when one working day or less is left, overdue "
@@ -244,7 +245,8 @@ class CaseStep(
 
 
 class CaseOpinion(
-        ProtectedFieldsMixin, CaseLineMixin, Workflow, ModelSQL, ModelView):
+        ButtonStateMixin, ProtectedFieldsMixin, CaseLineMixin, Workflow,
+        ModelSQL, ModelView):
     """Case Opinion
 
     The opinion of a co-department on a joint case (联办意见), created for
@@ -270,12 +272,12 @@ class CaseOpinion(
             ('disagree', "Disagree"),
             ], "Opinion", sort=False, states=_states)
     opinion_string = opinion.translated('opinion')
-    comment = fields.Text("Comment", states=_states,
+    comment = fields.Text("Comment", size=4000, states=_states,
         help="The reasons of the opinion; required to disagree.")
     given_by = fields.Many2One(
         'company.employee', "Given by", readonly=True, ondelete='RESTRICT')
     given_date = fields.DateTime("Given at", readonly=True)
-    resolution = fields.Text("Resolution",
+    resolution = fields.Text("Resolution", size=4000,
         states={
             'readonly': (Eval('state') != 'given')
             | Bool(Eval('resolved_by')),

@@ -33,7 +33,8 @@ class CaseSuspension(
         help="A special procedure allowed by the matter, or an in-process "
         "supplement of materials.")
     kind_string = kind.translated('kind')
-    description = fields.Text("Description", required=True, states=_states,
+    description = fields.Text("Description", size=2000, required=True,
+        states=_states,
         help="What is done and why; printed on the notice to the "
         "applicant.")
     expected_days = fields.Integer("Expected Duration", states=_states,

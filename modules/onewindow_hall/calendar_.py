@@ -13,7 +13,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import CalendarDayValidationError, CalendarError
-from .model import ProtectedFieldsMixin
+from .model import ButtonStateMixin, ProtectedFieldsMixin
 
 # Names of the holidays of the chinese-calendar library
 HOLIDAY_NAMES = {
@@ -184,7 +184,9 @@ class Calendar(ModelSQL, ModelView):
                     }])
 
 
-class CalendarYear(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
+class CalendarYear(
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ModelView):
     "Working-Day Calendar Year"
     __name__ = 'onewindow.calendar.year'
     calendar = fields.Many2One(

@@ -14,3 +14,7 @@ class CalendarDayValidationError(ValidationError):
 
 class DutyWarning(UserWarning):
     pass
+
+
+class ButtonStateError(UserError):
+    pass

@@ -1,9 +1,17 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import inspect
+from collections import Counter
+from functools import wraps
+
 from trytond.i18n import gettext
 from trytond.model import Workflow
-from trytond.model.modelstorage import AccessError
-from trytond.transaction import Transaction
+from trytond.model.modelstorage import AccessError, EvalEnvironment
+from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder, PYSONEncoder
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import ButtonStateError
 
 
 class ProtectedFieldsMixin:
@@ -52,3 +60,138 @@ class ProtectedFieldsMixin:
         for records, values in zip(actions, actions):
             cls._check_protected_fields(records, values)
         super().write(*args)
+
+
+# The code of the wrapper that Workflow.transition puts around a button
+_TRANSITION_CODE = Workflow.transition(None)(
+    lambda cls, records: None).__code__
+
+
+def _transition_target(method):
+    "Return the state to which the button method transitions, or None"
+    func = getattr(method, '__func__', method)
+    while func is not None:
+        if getattr(func, '__code__', None) is _TRANSITION_CODE:
+            return inspect.getclosurevars(func).nonlocals['state']
+        func = getattr(func, '__wrapped__', None)
+
+
+class ButtonStateMixin:
+    """Buttons refused loudly on records in the wrong state
+
+    Tryton's Workflow.transition silently skips the records whose state
+    does not allow the transition, and the buttons that are not transitions
+    filter the records they apply to.  A client only shows a button where it
+    applies, but a call over RPC (or a client showing a stale record) could
+    still click it: nothing would change and nobody would be told, or a
+    button would use a transition meant for another one.  Here a button
+    clicked by a user on a record whose state does not allow its transition,
+    or on which the client hides it for its state, is refused with a message
+    naming the record, its state and the button.  Calls made by the code
+    itself are unchanged."""
+    __slots__ = ()
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        methods = {}
+        for name in list(cls._buttons):
+            method = getattr(cls, name, None)
+            if (not inspect.ismethod(method) or method.__self__ is not cls
+                    or getattr(method, '_checks_button_state', False)):
+                continue
+            methods[name] = method.__func__
+        # The targets of all the transitions, buttons or not
+        targets = Counter()
+        for name in dir(cls):
+            method = inspect.getattr_static(cls, name, None)
+            if isinstance(method, classmethod):
+                target = _transition_target(method.__func__)
+                if target is not None:
+                    targets[target] += 1
+        for name, func in methods.items():
+            target = _transition_target(func)
+            # Where two buttons lead to the same state from different ones
+            # (the department starts the review of an accepted case and
+            # resumes that of a suspended one), the transitions do not say
+            # which button applies: the states in which the client shows
+            # the button do
+            visible = target is None or targets[target] > 1
+            setattr(cls, name, classmethod(
+                    cls._button_state_wrapper(name, func, target, visible)))
+
+    @classmethod
+    def _button_state_wrapper(cls, name, func, target, visible):
+
+        @wraps(func)
+        def wrapper(cls, records, *args, **kwargs):
+            transaction = Transaction()
+            if transaction.user and transaction.check_access:
+                cls.check_button_state(records, name, target, visible)
+            return func(cls, records, *args, **kwargs)
+        wrapper._checks_button_state = True
+        return wrapper
+
+    @classmethod
+    def check_button_state(cls, records, button, target=None, visible=True):
+        """Raise ButtonStateError if button cannot be clicked on one of the
+        records in its current state
+
+        target is the state to which the button transitions, if it does;
+        visible is True when the button must also be one the client shows
+        for the state of the record."""
+        pool = Pool()
+        Button = pool.get('ir.model.button')
+        User = pool.get('res.user')
+        field = getattr(cls, '_transition_state', 'state')
+        states = cls._buttons.get(button, {})
+        if field not in cls._fields:
+            return
+        groups = Button.get_groups(cls.__name__, button)
+        if groups and not (groups & set(User.get_groups())):
+            # The button refuses the user anyway
+            return
+        invisible = (states.get('invisible')
+            if visible and field in states.get('depends', []) else None)
+        if target is None and invisible is None:
+            return
+        # The user must be allowed to read the records before being told
+        # their state
+        ids = [r.id for r in records if r.id is not None and r.id >= 0]
+        cls.read(ids, [field])
+        with without_check_access():
+            for record in records:
+                state = getattr(record, field)
+                allowed = True
+                if target is not None:
+                    allowed = (state, target) in cls._transitions
+                if allowed and invisible is not None:
+                    allowed = not cls._eval_button_states(record, invisible)
+                if not allowed:
+                    cls._raise_button_state(record, button, field, state)
+
+    @classmethod
+    def _eval_button_states(cls, record, expression):
+        transaction = Transaction()
+        env = EvalEnvironment(record, cls)
+        env['context'] = transaction.context
+        env['active_model'] = cls.__name__
+        env['active_id'] = record.id
+        return PYSONDecoder(env).decode(PYSONEncoder().encode(expression))
+
+    @classmethod
+    def _raise_button_state(cls, record, button, field, state):
+        pool = Pool()
+        Button = pool.get('ir.model.button')
+        buttons = Button.search([
+                ('model.model', '=', cls.__name__),
+                ('name', '=', button),
+                ], limit=1)
+        label = buttons[0].string if buttons and buttons[0].string else button
+        selection = cls.fields_get([field])[field].get('selection') or []
+        if isinstance(selection, list):
+            state = dict(selection).get(state, state)
+        raise ButtonStateError(gettext(
+                'onewindow_hall.msg_button_wrong_state',
+                button=label, record=record.rec_name, state=state,
+                model=cls.__names__()['model']))

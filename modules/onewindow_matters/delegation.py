@@ -6,14 +6,17 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin)
 
 from .exceptions import DelegationError
 
 _DRAFT = {'readonly': Eval('state') != 'draft'}
 
 
-class Delegation(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
+class Delegation(
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ModelView):
     """Acceptance Delegation
 
     The written delegation by which a department lets the service center

@@ -10,7 +10,8 @@ from trytond.model import (
     sequence_ordered)
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import set_employee
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -100,7 +101,9 @@ ADJUSTMENT_KINDS = [
 _DRAFT = {'readonly': Eval('state') != 'draft'}
 
 
-class Matter(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
+class Matter(
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ModelView):
     """Matter
 
     One version of an administrative licence or public service of the
