@@ -450,6 +450,25 @@ def test_files(catalogue):
     assert catalogue.problems[start:] == []
 
 
+def open_lines(catalogue):
+    """Return a hand-over, a suspension and a step of cases under review
+    (the lines of an archived case are closed)"""
+    admin = catalogue.attack.session('admin')
+    records = []
+    for model, domain in [
+            ('onewindow.handover', [
+                    ('cases.state', 'in', ['review', 'suspended']),
+                    ('cases', 'not where', [('state', '=', 'archived')])]),
+            ('onewindow.case.suspension', [
+                    ('case.state', 'in', ['review', 'suspended'])]),
+            ('onewindow.case.step', [('case.state', '=', 'review')]),
+            ]:
+        record, = admin.model(model, 'search_read', domain, 0, 1,
+            [('id', 'DESC')], ['id'])
+        records.append(record)
+    return records
+
+
 @contextlib.contextmanager
 def opinions(catalogue):
     """Yield the login of an approver of the co-department of a pending
@@ -497,9 +516,7 @@ def test_overlong_and_unknown(catalogue):
         [('case', '=', draft['id'])])
     fee = first(catalogue, 'onewindow.case.fee', [
             ('case.state', 'in', ['accepted', 'review'])])
-    handover = first(catalogue, 'onewindow.handover', [])
-    suspension = first(catalogue, 'onewindow.case.suspension', [])
-    step = first(catalogue, 'onewindow.case.step', [])
+    handover, suspension, step = open_lines(catalogue)
     with opinions(catalogue) as (co, pending, lead, opinion):
         overlong_and_unknown(catalogue, draft, material, fee, handover,
             suspension, step, co, pending, lead, opinion)
@@ -576,9 +593,7 @@ def test_injection_in_free_text(catalogue):
         [('case', '=', draft['id'])])
     fee = first(catalogue, 'onewindow.case.fee', [
             ('case.state', 'in', ['accepted', 'review'])])
-    handover = first(catalogue, 'onewindow.handover', [])
-    suspension = first(catalogue, 'onewindow.case.suspension', [])
-    step = first(catalogue, 'onewindow.case.step', [])
+    handover, suspension, step = open_lines(catalogue)
     with opinions(catalogue) as (co, pending, lead, opinion):
         for text in INJECTIONS:
             for login, model, record, exclude in [
