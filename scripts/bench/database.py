@@ -167,7 +167,8 @@ class Database:
         "Load the Wengyuan demo hall, catalogue, staff and cases"
         return self.run([sys.executable,
                 os.path.join(TOP, 'scripts', 'load_demo.py'),
-                '-c', self.config, '-d', self.name, '--new'],
+                '-c', self.config, '-d', self.name, '--new',
+                '--without-cases'],
             'scripts/load_demo.py')
 
 
