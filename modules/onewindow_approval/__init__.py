@@ -3,8 +3,8 @@
 from trytond.pool import Pool
 
 from . import (
-    calendar_, case, configuration, document, hall, handover, ir,
-    notification, res, review, suspension)
+    calendar_, card, case, configuration, document, hall, handover, ir,
+    notification, res, review, statistic, suspension)
 
 __all__ = ['register']
 
@@ -29,7 +29,26 @@ def register():
         res.User,
         ir.Rule,
         ir.Attachment,
+        card.Card,
+        card.CardResolveStart,
+        card.Cron,
+        card.Case,
+        card.CaseFee,
+        card.CaseNotification,
+        statistic.Case,
+        statistic.StatisticContext,
+        statistic.StatisticDepartment,
+        statistic.StatisticMatter,
+        statistic.StatisticHandling,
+        statistic.StatisticWindow,
+        statistic.StatisticClerk,
+        statistic.StatisticPeriod,
+        statistic.MonthlyReportStart,
         module='onewindow_approval', type_='model')
+    Pool.register(
+        card.CardResolve,
+        statistic.MonthlyReportPrint,
+        module='onewindow_approval', type_='wizard')
     Pool.register(
         document.AcceptanceNotice,
         document.SupplementNotice,
@@ -41,4 +60,5 @@ def register():
         document.PickupNotice,
         document.DeliveryReceipt,
         handover.HandoverSlip,
+        statistic.MonthlyReport,
         module='onewindow_approval', type_='report')

@@ -50,3 +50,11 @@ class ResultError(UserError):
 
 class DeliveryError(UserError):
     pass
+
+
+class CardError(UserError):
+    pass
+
+
+class CardAccessError(AccessError):
+    pass

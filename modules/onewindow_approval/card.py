@@ -1,0 +1,565 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Electronic supervision (电子监察): the yellow and red cards of the
+deadlines and the violations"""
+import datetime as dt
+import re
+
+from sql import Literal, Null
+from sql.conditionals import Case as SqlCase
+from sql.conditionals import Coalesce
+from sql.operators import Concat, Exists
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .case import _employee, _in_group, is_department_head, warning_date
+from .exceptions import CardAccessError, CardError, FeeError
+
+COLOURS = [
+    ('yellow', "Yellow Card"),
+    ('red', "Red Card"),
+    ]
+
+KINDS = [
+    ('deadline', "Deadline"),
+    ('refused_complete', "Complete Application Refused"),
+    ('fee_on_feeless', "Fee on a Fee-less Matter"),
+    ]
+
+
+def sql_message(msg_id, texts=None, **columns):
+    """Return the SQL expression of the message msg_id with the columns
+    (SQL expressions) and the texts put in its place holders"""
+    markers = {name: '\x00%s\x00' % name for name in columns}
+    text = gettext(msg_id, **markers, **(texts or {}))
+    expression = None
+    for i, part in enumerate(re.split('\x00(\\w+)\x00', text)):
+        if i % 2:
+            value = columns[part]
+        elif part:
+            value = Literal(part)
+        else:
+            continue
+        expression = value if expression is None else Concat(
+            expression, value)
+    return expression
+
+
+class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
+    """Supervision Card
+
+    A yellow card when a case or one of its steps has one working day or
+    less left, a red card when its deadline has passed; a red card also
+    flags a violation (a complete application refused, a fee on a matter
+    that charges none).  The sweep issues and closes the deadline cards;
+    the department head or the supervisor resolves a card with a reason."""
+    __name__ = 'onewindow.card'
+
+    company = fields.Many2One(
+        'company.company', "Company", required=True, readonly=True)
+    case = fields.Many2One(
+        'onewindow.case', "Case", required=True, readonly=True,
+        ondelete='CASCADE')
+    step = fields.Many2One(
+        'onewindow.case.step', "Step", readonly=True, ondelete='CASCADE',
+        help="The step of the case that is late, if the card is about a "
+        "step.")
+    department = fields.Many2One(
+        'onewindow.department', "Department", required=True, readonly=True,
+        ondelete='RESTRICT')
+    kind = fields.Selection(KINDS, "Kind", required=True, readonly=True,
+        sort=False)
+    kind_string = kind.translated('kind')
+    colour = fields.Selection(COLOURS, "Colour", required=True,
+        readonly=True, sort=False)
+    colour_string = colour.translated('colour')
+    deadline = fields.Date("Deadline", readonly=True,
+        help="The deadline of the case or of the step when the card was "
+        "issued.")
+    issue_date = fields.DateTime("Issued at", required=True, readonly=True)
+    employee = fields.Many2One(
+        'company.employee', "Staff", readonly=True,
+        help="Who committed the violation.")
+    description = fields.Text("Description", readonly=True)
+    state = fields.Selection([
+            ('open', "Open"),
+            ('resolved', "Resolved"),
+            ], "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
+    resolution_date = fields.DateTime("Resolved at", readonly=True)
+    resolved_by = fields.Many2One(
+        'company.employee', "Resolved by", readonly=True,
+        help="Empty when the sweep closed the card.")
+    resolution = fields.Text("Resolution", readonly=True,
+        states={
+            'invisible': Eval('state') != 'resolved',
+            })
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._protected_fields |= {
+            'company', 'case', 'step', 'department', 'kind', 'colour',
+            'deadline', 'issue_date', 'employee', 'description',
+            'resolution_date', 'resolved_by', 'resolution'}
+        cls._sql_indexes.update({
+                Index(t, (t.case, Index.Equality())),
+                Index(t, (t.step, Index.Equality()),
+                    where=t.step != Null),
+                Index(
+                    t, (t.department, Index.Equality()),
+                    (t.issue_date, Index.Range())),
+                Index(t, (t.state, Index.Equality()),
+                    where=t.state == 'open'),
+                })
+        cls._order = [('issue_date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {('open', 'resolved')}
+        cls._buttons.update({
+                'resolve': {
+                    'invisible': Eval('state') != 'open',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'open'
+
+    def get_rec_name(self, name):
+        return '%s %s' % (self.colour_string, self.case.rec_name)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('case.rec_name',) + tuple(clause[1:])]
+
+    @classmethod
+    @ModelView.button_action('onewindow_approval.wizard_card_resolve')
+    def resolve(cls, cards):
+        pass
+
+    def may_resolve(self):
+        """Return True if the current user may resolve the card: the head
+        of its department, a supervisor or a center administrator"""
+        return (is_department_head(self.department)
+            or _in_group('onewindow_hall', 'group_supervisor')
+            or _in_group('onewindow_hall', 'group_hall_admin'))
+
+    @classmethod
+    @Workflow.transition('resolved')
+    def close(cls, cards, resolution):
+        "Resolve the open cards with the resolution by the current user"
+        resolution = (resolution or '').strip()
+        for card in cards:
+            if not resolution:
+                raise CardError(gettext(
+                        'onewindow_approval.msg_card_resolution_required',
+                        card=card.rec_name))
+            if not card.may_resolve():
+                raise CardAccessError(gettext(
+                        'onewindow_approval.msg_card_resolve_not_yours',
+                        card=card.rec_name,
+                        department=card.department.rec_name))
+        employee = _employee()
+        cls.write(cards, {
+                'resolution': resolution,
+                'resolution_date': dt.datetime.now(),
+                'resolved_by': employee.id if employee else None,
+                })
+
+    # The sweep
+
+    @classmethod
+    def _warning_column(cls, hall, today):
+        """Return the SQL expression of the last deadline that gets a yellow
+        card today: the next working day of the calendar of each hall,
+        computed once per hall"""
+        pool = Pool()
+        Hall = pool.get('onewindow.hall')
+        with without_check_access():
+            halls = Hall.search([])
+        tomorrow = today + dt.timedelta(days=1)
+        dates = {h.id: warning_date(h.calendar, today) for h in halls}
+        if not dates:
+            return tomorrow, tomorrow
+        return (SqlCase(*((hall == h, d) for h, d in dates.items()),
+                else_=tomorrow), max(dates.values()))
+
+    @classmethod
+    def sweep(cls):
+        """Issue the deadline cards of the running cases and steps and close
+        those that no longer apply; called by the scheduler
+
+        Everything is done in a few set-based queries, whatever the number
+        of open cases: the calendar is read once per hall."""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        now = dt.datetime.now()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        # Two sweeps at the same time would issue the cards twice
+        cls.lock()
+        cls._close_obsolete(today, now)
+        for colour in ['red', 'yellow']:
+            for query in [
+                    cls._case_cards_query(colour, today, now),
+                    cls._step_cards_query(colour, today, now)]:
+                card = cls.__table__()
+                cursor.execute(*card.insert(cls._insert_columns(card), query))
+        cls._close_upgraded(now)
+        card = cls.__table__()
+        new = card.select(card.id,
+            where=(card.issue_date == now) & (card.kind == 'deadline'))
+        cls.notify(new)
+        cursor.execute(*card.select(card.id,
+                where=(card.issue_date == now) & (card.kind == 'deadline')))
+        return [i for i, in cursor]
+
+    @classmethod
+    def _insert_columns(cls, card):
+        return [card.company, card.case, card.step, card.department,
+            card.kind, card.colour, card.deadline, card.issue_date,
+            card.state, card.create_uid, card.create_date]
+
+    @classmethod
+    def _deadline_cards(cls, colour, case, step, deadline, card):
+        "Return the condition: no card of colour for this deadline yet"
+        condition = ((card.case == case.id) & (card.kind == 'deadline')
+            & (card.deadline == deadline))
+        if step is None:
+            condition &= card.step == Null
+        else:
+            condition &= card.step == step.id
+        if colour == 'red':
+            # A yellow card does not prevent the red one
+            condition &= card.colour == 'red'
+        return ~Exists(card.select(card.id, where=condition))
+
+    @classmethod
+    def _flag_condition(cls, colour, deadline, hall, today):
+        warning, last_warning = cls._warning_column(hall, today)
+        if colour == 'red':
+            return deadline < today
+        return ((deadline >= today) & (deadline <= last_warning)
+            & (deadline <= warning))
+
+    @classmethod
+    def _case_cards_query(cls, colour, today, now):
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        case = Case.__table__()
+        card = cls.__table__()
+        user = Transaction().user
+        return case.select(
+            case.company, case.id, Literal(Null), case.department,
+            Literal('deadline'), Literal(colour), case.deadline,
+            Literal(now), Literal('open'), Literal(user), Literal(now),
+            where=case.state.in_(Case._deadline_states)
+            & (case.deadline != Null)
+            & cls._flag_condition(colour, case.deadline, case.hall, today)
+            & cls._deadline_cards(colour, case, None, case.deadline, card))
+
+    @classmethod
+    def _step_cards_query(cls, colour, today, now):
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Step = pool.get('onewindow.case.step')
+        case = Case.__table__()
+        step = Step.__table__()
+        card = cls.__table__()
+        user = Transaction().user
+        return step.join(case, condition=step.case == case.id).select(
+            case.company, case.id, step.id, case.department,
+            Literal('deadline'), Literal(colour), step.deadline,
+            Literal(now), Literal('open'), Literal(user), Literal(now),
+            where=case.state.in_(Case._deadline_states)
+            & (step.state == 'running') & (step.deadline != Null)
+            & cls._flag_condition(colour, step.deadline, case.hall, today)
+            & cls._deadline_cards(colour, case, step, step.deadline, card))
+
+    @classmethod
+    def _close(cls, where, resolution, now):
+        "Resolve the open deadline cards of the where condition"
+        card = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*card.update(
+                [card.state, card.resolution, card.resolution_date,
+                    card.write_uid, card.write_date],
+                ['resolved', resolution, now, Transaction().user, now],
+                where=(card.state == 'open') & (card.kind == 'deadline')
+                & card.id.in_(where)))
+
+    @classmethod
+    def _close_obsolete(cls, today, now):
+        """Resolve the open deadline cards of the cases and steps that no
+        longer run, or whose deadline moved"""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Step = pool.get('onewindow.case.step')
+        card = cls.__table__()
+        case = Case.__table__()
+        step = Step.__table__()
+        open_ = (card.state == 'open') & (card.kind == 'deadline')
+        running = case.state.in_(Case._deadline_states)
+        stopped = card.join(case, condition=card.case == case.id).join(
+            step, 'LEFT', condition=card.step == step.id).select(card.id,
+            where=open_ & (~running
+                | ((card.step != Null) & (step.state != 'running'))))
+        cls._close(stopped,
+            gettext('onewindow_approval.msg_card_closed_stopped'), now)
+        card = cls.__table__()
+        case = Case.__table__()
+        step = Step.__table__()
+        deadline = Coalesce(step.deadline, case.deadline)
+        moved = card.join(case, condition=card.case == case.id).join(
+            step, 'LEFT', condition=card.step == step.id).select(card.id,
+            where=(card.state == 'open') & (card.kind == 'deadline')
+            & ((deadline == Null) | (deadline != card.deadline)))
+        cls._close(moved,
+            gettext('onewindow_approval.msg_card_closed_moved'), now)
+
+    @classmethod
+    def _close_upgraded(cls, now):
+        "Resolve the yellow cards that a red card replaces"
+        card = cls.__table__()
+        red = cls.__table__()
+        same_step = (red.step == card.step) | (
+            (red.step == Null) & (card.step == Null))
+        upgraded = card.select(card.id,
+            where=(card.colour == 'yellow') & Exists(red.select(red.id,
+                    where=(red.case == card.case) & same_step
+                    & (red.colour == 'red') & (red.state == 'open')
+                    & (red.kind == 'deadline')
+                    & (red.deadline == card.deadline))))
+        cls._close(upgraded,
+            gettext('onewindow_approval.msg_card_closed_upgraded'), now)
+
+    # The violations
+
+    @classmethod
+    def flag(cls, cases, kind, descriptions=None, employee=None):
+        "Issue a red card of the violation kind for each case"
+        now = dt.datetime.now()
+        vlist = [{
+                'company': c.company.id,
+                'case': c.id,
+                'department': c.department.id,
+                'kind': kind,
+                'colour': 'red',
+                'deadline': c.deadline,
+                'issue_date': now,
+                'employee': employee,
+                'description': (descriptions or {}).get(c),
+                } for c in cases]
+        with without_check_access():
+            cards = cls.create(vlist)
+        card = cls.__table__()
+        cls.notify(card.select(card.id,
+                where=card.id.in_([c.id for c in cards])))
+        return cards
+
+    @classmethod
+    def flag_after(cls, case_ids, kind, descriptions):
+        """Flag the violation in a transaction of its own once the current
+        one ends: the attempt is recorded even when it is refused"""
+        transaction = Transaction()
+        database = transaction.database.name
+        context = {k: v for k, v in transaction.context.items()
+            if not k.startswith('_')}
+        employee = _employee()
+        employee = employee.id if employee else None
+
+        def flag():
+            with Transaction(new=True).start(database, 0, context=context):
+                Case = Pool().get('onewindow.case')
+                cases = Case.browse(case_ids)
+                cls.flag(cases, kind, descriptions={
+                        c: descriptions.get(c.id) for c in cases},
+                    employee=employee)
+        transaction.atexit(flag)
+
+    # The notifications
+
+    @classmethod
+    def notify(cls, cards):
+        """Record a notification to the department of each of the cards
+        (a query of card ids) that has a phone number, and send them once
+        the transaction is committed"""
+        pool = Pool()
+        Notification = pool.get('onewindow.case.notification')
+        Case = pool.get('onewindow.case')
+        Step = pool.get('onewindow.case.step')
+        Department = pool.get('onewindow.department')
+        cursor = Transaction().connection.cursor()
+        colours = dict(cls.fields_get(['colour'])['colour']['selection'])
+        kinds = dict(cls.fields_get(['kind'])['kind']['selection'])
+        user = Transaction().user
+        now = dt.datetime.now()
+        notification = Notification.__table__()
+        card = cls.__table__()
+        case = Case.__table__()
+        step = Step.__table__()
+        department = Department.__table__()
+        columns = {
+            'colour': SqlCase(*((card.colour == k, v)
+                        for k, v in colours.items())),
+            'kind': SqlCase(*((card.kind == k, v)
+                        for k, v in kinds.items())),
+            'department': Coalesce(department.short_name, department.name),
+            'number': Coalesce(case.number, ''),
+            'deadline': Coalesce(card.deadline.cast('VARCHAR'), ''),
+            'step': Coalesce(step.name, ''),
+            }
+
+        def message(msg_id, *names):
+            return sql_message('onewindow_approval.' + msg_id,
+                **{n: columns[n] for n in names})
+        text = SqlCase(
+            ((card.kind == 'deadline') & (card.step == Null), message(
+                    'msg_card_notification', 'colour', 'department',
+                    'number', 'deadline')),
+            (card.kind == 'deadline', message(
+                    'msg_card_notification_step', 'colour', 'department',
+                    'number', 'step', 'deadline')),
+            else_=message(
+                'msg_card_notification_violation', 'colour', 'department',
+                'number', 'kind'))
+        query = card.join(case, condition=card.case == case.id
+            ).join(department, condition=card.department == department.id
+            ).join(step, 'LEFT', condition=card.step == step.id
+            ).select(
+                case.id, card.id, Literal('card'), Literal('sms'),
+                department.phone, text, Literal('queued'), Literal(user),
+                Literal(now),
+                where=card.id.in_(cards) & (department.phone != Null)
+                & (department.phone != ''))
+        cursor.execute(*notification.insert([
+                    notification.case, notification.card, notification.kind,
+                    notification.channel, notification.recipient,
+                    notification.message, notification.state,
+                    notification.create_uid, notification.create_date],
+                query))
+        notification = Notification.__table__()
+        cursor.execute(*notification.select(notification.id,
+                where=notification.card.in_(cards)
+                & (notification.state == 'queued')))
+        notifications = Notification.browse([i for i, in cursor])
+        if notifications:
+            Notification.__queue__.send(notifications)
+        return notifications
+
+
+class CardResolveStart(ModelView):
+    "Resolve Supervision Cards"
+    __name__ = 'onewindow.card.resolve.start'
+    resolution = fields.Text("Resolution", required=True,
+        help="What was done about the card (the case decided, the step "
+        "caught up, the violation corrected or explained).")
+
+
+class CardResolve(Wizard):
+    "Resolve Supervision Cards"
+    __name__ = 'onewindow.card.resolve'
+    start = StateView('onewindow.card.resolve.start',
+        'onewindow_approval.card_resolve_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Resolve", 'resolve', 'tryton-ok', default=True),
+            ])
+    resolve = StateTransition()
+
+    def transition_resolve(self):
+        cards = [c for c in self.records if c.state == 'open']
+        with without_check_access():
+            self.model.close(cards, self.start.resolution)
+        return 'end'
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('onewindow.card|sweep', "Issue the Supervision Cards"))
+
+
+class Case(metaclass=PoolMeta):
+    __name__ = 'onewindow.case'
+
+    cards = fields.One2Many(
+        'onewindow.card', 'case', "Supervision Cards", readonly=True)
+
+    # The refusals that a complete application may get: the matter needs no
+    # licence or is not within the authority of the county (行政许可法 32)
+    _refusals_of_complete = {'not_required', 'not_competent'}
+
+    @classmethod
+    def refuse(cls, cases):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Card = pool.get('onewindow.card')
+        today = Date.today()
+        complete = [c for c in cases
+            if c.state == 'draft'
+            and c.refusal_reason not in cls._refusals_of_complete
+            and not any(p.applicant for p in c.get_problems(today))]
+        super().refuse(cases)
+        complete = [c for c in cls.browse(complete) if c.state == 'refused']
+        if complete:
+            employee = _employee()
+            Card.flag(complete, 'refused_complete', descriptions={
+                    c: gettext(
+                        'onewindow_approval.msg_card_refused_complete',
+                        case=c.rec_name, reason=c.refusal_reason_string,
+                        note=c.refusal_note or '')
+                    for c in complete},
+                employee=employee.id if employee else None)
+
+
+class CaseFee(metaclass=PoolMeta):
+    __name__ = 'onewindow.case.fee'
+
+    @classmethod
+    def validate_fields(cls, fees, field_names):
+        pool = Pool()
+        Card = pool.get('onewindow.card')
+        try:
+            super().validate_fields(fees, field_names)
+        except FeeError:
+            descriptions = {f.case.id: gettext(
+                    'onewindow_approval.msg_card_fee_on_feeless',
+                    case=f.case.rec_name, matter=f.case.matter.rec_name,
+                    description=f.description, amount=f.amount)
+                for f in fees if not f.case.matter.has_fee}
+            Card.flag_after(list(descriptions), 'fee_on_feeless',
+                descriptions)
+            raise
+
+
+class CaseNotification(metaclass=PoolMeta):
+    __name__ = 'onewindow.case.notification'
+
+    card = fields.Many2One(
+        'onewindow.card', "Supervision Card", readonly=True,
+        ondelete='CASCADE',
+        states={
+            'invisible': ~Eval('card'),
+            })
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls.kind.selection.append(('card', "Supervision Card"))
+        cls._protected_fields.add('card')
+        cls._sql_indexes.add(
+            Index(t, (t.card, Index.Equality()), where=t.card != Null))

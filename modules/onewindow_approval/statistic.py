@@ -1,0 +1,551 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The figures of the supervisor (效能监察): cases received, accepted,
+refused, decided and delivered, on-time rate, working days taken and
+overdue cases, by department, matter, handling, window, staff and period"""
+import calendar
+import datetime as dt
+
+from sql import Literal, Null, Union, Window
+from sql.aggregate import Avg, Count, Min, Sum
+from sql.conditionals import Case as SqlCase
+from sql.functions import DateTrunc, RowNumber
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.onewindow_hall.exceptions import CalendarError
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval, If
+from trytond.report import Report
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateReport, StateView, Wizard
+
+from .document import cn_date
+
+# The figures counted for each event of a case, with the date of the event
+EVENTS = ['received', 'accepted', 'refused', 'decided', 'delivered',
+    'overdue']
+
+
+class Case(metaclass=PoolMeta):
+    __name__ = 'onewindow.case'
+
+    working_days = fields.Integer("Working Days Taken", readonly=True,
+        help="The working days from the acceptance to the decision, "
+        "without the days the clock stood still.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._protected_fields.add('working_days')
+        # The statistics of a period read the cases by the date of each
+        # event
+        cls._sql_indexes.update({
+                Index(t, (t.decision_date, Index.Range())),
+                Index(t, (t.delivery_date, Index.Range())),
+                Index(t, (t.deadline, Index.Range())),
+                })
+
+    @classmethod
+    def record_decision(cls, cases, decision):
+        super().record_decision(cases, decision)
+        for case in cases:
+            case.working_days = case.get_working_days()
+        cls.save(cases)
+
+    def get_working_days(self):
+        "Return the working days taken from the acceptance to the decision"
+        if not self.acceptance_date or not self.decision_date:
+            return None
+        try:
+            days = self.calendar.working_days_between(
+                self.acceptance_date, self.decision_date)
+        except CalendarError:
+            days = (self.decision_date - self.acceptance_date).days
+        return max(days - (self.suspended_days or 0), 0)
+
+
+class StatisticContext(ModelView):
+    "Supervision Statistics Context"
+    __name__ = 'onewindow.statistic.context'
+
+    company = fields.Many2One('company.company', "Company", required=True)
+    hall = fields.Many2One('onewindow.hall', "Hall",
+        domain=[('company', '=', Eval('company', -1))])
+    department = fields.Many2One('onewindow.department', "Department")
+    from_date = fields.Date("From Date", required=True,
+        domain=[
+            If(Eval('to_date') & Eval('from_date'),
+                ('from_date', '<=', Eval('to_date')),
+                ()),
+            ])
+    to_date = fields.Date("To Date", required=True,
+        domain=[
+            If(Eval('from_date') & Eval('to_date'),
+                ('to_date', '>=', Eval('from_date')),
+                ()),
+            ])
+    period = fields.Selection([
+            ('year', "Year"),
+            ('month', "Month"),
+            ('day', "Day"),
+            ], "Period", required=True,
+        help="The length of the periods of the list by period.")
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_hall(cls):
+        return Transaction().context.get('hall')
+
+    @classmethod
+    def default_department(cls):
+        return Transaction().context.get('department')
+
+    @classmethod
+    def default_from_date(cls):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = Transaction().context
+        if context.get('from_date'):
+            return context['from_date']
+        return Date.today().replace(day=1)
+
+    @classmethod
+    def default_to_date(cls):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = Transaction().context
+        if context.get('to_date'):
+            return context['to_date']
+        return Date.today()
+
+    @classmethod
+    def default_period(cls):
+        return Transaction().context.get('period', 'month')
+
+
+class StatisticMixin(ModelSQL, ModelView):
+    """The figures of the cases of the period of the context, grouped by
+    the key of the model
+
+    Each case gives one row per event (received on the application date,
+    accepted, refused, decided, delivered, overdue on its deadline) that
+    falls in the period; the rows are ranked by working days to get the
+    90th percentile (nearest rank) the same way on every database."""
+
+    received = fields.Integer("Received",
+        help="The applications registered in the period.")
+    accepted = fields.Integer("Accepted",
+        help="The cases accepted in the period.")
+    refused = fields.Integer("Refused",
+        help="The applications refused in the period.")
+    decided = fields.Integer("Decided",
+        help="The cases decided (approved or denied) in the period.")
+    delivered = fields.Integer("Delivered",
+        help="The results delivered in the period.")
+    on_time = fields.Integer("Decided on Time",
+        help="The cases decided in the period by their deadline.")
+    on_time_rate = fields.Float("On-Time Rate (%)", digits=(16, 1),
+        help="The share of the cases decided in the period that were "
+        "decided by their deadline.")
+    average_days = fields.Float("Average Working Days", digits=(16, 1),
+        help="The average working days from the acceptance to the "
+        "decision of the cases decided in the period.")
+    p90_days = fields.Integer("90% Within (Working Days)",
+        help="Nine cases decided in the period out of ten took at most "
+        "this many working days (90th percentile, nearest rank).")
+    overdue = fields.Integer("Overdue",
+        help="The cases whose deadline fell in the period and that were "
+        "decided after it or are still running past it.")
+
+    @classmethod
+    def table_query(cls):
+        events = cls._events()
+        keys = cls._keys(events)
+        window = Window(keys + [events.days == Null],
+            order_by=[events.days.asc])
+        ranked = events.select(
+            *(getattr(events, c) for c in cls._event_columns()),
+            RowNumber(window=window).as_('rank'),
+            Count(events.days, window=Window(keys)).as_('count'),
+            )
+        return ranked.select(*cls._columns(ranked),
+            group_by=cls._keys(ranked))
+
+    @classmethod
+    def _keys(cls, table):
+        "Return the columns that group the rows"
+        raise NotImplementedError
+
+    @classmethod
+    def _key_columns(cls, table):
+        "Return the columns of the key of the model"
+        return []
+
+    @classmethod
+    def _event_columns(cls):
+        return ['id', 'company', 'hall', 'department', 'matter', 'handling',
+            'window', 'employee', 'date', 'days', 'on_time'] + EVENTS
+
+    @classmethod
+    def _columns(cls, table):
+        decided = Sum(table.decided)
+        return [
+            Min(table.id).as_('id'),
+            Literal(0).as_('create_uid'),
+            cls.create_date.sql_cast(Literal(Null)).as_('create_date'),
+            cls.write_uid.sql_cast(Literal(Null)).as_('write_uid'),
+            cls.write_date.sql_cast(Literal(Null)).as_('write_date'),
+            ] + cls._key_columns(table) + [
+            Sum(table.received).as_('received'),
+            Sum(table.accepted).as_('accepted'),
+            Sum(table.refused).as_('refused'),
+            decided.as_('decided'),
+            Sum(table.delivered).as_('delivered'),
+            Sum(table.on_time).as_('on_time'),
+            cls.on_time_rate.sql_cast(SqlCase(
+                    (decided > 0,
+                        Sum(table.on_time) * Literal(100.0) / decided),
+                    else_=Null)).as_('on_time_rate'),
+            cls.average_days.sql_cast(
+                Avg(table.days * Literal(1.0))).as_('average_days'),
+            Min(SqlCase(
+                    ((table.days != Null)
+                        & (table.rank * 10 >= table.count * 9),
+                        table.days),
+                    else_=Null)).as_('p90_days'),
+            Sum(table.overdue).as_('overdue'),
+            ]
+
+    @classmethod
+    def _events(cls):
+        "Return the union of the events of the cases in the period"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Matter = pool.get('onewindow.matter')
+        Date = pool.get('ir.date')
+        context = Transaction().context
+        today = Date.today()
+        from_date = context.get('from_date') or dt.date.min
+        to_date = context.get('to_date') or today
+        if isinstance(from_date, dt.datetime):
+            from_date = from_date.date()
+        if isinstance(to_date, dt.datetime):
+            to_date = to_date.date()
+
+        queries = []
+        for index, event in enumerate(EVENTS):
+            case = Case.__table__()
+            matter = Matter.__table__()
+            date, employee, where = cls._event(event, case, today)
+            where &= (date >= from_date) & (date <= to_date)
+            where &= case.company == context.get('company', -1)
+            if context.get('hall'):
+                where &= case.hall == context['hall']
+            if context.get('department'):
+                where &= case.department == context['department']
+            decided = event == 'decided'
+            columns = [
+                (case.id * len(EVENTS) + index).as_('id'),
+                case.company.as_('company'),
+                case.hall.as_('hall'),
+                case.department.as_('department'),
+                case.matter.as_('matter'),
+                matter.handling.as_('handling'),
+                case.window.as_('window'),
+                employee.as_('employee'),
+                date.as_('date'),
+                (case.working_days if decided else Literal(Null)).as_(
+                    'days'),
+                (SqlCase(((case.deadline == Null)
+                            | (case.decision_date <= case.deadline), 1),
+                        else_=0) if decided else Literal(0)).as_('on_time'),
+                ]
+            columns += [Literal(int(e == event)).as_(e) for e in EVENTS]
+            queries.append(case.join(matter,
+                    condition=case.matter == matter.id).select(
+                    *columns, where=where))
+        return Union(*queries, all_=True)
+
+    @classmethod
+    def _event(cls, event, case, today):
+        """Return the date, the employee and the condition of the event of
+        the case"""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        if event == 'received':
+            return (case.application_date, case.registered_by,
+                case.id != Null)
+        elif event == 'accepted':
+            return (case.acceptance_date, case.accepted_by,
+                case.acceptance_date != Null)
+        elif event == 'refused':
+            return (case.application_date, case.refused_by,
+                (case.acceptance_date == Null)
+                & (case.refusal_reason != Null)
+                & case.state.in_(['refused', 'archived']))
+        elif event == 'decided':
+            return (case.decision_date, case.decided_by,
+                case.decision_date != Null)
+        elif event == 'delivered':
+            return (case.delivery_date, case.delivered_by,
+                case.delivery_date != Null)
+        elif event == 'overdue':
+            return (case.deadline, case.accepted_by,
+                (case.deadline < today)
+                & (((case.decision_date == Null)
+                        & case.state.in_(Case._deadline_states))
+                    | (case.decision_date > case.deadline)))
+        raise ValueError(event)
+
+
+class StatisticDepartment(StatisticMixin):
+    "Supervision Statistics by Department"
+    __name__ = 'onewindow.statistic.department'
+    department = fields.Many2One('onewindow.department', "Department")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('department', 'ASC'))
+
+    @classmethod
+    def _keys(cls, table):
+        return [table.department]
+
+    @classmethod
+    def _key_columns(cls, table):
+        return [table.department.as_('department')]
+
+    def get_rec_name(self, name):
+        return self.department.rec_name if self.department else ''
+
+
+class StatisticMatter(StatisticMixin):
+    "Supervision Statistics by Matter"
+    __name__ = 'onewindow.statistic.matter'
+    matter = fields.Many2One('onewindow.matter', "Matter")
+    department = fields.Many2One('onewindow.department', "Department")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('matter', 'ASC'))
+
+    @classmethod
+    def _keys(cls, table):
+        return [table.matter, table.department]
+
+    @classmethod
+    def _key_columns(cls, table):
+        return [table.matter.as_('matter'),
+            table.department.as_('department')]
+
+
+class StatisticHandling(StatisticMixin):
+    "Supervision Statistics by Handling"
+    __name__ = 'onewindow.statistic.handling'
+    handling = fields.Selection('get_handlings', "Handling")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('handling', 'ASC'))
+
+    @classmethod
+    def get_handlings(cls):
+        pool = Pool()
+        Matter = pool.get('onewindow.matter')
+        return Matter.fields_get(['handling'])['handling']['selection']
+
+    @classmethod
+    def _keys(cls, table):
+        return [table.handling]
+
+    @classmethod
+    def _key_columns(cls, table):
+        return [table.handling.as_('handling')]
+
+
+class StatisticWindow(StatisticMixin):
+    "Supervision Statistics by Window"
+    __name__ = 'onewindow.statistic.window'
+    window = fields.Many2One('onewindow.window', "Window")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('window', 'ASC'))
+
+    @classmethod
+    def _keys(cls, table):
+        return [table.window]
+
+    @classmethod
+    def _key_columns(cls, table):
+        return [table.window.as_('window')]
+
+
+class StatisticClerk(StatisticMixin):
+    "Supervision Statistics by Staff"
+    __name__ = 'onewindow.statistic.clerk'
+    employee = fields.Many2One('company.employee', "Staff",
+        help="Who registered, accepted, refused, decided or delivered the "
+        "cases; the overdue cases count for the clerk who accepted them.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('employee', 'ASC'))
+
+    @classmethod
+    def _keys(cls, table):
+        return [table.employee]
+
+    @classmethod
+    def _key_columns(cls, table):
+        return [table.employee.as_('employee')]
+
+
+class StatisticPeriod(StatisticMixin):
+    "Supervision Statistics by Period"
+    __name__ = 'onewindow.statistic.period'
+    date = fields.Date("Date")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('date', 'ASC'))
+
+    @classmethod
+    def _date(cls, table):
+        context = Transaction().context
+        period = context.get('period') or 'month'
+        if period not in {'year', 'month', 'day'}:
+            period = 'month'
+        return cls.date.sql_cast(DateTrunc(period, table.date))
+
+    @classmethod
+    def _keys(cls, table):
+        return [cls._date(table)]
+
+    @classmethod
+    def _key_columns(cls, table):
+        return [cls._date(table).as_('date')]
+
+
+class MonthlyReportStart(ModelView):
+    "Monthly Supervision Report"
+    __name__ = 'onewindow.statistic.monthly.start'
+    company = fields.Many2One('company.company', "Company", required=True)
+    hall = fields.Many2One('onewindow.hall', "Hall",
+        domain=[('company', '=', Eval('company', -1))])
+    year = fields.Integer("Year", required=True,
+        domain=[('year', '>=', 2000), ('year', '<=', 2100)])
+    month = fields.Selection([(m, str(m)) for m in range(1, 13)],
+        "Month", required=True, sort=False)
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def _last_month(cls):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        return Date.today().replace(day=1) - dt.timedelta(days=1)
+
+    @classmethod
+    def default_year(cls):
+        return cls._last_month().year
+
+    @classmethod
+    def default_month(cls):
+        return cls._last_month().month
+
+
+class MonthlyReportPrint(Wizard):
+    "Print the Monthly Supervision Report"
+    __name__ = 'onewindow.statistic.monthly'
+    start = StateView('onewindow.statistic.monthly.start',
+        'onewindow_approval.statistic_monthly_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Print", 'print_', 'tryton-print', default=True),
+            ])
+    print_ = StateReport('onewindow.statistic.monthly_report')
+
+    def do_print_(self, action):
+        return action, {
+            'company': self.start.company.id,
+            'hall': self.start.hall.id if self.start.hall else None,
+            'year': self.start.year,
+            'month': self.start.month,
+            }
+
+    def transition_print_(self):
+        return 'end'
+
+
+class MonthlyReport(Report):
+    "Monthly Supervision Report"
+    __name__ = 'onewindow.statistic.monthly_report'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Company = pool.get('company.company')
+        Hall = pool.get('onewindow.hall')
+        Department = pool.get('onewindow.statistic.department')
+        Period = pool.get('onewindow.statistic.period')
+        Card = pool.get('onewindow.card')
+        Date = pool.get('ir.date')
+        context = super().get_context(records, header, data)
+        year, month = int(data['year']), int(data['month'])
+        first = dt.date(year, month, 1)
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        company = Company(data['company'])
+        hall = Hall(data['hall']) if data.get('hall') else None
+        with Transaction().set_context(company=company.id,
+                hall=hall.id if hall else None,
+                from_date=first, to_date=last, period='month'):
+            lines = Department.search([])
+            totals = Period.search([])
+        domain = [
+            ('company', '=', company.id),
+            ('issue_date', '>=', dt.datetime.combine(first, dt.time())),
+            ('issue_date', '<', dt.datetime.combine(
+                    last + dt.timedelta(days=1), dt.time())),
+            ]
+        if hall:
+            domain.append(('case.hall', '=', hall.id))
+        cards = {}
+        for card in Card.search(domain):
+            key = (card.department.id, card.colour)
+            cards[key] = cards.get(key, 0) + 1
+        context.update({
+                'company': company,
+                'hall': hall,
+                'year': year,
+                'month': month,
+                'first': first,
+                'last': last,
+                'lines': sorted(lines,
+                    key=lambda l: l.department.code if l.department else ''),
+                'total': totals[0] if totals else None,
+                'cards': lambda department, colour: cards.get(
+                    (department.id, colour), 0),
+                'card_total': lambda colour: sum(
+                    v for (_, c), v in cards.items() if c == colour),
+                'today': Date.today(),
+                'cn_date': cn_date,
+                'number': lambda v, digits=1: (
+                    '-' if v is None else '%.*f' % (digits, v)),
+                'title': gettext(
+                    'onewindow_approval.msg_statistic_monthly_title',
+                    year=year, month=month),
+                })
+        return context
