@@ -58,7 +58,8 @@ def parse_args():
     parser.add_argument('--quick-clients', action='store_true',
         help="short concurrency levels (a few seconds each)")
     parser.add_argument('--departments', type=int, default=50)
-    parser.add_argument('--matters', type=int, default=2000)
+    parser.add_argument('--matters', type=int, default=None,
+        help="number of matters (default 2,000; 300 with --quick)")
     parser.add_argument('--server-uri', default=None,
         help="PostgreSQL URI of the trytond processes of the concurrency "
         "measurement, e.g. through pgbouncer (default: --uri)")
@@ -88,6 +89,8 @@ def parse_args():
     args = parser.parse_args()
     if args.cases is None:
         args.cases = 20000 if args.quick else 1000000
+    if args.matters is None:
+        args.matters = 300 if args.quick else 2000
     if args.seconds is None:
         args.seconds = 3 if (args.quick or args.quick_clients) else 30
     args.only = {g.strip() for g in args.only.split(',') if g.strip()}
@@ -263,7 +266,10 @@ def main():
             and database.comment() == '%s: loaded %s cases' % (
                 MARK, args.cases))
         if reuse:
-            out('... reusing the database loaded by a previous run')
+            done = phase('reuse the database loaded by a previous run: '
+                'update its modules (trytond-admin)')
+            database.update()
+            done()
             database.set_jit(args.jit)
             init_trytond(database)
             timings, counts = {}, None

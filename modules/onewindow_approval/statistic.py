@@ -259,7 +259,8 @@ class StatisticMixin(ModelSQL, ModelView):
                 case.window.as_('window'),
                 employee.as_('employee'),
                 date.as_('date'),
-                (case.working_days if decided else Literal(Null)).as_(
+                (case.working_days if decided
+                    else Case.working_days.sql_cast(Literal(Null))).as_(
                     'days'),
                 (SqlCase(((case.deadline == Null)
                             | (case.decision_date <= case.deadline), 1),

@@ -240,6 +240,15 @@ class Deadlines:
             value = self.cache[key] = result
         return value
 
+    def between(self, start, end):
+        "The working days after start up to end included"
+        key = (start, end, None)
+        value = self.cache.get(key)
+        if value is None:
+            value = self.cache[key] = self.calendar._working_days_between(
+                start, end)
+        return value
+
     def deadline(self, date, limit):
         "The deadline and explanation of a case accepted on date"
         key = (date, limit, True)
@@ -290,6 +299,8 @@ class Loader:
         pool = Pool()
         Case = pool.get('onewindow.case')
         states = {s for s, _ in Case._fields['state'].selection}
+        # The working days taken, kept for the statistics
+        self.working_days = 'working_days' in Case._fields
         self.back_office = (
             {'review', 'ready', 'delivered', 'archived'} <= states
             and 'handover' in Case._fields
@@ -539,6 +550,9 @@ class Loader:
                     else:
                         decided_by = rng.choice(
                             self.approvers.get(department) or [None])
+                    if self.working_days:
+                        values['working_days'] = deadlines.between(
+                            accept_day, decision)
                     values.update({
                             'decision_date': decision,
                             'decided_by': decided_by,
@@ -927,7 +941,7 @@ class Loader:
                 if row.get('handover') is not None:
                     row['handover'] += first
         self.timings['plan'] = done('%s deadline explanations' % sum(
-                1 for k in deadlines.cache if k[2]))
+                1 for k in deadlines.cache if k[2] is True))
 
         # Bulk mode for this transaction only: no foreign-key triggers
         # (the rows reference the ids they were built from) and the

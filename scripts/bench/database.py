@@ -163,6 +163,14 @@ class Database:
                 '-l', 'zh_CN', '--email', 'admin@example.com'],
             'trytond-admin', env=env)
 
+    def update(self):
+        """Update the modules of a kept database to the code (new models,
+        columns and indexes)"""
+        config = self.write_config(shared=False,
+            path=os.path.join(self.workdir, 'trytond-admin.conf'))
+        self.run([os.path.join(BIN, 'trytond-admin'), '-c', config,
+                '-d', self.name, '-u', *MODULES], 'trytond-admin')
+
     def load_demo(self):
         "Load the Wengyuan demo hall, catalogue, staff and cases"
         return self.run([sys.executable,
