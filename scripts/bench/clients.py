@@ -124,7 +124,7 @@ class Worker(threading.Thread):
                     self.timed('onewindow.case', 'read', ids, self.fields)
                     if len(ids) == 80:
                         self.timed('onewindow.case', 'search_count',
-                            domain, 0, 1000)
+                            domain, 0, 8000)
             else:
                 number = self.rng.choice(self.numbers)
                 ids = self.timed('onewindow.case', 'search',

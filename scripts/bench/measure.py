@@ -21,6 +21,8 @@ from trytond.transaction import Transaction
 from .report import Figure, timed, timed_group
 
 RELATIONAL = {'many2one', 'one2one', 'reference'}
+# The web client counts the records of a full page up to a hundred pages
+COUNT_LIMIT = 80 * 100
 X2MANY = {'one2many', 'many2many'}
 
 
@@ -328,7 +330,7 @@ class Measure:
     COUNT_SQL = '''
         SELECT count(*) FROM (SELECT 1 FROM onewindow_case c
             WHERE {scope} AND c.company = %(company)s AND {where}
-            LIMIT 1000) s'''
+            LIMIT {limit}) s'''
 
     def case_list(self, key, label, domain, where, note='', users=None,
             order=None):
@@ -350,7 +352,7 @@ class Measure:
                 self.list_fields)
             if len(ids) == 80:
                 self.server.call(user, 'onewindow.case', 'search_count',
-                    domain, 0, 1000)
+                    domain, 0, COUNT_LIMIT)
         cursor = self.sql.cursor()
         cursor.execute('SELECT "user", array_agg(department) FROM '
             '"res_user-onewindow_department" WHERE "user" = ANY(%s) '
@@ -373,7 +375,7 @@ class Measure:
             rows = cursor.fetchall()
             if len(rows) == 80:
                 cursor.execute(self.COUNT_SQL.format(where=where,
-                        scope=scope), params)
+                        scope=scope, limit=COUNT_LIMIT), params)
                 cursor.fetchall()
             self.sql.commit()
         timed_group([(figure, run), (sql, run_sql)], self.runs['list'])
