@@ -158,3 +158,27 @@ def test_refuses_other_database(tmp_path):
         assert rows(connection,
             "SELECT login FROM res_user WHERE login != 'root'") == [
             ('admin',)]
+
+
+def test_supervision_cards(demo):
+    "The sweep ran once: the demo supervisor finds open cards of the "
+    "running cases, none twice, and the board opens at his login"
+    cards = rows(demo,
+        'SELECT k.colour, c.state, k.deadline <= c.deadline '
+        'FROM onewindow_card k JOIN onewindow_case c ON c.id = k."case" '
+        "WHERE k.state = 'open' AND k.kind = 'deadline' AND k.step IS NULL")
+    assert cards
+    assert {state for _, state, _ in cards} <= {'accepted', 'review'}
+    assert {colour for colour, _, _ in cards} <= {'red', 'yellow'}
+    assert all(issued for _, _, issued in cards)
+    duplicates = rows(demo,
+        'SELECT "case", step, colour, deadline, COUNT(*) FROM onewindow_card '
+        "WHERE kind = 'deadline' GROUP BY \"case\", step, colour, deadline "
+        'HAVING COUNT(*) > 1')
+    assert duplicates == []
+    board = rows(demo,
+        'SELECT a.name FROM "res_user-ir_action" ua '
+        'JOIN res_user u ON u.id = ua.user '
+        'JOIN ir_action a ON a.id = ua.action '
+        "WHERE u.login = 'supervisor'")
+    assert board == [('Supervision Board',)]

@@ -82,7 +82,7 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
     deadline = fields.Date("Deadline", readonly=True,
         help="The deadline of the case or of the step when the card was "
         "issued.")
-    issue_date = fields.DateTime("Issued at", required=True, readonly=True)
+    issue_date = fields.Date("Issued on", required=True, readonly=True)
     employee = fields.Many2One(
         'company.employee', "Staff", readonly=True,
         help="Who committed the violation.")
@@ -217,10 +217,9 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         cls._close_upgraded(now)
         card = cls.__table__()
         new = card.select(card.id,
-            where=(card.issue_date == now) & (card.kind == 'deadline'))
+            where=(card.create_date == now) & (card.kind == 'deadline'))
         cls.notify(new)
-        cursor.execute(*card.select(card.id,
-                where=(card.issue_date == now) & (card.kind == 'deadline')))
+        cursor.execute(*new)
         return [i for i, in cursor]
 
     @classmethod
@@ -261,7 +260,7 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         return case.select(
             case.company, case.id, Literal(Null), case.department,
             Literal('deadline'), Literal(colour), case.deadline,
-            Literal(now), Literal('open'), Literal(user), Literal(now),
+            Literal(today), Literal('open'), Literal(user), Literal(now),
             where=case.state.in_(Case._deadline_states)
             & (case.deadline != Null)
             & cls._flag_condition(colour, case.deadline, case.hall, today)
@@ -279,7 +278,7 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         return step.join(case, condition=step.case == case.id).select(
             case.company, case.id, step.id, case.department,
             Literal('deadline'), Literal(colour), step.deadline,
-            Literal(now), Literal('open'), Literal(user), Literal(now),
+            Literal(today), Literal('open'), Literal(user), Literal(now),
             where=case.state.in_(Case._deadline_states)
             & (step.state == 'running') & (step.deadline != Null)
             & cls._flag_condition(colour, step.deadline, case.hall, today)
@@ -347,7 +346,9 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def flag(cls, cases, kind, descriptions=None, employee=None):
         "Issue a red card of the violation kind for each case"
-        now = dt.datetime.now()
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
         vlist = [{
                 'company': c.company.id,
                 'case': c.id,
@@ -355,7 +356,7 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                 'kind': kind,
                 'colour': 'red',
                 'deadline': c.deadline,
-                'issue_date': now,
+                'issue_date': today,
                 'employee': employee,
                 'description': (descriptions or {}).get(c),
                 } for c in cases]
@@ -398,6 +399,7 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         Case = pool.get('onewindow.case')
         Step = pool.get('onewindow.case.step')
         Department = pool.get('onewindow.department')
+        Party = pool.get('party.party')
         cursor = Transaction().connection.cursor()
         colours = dict(cls.fields_get(['colour'])['colour']['selection'])
         kinds = dict(cls.fields_get(['kind'])['kind']['selection'])
@@ -408,13 +410,15 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         case = Case.__table__()
         step = Step.__table__()
         department = Department.__table__()
+        party = Party.__table__()
         columns = {
             'colour': SqlCase(*((card.colour == k, v)
                         for k, v in colours.items())),
             'kind': SqlCase(*((card.kind == k, v)
                         for k, v in kinds.items())),
             'department': Coalesce(department.short_name, department.name),
-            'number': Coalesce(case.number, ''),
+            # A refused application has no number
+            'number': Coalesce(case.number, party.name),
             'deadline': Coalesce(card.deadline.cast('VARCHAR'), ''),
             'step': Coalesce(step.name, ''),
             }
@@ -434,6 +438,7 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                 'number', 'kind'))
         query = card.join(case, condition=card.case == case.id
             ).join(department, condition=card.department == department.id
+            ).join(party, condition=case.applicant == party.id
             ).join(step, 'LEFT', condition=card.step == step.id
             ).select(
                 case.id, card.id, Literal('card'), Literal('sms'),

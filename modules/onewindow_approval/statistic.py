@@ -11,7 +11,6 @@ from sql.aggregate import Avg, Count, Min, Sum
 from sql.conditionals import Case as SqlCase
 from sql.functions import DateTrunc, RowNumber
 
-from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.pool import Pool, PoolMeta
@@ -42,6 +41,7 @@ class Case(metaclass=PoolMeta):
         # The statistics of a period read the cases by the date of each
         # event
         cls._sql_indexes.update({
+                Index(t, (t.application_date, Index.Range())),
                 Index(t, (t.decision_date, Index.Range())),
                 Index(t, (t.delivery_date, Index.Range())),
                 Index(t, (t.deadline, Index.Range())),
@@ -164,15 +164,22 @@ class StatisticMixin(ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        events = cls._events()
-        keys = cls._keys(events)
-        window = Window(keys + [events.days == Null],
-            order_by=[events.days.asc])
-        ranked = events.select(
-            *(getattr(events, c) for c in cls._event_columns()),
-            RowNumber(window=window).as_('rank'),
-            Count(events.days, window=Window(keys)).as_('count'),
-            )
+        # Only the decisions are ranked, the other events are just counted
+        decided = cls._events(['decided'])
+        others = cls._events([e for e in EVENTS if e != 'decided'])
+        keys = cls._keys(decided)
+        columns = cls._event_columns()
+        ranked = Union(
+            decided.select(
+                *(getattr(decided, c) for c in columns),
+                RowNumber(window=Window(keys + [decided.days == Null],
+                        order_by=[decided.days.asc])).as_('rank'),
+                Count(decided.days, window=Window(keys)).as_('count')),
+            others.select(
+                *(getattr(others, c) for c in columns),
+                cls.p90_days.sql_cast(Literal(Null)).as_('rank'),
+                cls.p90_days.sql_cast(Literal(Null)).as_('count')),
+            all_=True)
         return ranked.select(*cls._columns(ranked),
             group_by=cls._keys(ranked))
 
@@ -222,8 +229,9 @@ class StatisticMixin(ModelSQL, ModelView):
             ]
 
     @classmethod
-    def _events(cls):
-        "Return the union of the events of the cases in the period"
+    def _events(cls, kinds):
+        """Return the union of the events of the kinds of the cases in the
+        period"""
         pool = Pool()
         Case = pool.get('onewindow.case')
         Matter = pool.get('onewindow.matter')
@@ -239,6 +247,8 @@ class StatisticMixin(ModelSQL, ModelView):
 
         queries = []
         for index, event in enumerate(EVENTS):
+            if event not in kinds:
+                continue
             case = Case.__table__()
             matter = Matter.__table__()
             date, employee, where = cls._event(event, case, today)
@@ -260,8 +270,7 @@ class StatisticMixin(ModelSQL, ModelView):
                 employee.as_('employee'),
                 date.as_('date'),
                 (case.working_days if decided
-                    else Case.working_days.sql_cast(Literal(Null))).as_(
-                    'days'),
+                    else cls.p90_days.sql_cast(Literal(Null))).as_('days'),
                 (SqlCase(((case.deadline == Null)
                             | (case.decision_date <= case.deadline), 1),
                         else_=0) if decided else Literal(0)).as_('on_time'),
@@ -270,6 +279,9 @@ class StatisticMixin(ModelSQL, ModelView):
             queries.append(case.join(matter,
                     condition=case.matter == matter.id).select(
                     *columns, where=where))
+        if len(queries) == 1:
+            query, = queries
+            return query
         return Union(*queries, all_=True)
 
     @classmethod
@@ -447,7 +459,7 @@ class MonthlyReportStart(ModelView):
         domain=[('company', '=', Eval('company', -1))])
     year = fields.Integer("Year", required=True,
         domain=[('year', '>=', 2000), ('year', '<=', 2100)])
-    month = fields.Selection([(m, str(m)) for m in range(1, 13)],
+    month = fields.Selection([(str(m), str(m)) for m in range(1, 13)],
         "Month", required=True, sort=False)
 
     @classmethod
@@ -466,7 +478,7 @@ class MonthlyReportStart(ModelView):
 
     @classmethod
     def default_month(cls):
-        return cls._last_month().month
+        return str(cls._last_month().month)
 
 
 class MonthlyReportPrint(Wizard):
@@ -484,7 +496,7 @@ class MonthlyReportPrint(Wizard):
             'company': self.start.company.id,
             'hall': self.start.hall.id if self.start.hall else None,
             'year': self.start.year,
-            'month': self.start.month,
+            'month': int(self.start.month),
             }
 
     def transition_print_(self):
@@ -517,9 +529,8 @@ class MonthlyReport(Report):
             totals = Period.search([])
         domain = [
             ('company', '=', company.id),
-            ('issue_date', '>=', dt.datetime.combine(first, dt.time())),
-            ('issue_date', '<', dt.datetime.combine(
-                    last + dt.timedelta(days=1), dt.time())),
+            ('issue_date', '>=', first),
+            ('issue_date', '<=', last),
             ]
         if hall:
             domain.append(('case.hall', '=', hall.id))
@@ -545,8 +556,5 @@ class MonthlyReport(Report):
                 'cn_date': cn_date,
                 'number': lambda v, digits=1: (
                     '-' if v is None else '%.*f' % (digits, v)),
-                'title': gettext(
-                    'onewindow_approval.msg_statistic_monthly_title',
-                    year=year, month=month),
                 })
         return context

@@ -1,0 +1,38 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The supervisor's demo: the departments get a duty phone for the SMS of
+the cards, the card sweep of the scheduler is run once, so that the
+supervisor finds the red and yellow cards of the running demo cases, and the
+supervision board opens when the supervisor logs in.  Running it again
+issues no card twice."""
+from proteus import Model
+
+SUPERVISORS = ['supervisor']
+
+
+def load(config, ctx):
+    Cron = Model.get('ir.cron')
+    Card = Model.get('onewindow.card')
+    User = Model.get('res.user')
+    Action = Model.get('ir.action')
+    ActWindow = Model.get('ir.action.act_window')
+    ModelData = Model.get('ir.model.data')
+    Department = Model.get('onewindow.department')
+    departments = Department.find([('phone', '=', None)], order=[('code', 'ASC')])
+    for i, department in enumerate(departments, 1):
+        department.phone = '0751-2880%03d' % i
+    Department.save(departments)
+    cron, = Cron.find([('method', '=', 'onewindow.card|sweep')])
+    cron.click('run_once')
+    data, = ModelData.find([
+            ('module', '=', 'onewindow_approval'),
+            ('fs_id', '=', 'act_supervision_board'),
+            ])
+    board = ActWindow(data.db_id).action
+    for user in User.find([('login', 'in', SUPERVISORS)]):
+        if board not in user.actions:
+            user.actions.append(Action(board.id))
+            user.save()
+    cards = Card.find([('state', '=', 'open')])
+    print("demo_supervision: %s open cards (%s red)" % (
+            len(cards), len([c for c in cards if c.colour == 'red'])))
