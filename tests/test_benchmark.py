@@ -33,7 +33,7 @@ MEASUREMENTS = [
     'open_form', 'sql_open_form',
     'intake', 'sql_intake', 'bare_create_paired',
     'report_odt', 'report_pdf',
-    'handover_50', 'card_sweep', 'card_sweep_again', 'statistics_year',
+    'handover_50', 'card_sweep_first', 'card_sweep', 'statistics_year',
     ]
 TARGETS = [
     'department case list p95 (work tab)',

@@ -648,8 +648,10 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.matter, Index.Equality())),
                 Index(t, (t.applicant, Index.Equality())),
                 Index(t, (t.acceptance_date, Index.Range())),
+                # A B-tree: a hash index keeps all the rows of a state in one
+                # bucket, and each insert walks its chain
                 Index(
-                    t, (t.state, Index.Equality()),
+                    t, (t.state, Index.Range()),
                     where=t.state.in_(['draft', 'supplement', 'accepted'])),
                 Index(
                     t, (t.deadline, Index.Range()),
@@ -809,7 +811,7 @@ class Case(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                     where=t.state.in_(['accepted', 'review', 'suspended',
                             'escalated'])),
                 Index(
-                    t, (t.state, Index.Equality()),
+                    t, (t.state, Index.Range()),
                     where=t.state.in_(['review', 'suspended', 'escalated',
                             'approved', 'denied', 'ready'])),
                 })
