@@ -69,6 +69,9 @@ def parse_args():
         help="concurrency levels (default %(default)s)")
     parser.add_argument('--seconds', type=float, default=None,
         help="seconds per concurrency level (default 30, 3 when quick)")
+    parser.add_argument('--runs-scale', type=float, default=1.0,
+        help="multiply the number of runs of each measurement (at least "
+        "3 runs each)")
     parser.add_argument('--only', default=','.join(GROUPS),
         help="measurement groups to run, among %s" % ', '.join(GROUPS))
     parser.add_argument('--template', default=None,
@@ -299,8 +302,8 @@ def main():
         environment(database)
 
         from bench.measure import Measure, runs_for
-        measure = Measure(database.name, database, runs_for(args.quick),
-            out)
+        measure = Measure(database.name, database,
+            runs_for(args.quick, args.runs_scale), out)
         done = phase('prepare the measurements')
         measure.prepare()
         done()

@@ -10,6 +10,7 @@ from sql.conditionals import Case as SqlCase
 from sql.conditionals import Coalesce
 from sql.operators import Concat, Exists
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
@@ -221,6 +222,11 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         columns = cls._insert_columns(card)
         cursor.execute(*card.insert(columns,
                 new.select(*(Column(new, c.name) for c in columns))))
+        if (cursor.rowcount > 10000
+                and backend.name == 'postgresql'):
+            # The first sweep of a large hall issues many cards at once:
+            # the planner must know it before the next queries read them
+            cursor.execute('ANALYZE "%s"' % cls._table)
         cls._close_upgraded(today, now)
         card = cls.__table__()
         new = card.select(card.id,
@@ -349,10 +355,15 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         issues a red card for every deadline of a running case or step
         that has passed, and closes the cards of the others"""
         card = cls.__table__()
-        upgraded = card.select(card.id,
-            where=(card.colour == 'yellow') & (card.deadline < today))
-        cls._close(upgraded,
-            gettext('onewindow_approval.msg_card_closed_upgraded'), now)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*card.update(
+                [card.state, card.resolution, card.resolution_date,
+                    card.write_uid, card.write_date],
+                ['resolved',
+                    gettext('onewindow_approval.msg_card_closed_upgraded'),
+                    now, Transaction().user, now],
+                where=(card.state == 'open') & (card.kind == 'deadline')
+                & (card.colour == 'yellow') & (card.deadline < today)))
 
     # The violations
 

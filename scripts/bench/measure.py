@@ -851,7 +851,7 @@ class Measure:
         self.sql.close()
 
 
-def runs_for(quick):
+def runs_for(quick, scale=1.0):
     "The number of runs of each measurement"
     if quick:
         runs = {'create': 30, 'list': 30, 'search': 40, 'form': 30,
@@ -861,4 +861,7 @@ def runs_for(quick):
         runs = {'create': 300, 'list': 200, 'search': 300, 'form': 200,
             'intake': 100, 'odt': 30, 'pdf': 5, 'slow': 10, 'budget': 60,
             'handover': 20, 'sweep': 5, 'statistics': 20}
+    if scale != 1.0:
+        runs = {k: v if k == 'budget' else max(3, round(v * scale))
+            for k, v in runs.items()}
     return runs
