@@ -51,6 +51,9 @@ def main():
     parser.add_argument('-d', '--database', required=True)
     parser.add_argument('--new', action='store_true',
         help="mark a database that was just created as a demo database")
+    parser.add_argument('--without-cases', action='store_true',
+        help="load the hall, the staff and the catalogue but not the "
+        "sample cases (the benchmark loads its own)")
     args = parser.parse_args()
     config = pconfig.set_trytond(
         database=args.database, config_file=args.config_file)
@@ -63,6 +66,8 @@ def main():
         if module not in activated:
             continue
         if not os.path.exists(os.path.join(HERE, part + '.py')):
+            continue
+        if args.without_cases and part == 'demo_cases':
             continue
         print("loading %s" % part, flush=True)
         importlib.import_module(part).load(config, ctx)

@@ -5,7 +5,7 @@ deadlines and the violations"""
 import datetime as dt
 import re
 
-from sql import Literal, Null
+from sql import Column, Literal, Null, Union
 from sql.conditionals import Case as SqlCase
 from sql.conditionals import Coalesce
 from sql.operators import Concat, Exists
@@ -117,7 +117,9 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                 Index(
                     t, (t.department, Index.Equality()),
                     (t.issue_date, Index.Range())),
-                Index(t, (t.state, Index.Equality()),
+                # A B-tree: a hash index keeps all the open cards in one
+                # bucket, and each insert walks its chain
+                Index(t, (t.state, Index.Range()),
                     where=t.state == 'open'),
                 })
         cls._order = [('issue_date', 'DESC'), ('id', 'DESC')]
@@ -209,15 +211,23 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         # Two sweeps at the same time would issue the cards twice
         cls.lock()
         cls._close_obsolete(today, now)
-        for colour in ['red', 'yellow']:
-            for query in [
-                    cls._case_cards_query(colour, today, now),
-                    cls._step_cards_query(colour, today, now)]:
-                card = cls.__table__()
-                cursor.execute(*card.insert(cls._insert_columns(card), query))
-                if cursor.rowcount:
-                    cls._analyze()
-        cls._close_upgraded(now)
+        # One statement for all the new cards: each query looks for the
+        # cards issued before the sweep, and the planner never sees a card
+        # table that grew within the transaction since it was analyzed
+        card = cls.__table__()
+        new = Union(*(query(colour, today, now)
+                for colour in ['red', 'yellow']
+                for query in [cls._case_cards_query, cls._step_cards_query]),
+            all_=True)
+        columns = cls._insert_columns(card)
+        cursor.execute(*card.insert(columns,
+                new.select(*(Column(new, c.name) for c in columns))))
+        if (cursor.rowcount > 10000
+                and backend.name == 'postgresql'):
+            # The first sweep of a large hall issues many cards at once:
+            # the planner must know it before the next queries read them
+            cursor.execute('ANALYZE "%s"' % cls._table)
+        cls._close_upgraded(today, now)
         card = cls.__table__()
         new = card.select(card.id,
             where=(card.create_date == now) & (card.kind == 'deadline'))
@@ -226,19 +236,22 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         return [i for i, in cursor]
 
     @classmethod
-    def _analyze(cls):
-        """Refresh the statistics of the planner after a bulk insert: the
-        next queries of the sweep look for the cards just issued, which a
-        planner that believes the table empty does row by row"""
-        if backend.name == 'postgresql':
-            cursor = Transaction().connection.cursor()
-            cursor.execute('ANALYZE "%s"' % cls._table)
-
-    @classmethod
     def _insert_columns(cls, card):
         return [card.company, card.case, card.step, card.department,
             card.kind, card.colour, card.deadline, card.issue_date,
             card.state, card.create_uid, card.create_date]
+
+    @classmethod
+    def _card_columns(
+            cls, company, case, step, department, colour, deadline, today,
+            user, now):
+        "Return the columns of a new deadline card, named as _insert_columns"
+        values = [company, case, step, department, Literal('deadline'),
+            Literal(colour), deadline, Literal(today), Literal('open'),
+            Literal(user), Literal(now)]
+        card = cls.__table__()
+        return [v.as_(c.name)
+            for v, c in zip(values, cls._insert_columns(card))]
 
     @classmethod
     def _deadline_cards(cls, colour, case, step, deadline, card):
@@ -269,10 +282,9 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         case = Case.__table__()
         card = cls.__table__()
         user = Transaction().user
-        return case.select(
-            case.company, case.id, Literal(Null), case.department,
-            Literal('deadline'), Literal(colour), case.deadline,
-            Literal(today), Literal('open'), Literal(user), Literal(now),
+        return case.select(*cls._card_columns(
+                case.company, case.id, cls.step.sql_cast(Literal(Null)),
+                case.department, colour, case.deadline, today, user, now),
             where=case.state.in_(Case._deadline_states)
             & (case.deadline != Null)
             & cls._flag_condition(colour, case.deadline, case.hall, today)
@@ -288,9 +300,9 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         card = cls.__table__()
         user = Transaction().user
         return step.join(case, condition=step.case == case.id).select(
-            case.company, case.id, step.id, case.department,
-            Literal('deadline'), Literal(colour), step.deadline,
-            Literal(today), Literal('open'), Literal(user), Literal(now),
+            *cls._card_columns(
+                case.company, case.id, step.id, case.department, colour,
+                step.deadline, today, user, now),
             where=case.state.in_(Case._deadline_states)
             & (step.state == 'running') & (step.deadline != Null)
             & cls._flag_condition(colour, step.deadline, case.hall, today)
@@ -338,20 +350,20 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             gettext('onewindow_approval.msg_card_closed_moved'), now)
 
     @classmethod
-    def _close_upgraded(cls, now):
-        "Resolve the yellow cards that a red card replaces"
+    def _close_upgraded(cls, today, now):
+        """Resolve the yellow cards that a red card replaces: the sweep
+        issues a red card for every deadline of a running case or step
+        that has passed, and closes the cards of the others"""
         card = cls.__table__()
-        red = cls.__table__()
-        same_step = (red.step == card.step) | (
-            (red.step == Null) & (card.step == Null))
-        upgraded = card.select(card.id,
-            where=(card.colour == 'yellow') & Exists(red.select(red.id,
-                    where=(red.case == card.case) & same_step
-                    & (red.colour == 'red') & (red.state == 'open')
-                    & (red.kind == 'deadline')
-                    & (red.deadline == card.deadline))))
-        cls._close(upgraded,
-            gettext('onewindow_approval.msg_card_closed_upgraded'), now)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*card.update(
+                [card.state, card.resolution, card.resolution_date,
+                    card.write_uid, card.write_date],
+                ['resolved',
+                    gettext('onewindow_approval.msg_card_closed_upgraded'),
+                    now, Transaction().user, now],
+                where=(card.state == 'open') & (card.kind == 'deadline')
+                & (card.colour == 'yellow') & (card.deadline < today)))
 
     # The violations
 

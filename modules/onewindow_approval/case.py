@@ -373,6 +373,13 @@ class Case(
             'invisible': Eval('handling') != 'joint',
             },
         help="The opinions of the co-departments of a joint matter.")
+    opinion_departments = fields.Function(fields.Many2Many(
+            'onewindow.department', None, None, "Opinion Departments",
+            states={
+                'invisible': Eval('handling') != 'joint',
+                },
+            help="The co-departments asked for their opinion on the case."),
+        'get_opinion_departments', searcher='search_opinion_departments')
     suspensions = fields.One2Many(
         'onewindow.case.suspension', 'case', "Clock Stops",
         states={
@@ -647,8 +654,10 @@ class Case(
                 Index(t, (t.matter, Index.Equality())),
                 Index(t, (t.applicant, Index.Equality())),
                 Index(t, (t.acceptance_date, Index.Range())),
+                # A B-tree: a hash index keeps all the rows of a state in one
+                # bucket, and each insert walks its chain
                 Index(
-                    t, (t.state, Index.Equality()),
+                    t, (t.state, Index.Range()),
                     where=t.state.in_(['draft', 'supplement', 'accepted'])),
                 Index(
                     t, (t.deadline, Index.Range()),
@@ -798,11 +807,17 @@ class Case(
             'delivered_by', 'archived_by', 'archive_date',
             'supplement_date', 'supplement_due_date',
             }
-        # The back office lists the cases of a slip and the open cases
+        # The back office lists the cases of a slip and the open cases; the
+        # work lists of the departments read the cases whose deadline runs
+        # or stands still in deadline order
         cls._sql_indexes.update({
                 Index(t, (t.handover, Index.Equality())),
                 Index(
-                    t, (t.state, Index.Equality()),
+                    t, (t.deadline, Index.Range()), (t.id, Index.Range()),
+                    where=t.state.in_(['accepted', 'review', 'suspended',
+                            'escalated'])),
+                Index(
+                    t, (t.state, Index.Range()),
                     where=t.state.in_(['review', 'suspended', 'escalated',
                             'approved', 'denied', 'ready'])),
                 })
@@ -964,6 +979,44 @@ class Case(
                 [('department', 'in', departments)] + domain,
                 ]
         return domain
+
+    @classmethod
+    def get_opinion_departments(cls, cases, name):
+        pool = Pool()
+        Opinion = pool.get('onewindow.case.opinion')
+        opinion = Opinion.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {c.id: [] for c in cases}
+        for sub_ids in grouped_slice(list(result)):
+            cursor.execute(*opinion.select(
+                    opinion.case, opinion.department,
+                    where=reduce_ids(opinion.case, sub_ids),
+                    order_by=[opinion.case, opinion.id]))
+            for case_id, department in cursor:
+                result[case_id].append(department)
+        return result
+
+    @classmethod
+    def search_opinion_departments(cls, name, clause):
+        """Return the cases whose opinion the departments give as a list
+        of ids: the record rules of the co-departments join this clause to
+        the case's own department with OR, and only with a list of ids can
+        PostgreSQL read both through their indexes (a sub-query makes it
+        scan the cases)"""
+        pool = Pool()
+        Opinion = pool.get('onewindow.case.opinion')
+        _, operator, value = clause[:3]
+        if operator not in {'=', 'in'} or len(clause) > 3:
+            return [('opinions.department',) + tuple(clause[1:])]
+        if operator == '=' or not isinstance(value, (list, tuple)):
+            value = [value]
+        value = [v for v in value if v is not None]
+        opinion = Opinion.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*opinion.select(opinion.case,
+                where=opinion.department.in_(value or [-1]),
+                group_by=[opinion.case]))
+        return [('id', 'in', [c for c, in cursor])]
 
     def get_rec_name(self, name):
         if self.number:
@@ -1558,13 +1611,14 @@ class Case(
             for name, value in case.deadline_values().items():
                 setattr(case, name, value)
             comments[case] = case.deadline_explanation
-        cls.save(cases)
         cls.set_number(cases)
+        cls.save(cases)
         cls.log_event(cases, 'accept', state='accepted', comments=comments)
 
     @classmethod
     def set_number(cls, cases):
-        "Give a number to the cases from the configured sequence"
+        """Give a number to the cases from the configured sequence; the
+        caller saves them"""
         pool = Pool()
         Configuration = pool.get('onewindow.case.configuration')
         config = Configuration(1)
@@ -1575,7 +1629,6 @@ class Case(
                 'case_sequence', company=case.company.id)
             with Transaction().set_context(date=case.acceptance_date):
                 case.number = '%s-%s' % (case.hall.code, sequence.get())
-        cls.save(cases)
 
     @classmethod
     @ModelView.button
@@ -2541,6 +2594,7 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
         "Record that the copies were checked against the original"
         pool = Pool()
         employee = _employee()
+        now = dt.datetime.now()
         materials = [m for m in materials if not m.original_checked_by]
         if not materials:
             return
@@ -2551,7 +2605,7 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
                         material=material.rec_name,
                         case=material.case.rec_name))
             material.original_checked_by = employee
-            material.original_checked_date = dt.datetime.now()
+            material.original_checked_date = now
             if material.credibility in {None, 'C'}:
                 material.credibility = 'B'
         cls.save(materials)
@@ -2818,9 +2872,16 @@ class CaseLog(ModelSQL, ModelView):
 
     @classmethod
     def get_states(cls):
+        "Return the states of the case with their translated labels"
+        # Called to validate every log line: the labels come from the
+        # translation cache, not from a fields_get of the case
         pool = Pool()
         Case = pool.get('onewindow.case')
-        return Case.fields_get(['state'])['state']['selection']
+        Translation = pool.get('ir.translation')
+        language = Transaction().language
+        return [(k, Translation.get_source(
+                    'onewindow.case,state', 'selection', language, s) or s)
+            for k, s in Case._fields['state'].selection]
 
     @classmethod
     def write(cls, *args):

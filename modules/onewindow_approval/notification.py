@@ -61,8 +61,10 @@ class CaseNotification(
             'sent_date', 'error'}
         cls._sql_indexes.update({
                 Index(t, (t.case, Index.Equality())),
+                # A B-tree: a hash index keeps all the queued messages in
+                # one bucket, and each insert walks its chain
                 Index(
-                    t, (t.state, Index.Equality()),
+                    t, (t.state, Index.Range()),
                     where=t.state.in_(['queued', 'failed'])),
                 })
         cls._order = [('create_date', 'DESC'), ('id', 'DESC')]

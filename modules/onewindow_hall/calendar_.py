@@ -1,6 +1,7 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
+from weakref import WeakKeyDictionary
 
 from trytond.cache import Cache
 from trytond.i18n import gettext
@@ -40,6 +41,9 @@ class Calendar(ModelSQL, ModelView):
     logs = fields.One2Many(
         'onewindow.calendar.log', 'calendar', "Changes", readonly=True)
     _years_cache = Cache('onewindow.calendar.years', context=False)
+    # The sets of the years used by a transaction: the cache returns a copy
+    # of its value on each get, and a deadline looks up every day it counts
+    _transaction_years = WeakKeyDictionary()
 
     @classmethod
     def __setup__(cls):
@@ -51,9 +55,17 @@ class Calendar(ModelSQL, ModelView):
                 'explain_add_working_days': RPC(instantiate=0),
                 })
 
+    @classmethod
+    def _clear_years(cls):
+        cls._years_cache.clear()
+        cls._transaction_years.pop(Transaction(), None)
+
     def _year(self, year):
         "Return (holidays, workdays) of the published year or raise"
         key = (self.id, year)
+        memo = self._transaction_years.setdefault(Transaction(), {})
+        if key in memo:
+            return memo[key]
         value = self._years_cache.get(key)
         if value is None:
             pool = Pool()
@@ -80,7 +92,8 @@ class Calendar(ModelSQL, ModelView):
                     'onewindow_hall.msg_calendar_year_not_published',
                     calendar=self.rec_name, year=year))
         holidays, workdays = value
-        return set(holidays), set(workdays)
+        memo[key] = frozenset(holidays), frozenset(workdays)
+        return memo[key]
 
     @dualmethod
     def is_working_day(cls, calendars, date):
@@ -172,7 +185,7 @@ class Calendar(ModelSQL, ModelView):
 
         dates is the sorted list of the dates that changed.
         Modules extend it to move what depends on the calendars."""
-        cls._years_cache.clear()
+        cls._clear_years()
 
     def record_change(self, year, description):
         pool = Pool()
@@ -306,7 +319,7 @@ class CalendarYear(
     @classmethod
     def write(cls, *args):
         super().write(*args)
-        Pool().get('onewindow.calendar')._years_cache.clear()
+        Pool().get('onewindow.calendar')._clear_years()
 
     @classmethod
     def delete(cls, years):
@@ -316,7 +329,7 @@ class CalendarYear(
                         'onewindow_hall.msg_calendar_year_delete_published',
                         year=year.rec_name))
         super().delete(years)
-        Pool().get('onewindow.calendar')._years_cache.clear()
+        Pool().get('onewindow.calendar')._clear_years()
 
 
 class CalendarDay(ModelSQL, ModelView):
@@ -368,7 +381,7 @@ class CalendarDay(ModelSQL, ModelView):
         "Log the changes of published years and tell the calendars"
         pool = Pool()
         Calendar = pool.get('onewindow.calendar')
-        Calendar._years_cache.clear()
+        Calendar._clear_years()
         changes = {}
         for id_ in before.keys() | after.keys():
             old, new = before.get(id_), after.get(id_)
