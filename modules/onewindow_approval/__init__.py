@@ -33,6 +33,7 @@ def register():
         card.CardResolveStart,
         card.Cron,
         card.Case,
+        card.CaseStep,
         card.CaseFee,
         card.CaseNotification,
         statistic.Case,

@@ -222,11 +222,10 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         columns = cls._insert_columns(card)
         cursor.execute(*card.insert(columns,
                 new.select(*(Column(new, c.name) for c in columns))))
-        if (cursor.rowcount > 10000
-                and backend.name == 'postgresql'):
+        if cursor.rowcount > 1000:
             # The first sweep of a large hall issues many cards at once:
             # the planner must know it before the next queries read them
-            cursor.execute('ANALYZE "%s"' % cls._table)
+            cls._analyze()
         cls._close_upgraded(today, now)
         card = cls.__table__()
         new = card.select(card.id,
@@ -234,6 +233,15 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         cls.notify(new)
         cursor.execute(*new)
         return [i for i, in cursor]
+
+    @classmethod
+    def _analyze(cls):
+        """Refresh the statistics of the planner after a bulk insert: the
+        next queries of the sweep look for the cards just issued, which a
+        planner that believes the table empty does row by row"""
+        if backend.name == 'postgresql':
+            cursor = Transaction().connection.cursor()
+            cursor.execute('ANALYZE "%s"' % cls._table)
 
     @classmethod
     def _insert_columns(cls, card):
@@ -552,6 +560,19 @@ class Case(metaclass=PoolMeta):
                         note=c.refusal_note or '')
                     for c in complete},
                 employee=employee.id if employee else None)
+
+
+class CaseStep(metaclass=PoolMeta):
+    __name__ = 'onewindow.case.step'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The sweep reads the running steps by deadline
+        cls._sql_indexes.add(
+            Index(t, (t.deadline, Index.Range()),
+                where=t.state == 'running'))
 
 
 class CaseFee(metaclass=PoolMeta):
