@@ -222,11 +222,10 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         columns = cls._insert_columns(card)
         cursor.execute(*card.insert(columns,
                 new.select(*(Column(new, c.name) for c in columns))))
-        if (cursor.rowcount > 10000
-                and backend.name == 'postgresql'):
+        if cursor.rowcount > 1000:
             # The first sweep of a large hall issues many cards at once:
             # the planner must know it before the next queries read them
-            cursor.execute('ANALYZE "%s"' % cls._table)
+            cls._analyze()
         cls._close_upgraded(today, now)
         card = cls.__table__()
         new = card.select(card.id,
