@@ -451,17 +451,16 @@ def test_files(catalogue):
 
 
 def open_lines(catalogue):
-    """Return a hand-over, a suspension and a step of cases under review
+    """Return a hand-over, a suspension and a step of cases not archived
     (the lines of an archived case are closed)"""
     admin = catalogue.attack.session('admin')
     records = []
     for model, domain in [
             ('onewindow.handover', [
-                    ('cases.state', 'in', ['review', 'suspended']),
                     ('cases', 'not where', [('state', '=', 'archived')])]),
             ('onewindow.case.suspension', [
-                    ('case.state', 'in', ['review', 'suspended'])]),
-            ('onewindow.case.step', [('case.state', '=', 'review')]),
+                    ('case.state', '!=', 'archived')]),
+            ('onewindow.case.step', [('case.state', '!=', 'archived')]),
             ]:
         record, = admin.model(model, 'search_read', domain, 0, 1,
             [('id', 'DESC')], ['id'])
