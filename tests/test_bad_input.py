@@ -485,9 +485,9 @@ def opinions(catalogue):
         for department in user['departments']:
             approvers.setdefault(department, user['login'])
     opinion, = admin.model('onewindow.case.opinion', 'search_read', [
-            ('resolved_by', '=', None),
+            ('resolved_by', '=', None), ('case.state', '!=', 'archived'),
             ('case.department', 'in', list(approvers))],
-        0, 1, None, ['case.department'])
+        0, 1, [('id', 'DESC')], ['case.department'])
     # The co-departments of the demo may all have given their opinions
     pending = (admin.model('onewindow.case.opinion', 'search_read', [
                 ('state', '=', 'pending')], 0, 1, None, ['department'])
