@@ -48,6 +48,12 @@ class Case(metaclass=PoolMeta):
                 })
 
     @classmethod
+    def copy(cls, cases, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('working_days', None)
+        return super().copy(cases, default=default)
+
+    @classmethod
     def record_decision(cls, cases, decision):
         super().record_decision(cases, decision)
         for case in cases:

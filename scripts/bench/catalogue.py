@@ -266,8 +266,12 @@ def load(database_name, count_departments, count_matters):
     """Grow the catalogue of the demo to its benchmark size; return the
     first and last days of the cases"""
     pool = Pool(database_name)
+    # Publishing the calendar years locks the calendar (Calendar.changed):
+    # outside the dispatcher, which would retry with the lock, the
+    # transaction takes it from the start
     with Transaction().start(database_name, 0, context={
-                '_skip_warnings': True}) as transaction:
+                '_skip_warnings': True},
+            _lock_tables=['onewindow_calendar']) as transaction:
         User = pool.get('res.user')
         Company = pool.get('company.company')
         Date = pool.get('ir.date')
