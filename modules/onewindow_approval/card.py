@@ -4,8 +4,10 @@
 deadlines and the violations"""
 import datetime as dt
 import re
+import time
 
 from sql import Column, Literal, Null, Union
+from sql.aggregate import Max
 from sql.conditionals import Case as SqlCase
 from sql.conditionals import Coalesce
 from sql.operators import Concat, Exists
@@ -16,6 +18,7 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools import reduce_ids
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -196,43 +199,146 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                 else_=tomorrow), max(dates.values()))
 
     @classmethod
-    def sweep(cls):
+    def sweep(cls, full=False):
         """Issue the deadline cards of the running cases and steps and close
         those that no longer apply; called by the scheduler
 
         Everything is done in a few set-based queries, whatever the number
-        of open cases: the calendar is read once per hall."""
+        of open cases: the calendar is read once per hall.  A sweep looks
+        only at the cases that may have changed since the previous one (see
+        _changed_cases) unless full is set, there was no previous sweep, or
+        a calendar changed since."""
         pool = Pool()
         Date = pool.get('ir.date')
+        Sweep = pool.get('onewindow.card.sweep')
         today = Date.today()
         now = dt.datetime.now()
+        start = time.perf_counter()
         transaction = Transaction()
         cursor = transaction.connection.cursor()
         # Two sweeps at the same time would issue the cards twice
         cls.lock()
-        cls._close_obsolete(today, now)
-        # One statement for all the new cards: each query looks for the
-        # cards issued before the sweep, and the planner never sees a card
-        # table that grew within the transaction since it was analyzed
         card = cls.__table__()
-        new = Union(*(query(colour, today, now)
-                for colour in ['red', 'yellow']
-                for query in [cls._case_cards_query, cls._step_cards_query]),
-            all_=True)
-        columns = cls._insert_columns(card)
-        cursor.execute(*card.insert(columns,
-                new.select(*(Column(new, c.name) for c in columns))))
-        if cursor.rowcount > 1000:
-            # The first sweep of a large hall issues many cards at once:
-            # the planner must know it before the next queries read them
-            cls._analyze()
-        cls._close_upgraded(today, now)
+        cursor.execute(*card.select(Coalesce(Max(card.id), 0)))
+        last_id, = cursor.fetchone()
+        cases = None
+        if not full:
+            previous = Sweep.previous()
+            if previous:
+                cases = cls._changed_cases(previous, today)
+        if cases is not None and len(cases) > cls._incremental_limit:
+            cases = None
+        closed = cls._close_obsolete(today, now, cases)
+        if cases is None or cases:
+            # One statement for all the new cards: each query looks for
+            # the cards issued before the sweep, and the planner never sees
+            # a card table that grew within the transaction since it was
+            # analyzed
+            card = cls.__table__()
+            new = Union(*(query(colour, today, now, cases)
+                    for colour in ['red', 'yellow']
+                    for query in [
+                        cls._case_cards_query, cls._step_cards_query]),
+                all_=True)
+            columns = cls._insert_columns(card)
+            cursor.execute(*card.insert(columns,
+                    new.select(*(Column(new, c.name) for c in columns))))
+            if cursor.rowcount > 1000:
+                # The first sweep of a large hall issues many cards at
+                # once: the planner must know it before the next queries
+                # read them
+                cls._analyze()
+        closed += cls._close_upgraded(today, now, cases)
         card = cls.__table__()
         new = card.select(card.id,
-            where=(card.create_date == now) & (card.kind == 'deadline'))
+            where=(card.id > last_id) & (card.kind == 'deadline'))
         cls.notify(new)
         cursor.execute(*new)
-        return [i for i, in cursor]
+        ids = [i for i, in cursor]
+        Sweep.create([{
+                    'date': today,
+                    'start': now,
+                    'full': cases is None,
+                    'cases': len(cases) if cases is not None else None,
+                    'issued': len(ids),
+                    'closed': closed,
+                    'duration': dt.timedelta(
+                        seconds=time.perf_counter() - start),
+                    }])
+        return ids
+
+    # The cases changed since the previous sweep are those whose case or
+    # steps were written since, with this margin for the transactions that
+    # were running when it read them (their write date is their start)
+    _change_margin = dt.timedelta(hours=1)
+    # Above this number of changed cases a full sweep is as fast
+    _incremental_limit = 50000
+
+    @classmethod
+    def _changed_cases(cls, previous, today):
+        """Return the ids of the cases whose cards may differ from those of
+        the previous sweep, or None when every case must be swept
+
+        They are the cases written since the previous sweep, or with a step
+        written since, and the running cases and steps whose deadline
+        crossed a limit as the days passed: due since the previous day of
+        sweep, or up to the warning date of today.  A change of a calendar
+        or of a hall since the previous sweep moves the warning dates of
+        every case: it makes a full sweep."""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Step = pool.get('onewindow.case.step')
+        if previous.date > today:
+            return None
+        since = previous.start - cls._change_margin
+        if cls._calendars_changed(since):
+            return None
+        cursor = Transaction().connection.cursor()
+        case = Case.__table__()
+        step = Step.__table__()
+        hall = case.hall
+        warning, last_warning = cls._warning_column(hall, today)
+        queries = [
+            case.select(case.id,
+                where=(case.write_date >= since)
+                | (case.create_date >= since)),
+            step.select(step.case,
+                where=(step.write_date >= since)
+                | (step.create_date >= since)),
+            case.select(case.id,
+                where=case.state.in_(Case._deadline_states)
+                & (case.deadline >= previous.date)
+                & (case.deadline <= last_warning)),
+            step.select(step.case,
+                where=(step.state == 'running')
+                & (step.deadline >= previous.date)
+                & (step.deadline <= last_warning)),
+            ]
+        cursor.execute(*Union(*queries))
+        return sorted(i for i, in cursor)
+
+    @classmethod
+    def _calendars_changed(cls, since):
+        "Return True if a calendar or a hall changed since the datetime"
+        pool = Pool()
+        cursor = Transaction().connection.cursor()
+        for name in ['onewindow.hall', 'onewindow.calendar',
+                'onewindow.calendar.year', 'onewindow.calendar.day']:
+            table = pool.get(name).__table__()
+            cursor.execute(*table.select(Literal(1),
+                    where=(table.write_date >= since)
+                    | (table.create_date >= since),
+                    limit=1))
+            if cursor.fetchone():
+                return True
+        return False
+
+    @classmethod
+    def _in_cases(cls, column, cases):
+        "Return the condition on column of the ids of cases (None for all)"
+        if cases is None:
+            return Literal(True)
+        return reduce_ids(column, cases)
 
     @classmethod
     def _analyze(cls):
@@ -284,7 +390,7 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             & (deadline <= warning))
 
     @classmethod
-    def _case_cards_query(cls, colour, today, now):
+    def _case_cards_query(cls, colour, today, now, cases=None):
         pool = Pool()
         Case = pool.get('onewindow.case')
         case = Case.__table__()
@@ -295,11 +401,12 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                 case.department, colour, case.deadline, today, user, now),
             where=case.state.in_(Case._deadline_states)
             & (case.deadline != Null)
+            & cls._in_cases(case.id, cases)
             & cls._flag_condition(colour, case.deadline, case.hall, today)
             & cls._deadline_cards(colour, case, None, case.deadline, card))
 
     @classmethod
-    def _step_cards_query(cls, colour, today, now):
+    def _step_cards_query(cls, colour, today, now, cases=None):
         pool = Pool()
         Case = pool.get('onewindow.case')
         Step = pool.get('onewindow.case.step')
@@ -313,12 +420,14 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                 step.deadline, today, user, now),
             where=case.state.in_(Case._deadline_states)
             & (step.state == 'running') & (step.deadline != Null)
+            & cls._in_cases(step.case, cases)
             & cls._flag_condition(colour, step.deadline, case.hall, today)
             & cls._deadline_cards(colour, case, step, step.deadline, card))
 
     @classmethod
     def _close(cls, where, resolution, now):
-        "Resolve the open deadline cards of the where condition"
+        """Resolve the open deadline cards of the where condition and return
+        their number"""
         card = cls.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*card.update(
@@ -327,24 +436,29 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                 ['resolved', resolution, now, Transaction().user, now],
                 where=(card.state == 'open') & (card.kind == 'deadline')
                 & card.id.in_(where)))
+        return max(cursor.rowcount, 0)
 
     @classmethod
-    def _close_obsolete(cls, today, now):
-        """Resolve the open deadline cards of the cases and steps that no
-        longer run, or whose deadline moved"""
+    def _close_obsolete(cls, today, now, cases=None):
+        """Resolve the open deadline cards of the cases (all if None) and
+        steps that no longer run, or whose deadline moved; return their
+        number"""
         pool = Pool()
         Case = pool.get('onewindow.case')
         Step = pool.get('onewindow.case.step')
+        if cases is not None and not cases:
+            return 0
         card = cls.__table__()
         case = Case.__table__()
         step = Step.__table__()
-        open_ = (card.state == 'open') & (card.kind == 'deadline')
+        open_ = ((card.state == 'open') & (card.kind == 'deadline')
+            & cls._in_cases(card.case, cases))
         running = case.state.in_(Case._deadline_states)
         stopped = card.join(case, condition=card.case == case.id).join(
             step, 'LEFT', condition=card.step == step.id).select(card.id,
             where=open_ & (~running
                 | ((card.step != Null) & (step.state != 'running'))))
-        cls._close(stopped,
+        closed = cls._close(stopped,
             gettext('onewindow_approval.msg_card_closed_stopped'), now)
         card = cls.__table__()
         case = Case.__table__()
@@ -353,15 +467,20 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         moved = card.join(case, condition=card.case == case.id).join(
             step, 'LEFT', condition=card.step == step.id).select(card.id,
             where=(card.state == 'open') & (card.kind == 'deadline')
+            & cls._in_cases(card.case, cases)
             & ((deadline == Null) | (deadline != card.deadline)))
-        cls._close(moved,
+        closed += cls._close(moved,
             gettext('onewindow_approval.msg_card_closed_moved'), now)
+        return closed
 
     @classmethod
-    def _close_upgraded(cls, today, now):
+    def _close_upgraded(cls, today, now, cases=None):
         """Resolve the yellow cards that a red card replaces: the sweep
         issues a red card for every deadline of a running case or step
-        that has passed, and closes the cards of the others"""
+        that has passed, and closes the cards of the others; return their
+        number"""
+        if cases is not None and not cases:
+            return 0
         card = cls.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*card.update(
@@ -371,7 +490,9 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                     gettext('onewindow_approval.msg_card_closed_upgraded'),
                     now, Transaction().user, now],
                 where=(card.state == 'open') & (card.kind == 'deadline')
-                & (card.colour == 'yellow') & (card.deadline < today)))
+                & (card.colour == 'yellow') & (card.deadline < today)
+                & cls._in_cases(card.case, cases)))
+        return max(cursor.rowcount, 0)
 
     # The violations
 
@@ -519,6 +640,42 @@ class CardResolve(Wizard):
         return 'end'
 
 
+class CardSweep(ModelSQL, ModelView):
+    """Supervision Card Sweep
+
+    The record of each run of the sweep: the scheduler's next sweep looks
+    only at the cases changed since the previous one."""
+    __name__ = 'onewindow.card.sweep'
+
+    date = fields.Date("Date", required=True, readonly=True,
+        help="The day the sweep counted the deadlines from.")
+    start = fields.DateTime("Started at", required=True, readonly=True)
+    full = fields.Boolean("Full", readonly=True,
+        help="Whether the sweep read every running case: the first sweep, "
+        "and the sweep after a change of a calendar or a hall.")
+    cases = fields.Integer("Cases Swept", readonly=True,
+        help="The cases changed since the previous sweep, or whose deadline "
+        "came near or passed since; empty for a full sweep.")
+    issued = fields.Integer("Cards Issued", readonly=True)
+    closed = fields.Integer("Cards Closed", readonly=True)
+    duration = fields.TimeDelta("Duration", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._order = [('start', 'DESC'), ('id', 'DESC')]
+        cls._sql_indexes.add(Index(t, (t.start, Index.Range())))
+
+    @classmethod
+    def previous(cls):
+        "Return the last sweep or None"
+        with without_check_access():
+            sweeps = cls.search([], order=[('start', 'DESC'), ('id', 'DESC')],
+                limit=1)
+        return sweeps[0] if sweeps else None
+
+
 class Cron(metaclass=PoolMeta):
     __name__ = 'ir.cron'
 
@@ -534,6 +691,16 @@ class Case(metaclass=PoolMeta):
 
     cards = fields.One2Many(
         'onewindow.card', 'case', "Supervision Cards", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The sweep reads the cases changed since the previous one
+        cls._sql_indexes.update({
+                Index(t, (t.write_date, Index.Range())),
+                Index(t, (t.create_date, Index.Range())),
+                })
 
     # The refusals that a complete application may get: the matter needs no
     # licence or is not within the authority of the county (行政许可法 32)
@@ -569,10 +736,14 @@ class CaseStep(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        # The sweep reads the running steps by deadline
-        cls._sql_indexes.add(
-            Index(t, (t.deadline, Index.Range()),
-                where=t.state == 'running'))
+        # The sweep reads the running steps by deadline and the steps
+        # changed since the previous sweep
+        cls._sql_indexes.update({
+                Index(t, (t.deadline, Index.Range()),
+                    where=t.state == 'running'),
+                Index(t, (t.write_date, Index.Range())),
+                Index(t, (t.create_date, Index.Range())),
+                })
 
 
 class CaseFee(metaclass=PoolMeta):

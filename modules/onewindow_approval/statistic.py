@@ -6,16 +6,19 @@ overdue cases, by department, matter, handling, window, staff and period"""
 import calendar
 import datetime as dt
 
-from sql import Literal, Null, Union, Window
+from sql import Column, Literal, Null, Union, Window
 from sql.aggregate import Avg, Count, Min, Sum
 from sql.conditionals import Case as SqlCase
+from sql.conditionals import Coalesce
 from sql.functions import DateTrunc, RowNumber
 
+from trytond import backend
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.report import Report
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
@@ -47,6 +50,35 @@ class Case(metaclass=PoolMeta):
                 Index(t, (t.deadline, Index.Range())),
                 })
 
+    # The fields the events of the statistics are made of
+    _statistic_fields = {
+        'company', 'hall', 'department', 'matter', 'window', 'state',
+        'application_date', 'acceptance_date', 'decision_date',
+        'delivery_date', 'deadline', 'registered_by', 'accepted_by',
+        'refused_by', 'decided_by', 'delivered_by', 'refusal_reason',
+        'working_days'}
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Event = pool.get('onewindow.statistic.event')
+        cases = super().create(vlist)
+        Event.refresh([c.id for c in cases])
+        return cases
+
+    @classmethod
+    def write(cls, *args):
+        pool = Pool()
+        Event = pool.get('onewindow.statistic.event')
+        super().write(*args)
+        ids = set()
+        actions = iter(args)
+        for cases, values in zip(actions, actions):
+            if cls._statistic_fields.intersection(values):
+                ids.update(c.id for c in cases)
+        if ids:
+            Event.refresh(sorted(ids))
+
     @classmethod
     def copy(cls, cases, default=None):
         default = default.copy() if default is not None else {}
@@ -70,6 +102,148 @@ class Case(metaclass=PoolMeta):
         except CalendarError:
             days = (self.decision_date - self.acceptance_date).days
         return max(days - (self.suspended_days or 0), 0)
+
+
+class StatisticEvent(ModelSQL):
+    """Supervision Statistics Event
+
+    One row for each event of a case (received, accepted, refused,
+    decided, delivered, and its deadline for the overdue count), with what
+    the statistics group it by.  The rows of a case are written again each
+    time the case changes one of the fields they are made of, so the
+    statistics of a period read the events of the period, not the cases:
+    a narrow table with an index on the date."""
+    __name__ = 'onewindow.statistic.event'
+
+    case = fields.Many2One(
+        'onewindow.case', "Case", required=True, ondelete='CASCADE')
+    event = fields.Selection([(e, e) for e in EVENTS], "Event",
+        required=True)
+    date = fields.Date("Date", required=True,
+        help="The date of the event; the deadline for 'overdue', which "
+        "counts once the deadline has passed.")
+    company = fields.Many2One('company.company', "Company", required=True)
+    hall = fields.Many2One('onewindow.hall', "Hall")
+    department = fields.Many2One('onewindow.department', "Department")
+    matter = fields.Many2One('onewindow.matter', "Matter")
+    handling = fields.Char("Handling")
+    window = fields.Many2One('onewindow.window', "Window")
+    employee = fields.Many2One('company.employee', "Staff")
+    days = fields.Integer("Working Days")
+    on_time = fields.Integer("On Time")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.case, Index.Equality())),
+                Index(t, (t.date, Index.Range()),
+                    (t.company, Index.Equality())),
+                })
+
+    @classmethod
+    def __register__(cls, module):
+        exists = backend.TableHandler.table_exist(cls._table)
+        super().__register__(module)
+        if not exists:
+            # The cases recorded before the table existed
+            cls.refresh()
+
+    @classmethod
+    def _columns(cls):
+        return ['case', 'event', 'date', 'company', 'hall', 'department',
+            'matter', 'handling', 'window', 'employee', 'days', 'on_time',
+            'create_uid', 'create_date']
+
+    @classmethod
+    def _query(cls, where=None):
+        """Return the query of the events of the cases of the where
+        condition (a function of the case table), in the order of
+        _columns"""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Matter = pool.get('onewindow.matter')
+        user = Transaction().user
+        now = dt.datetime.now()
+        queries = []
+        for event in EVENTS:
+            case = Case.__table__()
+            matter = Matter.__table__()
+            date, employee, condition = cls._event(event, case)
+            condition &= date != Null
+            if where is not None:
+                condition &= where(case)
+            decided = event == 'decided'
+            values = [case.id, Literal(event), date, case.company,
+                case.hall, case.department, case.matter, matter.handling,
+                case.window, employee,
+                (case.working_days if decided
+                    else cls.days.sql_cast(Literal(Null))),
+                (SqlCase(((case.deadline == Null)
+                            | (case.decision_date <= case.deadline),
+                            1), else_=0) if decided
+                    else cls.on_time.sql_cast(Literal(Null))),
+                Literal(user), Literal(now)]
+            queries.append(case.join(matter,
+                    condition=case.matter == matter.id).select(
+                    *(v.as_(c) for v, c in zip(values, cls._columns())),
+                    where=condition))
+        union = Union(*queries, all_=True)
+        return union.select(*(Column(union, c) for c in cls._columns()))
+
+    @classmethod
+    def _event(cls, event, case):
+        """Return the date, the employee and the condition of the event of
+        the case"""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        if event == 'received':
+            return (case.application_date, case.registered_by,
+                case.id != Null)
+        elif event == 'accepted':
+            return (case.acceptance_date, case.accepted_by,
+                case.acceptance_date != Null)
+        elif event == 'refused':
+            return (case.application_date, case.refused_by,
+                (case.acceptance_date == Null)
+                & (case.refusal_reason != Null)
+                & case.state.in_(['refused', 'archived']))
+        elif event == 'decided':
+            return (case.decision_date, case.decided_by,
+                case.decision_date != Null)
+        elif event == 'delivered':
+            return (case.delivery_date, case.delivered_by,
+                case.delivery_date != Null)
+        elif event == 'overdue':
+            # Counted only once the deadline has passed (see
+            # StatisticMixin._events)
+            return (case.deadline, case.accepted_by,
+                ((case.decision_date == Null)
+                    & case.state.in_(Case._deadline_states))
+                | (case.decision_date > case.deadline))
+        raise ValueError(event)
+
+    @classmethod
+    def refresh(cls, case_ids=None):
+        """Write again the events of the cases (all if None); return the
+        number of events written"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        columns = [Column(table, c) for c in cls._columns()]
+        if case_ids is None:
+            cursor.execute(*table.delete())
+            cursor.execute(*table.insert(columns, cls._query()))
+            return cursor.rowcount
+        count = 0
+        for sub_ids in grouped_slice(case_ids):
+            sub_ids = list(sub_ids)
+            cursor.execute(*table.delete(
+                    where=reduce_ids(table.case, sub_ids)))
+            cursor.execute(*table.insert(columns, cls._query(
+                        lambda case: reduce_ids(case.id, sub_ids))))
+            count += cursor.rowcount
+        return count
 
 
 class StatisticContext(ModelView):
@@ -236,11 +410,10 @@ class StatisticMixin(ModelSQL, ModelView):
 
     @classmethod
     def _events(cls, kinds):
-        """Return the union of the events of the kinds of the cases in the
-        period"""
+        """Return the events of the kinds of the cases in the period, from
+        the table of the events"""
         pool = Pool()
-        Case = pool.get('onewindow.case')
-        Matter = pool.get('onewindow.matter')
+        Event = pool.get('onewindow.statistic.event')
         Date = pool.get('ir.date')
         context = Transaction().context
         today = Date.today()
@@ -250,76 +423,33 @@ class StatisticMixin(ModelSQL, ModelView):
             from_date = from_date.date()
         if isinstance(to_date, dt.datetime):
             to_date = to_date.date()
-
-        queries = []
-        for index, event in enumerate(EVENTS):
-            if event not in kinds:
-                continue
-            case = Case.__table__()
-            matter = Matter.__table__()
-            date, employee, where = cls._event(event, case, today)
-            where &= (date >= from_date) & (date <= to_date)
-            where &= case.company == context.get('company', -1)
-            if context.get('hall'):
-                where &= case.hall == context['hall']
-            if context.get('department'):
-                where &= case.department == context['department']
-            decided = event == 'decided'
-            columns = [
-                (case.id * len(EVENTS) + index).as_('id'),
-                case.company.as_('company'),
-                case.hall.as_('hall'),
-                case.department.as_('department'),
-                case.matter.as_('matter'),
-                matter.handling.as_('handling'),
-                case.window.as_('window'),
-                employee.as_('employee'),
-                date.as_('date'),
-                (case.working_days if decided
-                    else cls.p90_days.sql_cast(Literal(Null))).as_('days'),
-                (SqlCase(((case.deadline == Null)
-                            | (case.decision_date <= case.deadline), 1),
-                        else_=0) if decided else Literal(0)).as_('on_time'),
-                ]
-            columns += [Literal(int(e == event)).as_(e) for e in EVENTS]
-            queries.append(case.join(matter,
-                    condition=case.matter == matter.id).select(
-                    *columns, where=where))
-        if len(queries) == 1:
-            query, = queries
-            return query
-        return Union(*queries, all_=True)
-
-    @classmethod
-    def _event(cls, event, case, today):
-        """Return the date, the employee and the condition of the event of
-        the case"""
-        pool = Pool()
-        Case = pool.get('onewindow.case')
-        if event == 'received':
-            return (case.application_date, case.registered_by,
-                case.id != Null)
-        elif event == 'accepted':
-            return (case.acceptance_date, case.accepted_by,
-                case.acceptance_date != Null)
-        elif event == 'refused':
-            return (case.application_date, case.refused_by,
-                (case.acceptance_date == Null)
-                & (case.refusal_reason != Null)
-                & case.state.in_(['refused', 'archived']))
-        elif event == 'decided':
-            return (case.decision_date, case.decided_by,
-                case.decision_date != Null)
-        elif event == 'delivered':
-            return (case.delivery_date, case.delivered_by,
-                case.delivery_date != Null)
-        elif event == 'overdue':
-            return (case.deadline, case.accepted_by,
-                (case.deadline < today)
-                & (((case.decision_date == Null)
-                        & case.state.in_(Case._deadline_states))
-                    | (case.decision_date > case.deadline)))
-        raise ValueError(event)
+        event = Event.__table__()
+        where = ((event.date >= from_date) & (event.date <= to_date)
+            & (event.company == context.get('company', -1))
+            & event.event.in_(kinds))
+        if 'overdue' in kinds:
+            # A deadline is missed once it has passed
+            where &= (event.event != 'overdue') | (event.date < today)
+        if context.get('hall'):
+            where &= event.hall == context['hall']
+        if context.get('department'):
+            where &= event.department == context['department']
+        columns = [
+            event.id.as_('id'),
+            event.company.as_('company'),
+            event.hall.as_('hall'),
+            event.department.as_('department'),
+            event.matter.as_('matter'),
+            event.handling.as_('handling'),
+            event.window.as_('window'),
+            event.employee.as_('employee'),
+            event.date.as_('date'),
+            event.days.as_('days'),
+            Coalesce(event.on_time, 0).as_('on_time'),
+            ]
+        columns += [SqlCase((event.event == e, 1), else_=0).as_(e)
+            for e in EVENTS]
+        return event.select(*columns, where=where)
 
 
 class StatisticDepartment(StatisticMixin):

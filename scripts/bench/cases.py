@@ -55,6 +55,7 @@ TABLES = [
     'onewindow_case', 'onewindow_case_material', 'onewindow_case_log',
     'onewindow_case_supplement', 'onewindow_case_fee',
     'onewindow_handover', 'onewindow_case_step', 'onewindow_case_opinion',
+    'onewindow_statistic_event',
     ]
 BATCH = 50000
 OPEN_STATES = {'draft', 'supplement', 'accepted', 'review', 'suspended',
@@ -991,6 +992,13 @@ class Loader:
             done = phase('INSERT ... SELECT %s' % name)
             counts[name] = self.batches(cursor, query)
             self.timings[name] = done('%s rows' % counts[name])
+        if 'onewindow.statistic.event' in {n for n, _ in pool.iterobject()}:
+            # The events the statistics read, written as the models write
+            # them
+            done = phase('INSERT ... SELECT statistics events')
+            Event = pool.get('onewindow.statistic.event')
+            counts['events'] = Event.refresh()
+            self.timings['events'] = done('%s rows' % counts['events'])
         done = phase('rebuild %s indexes' % len(indexes))
         cursor.execute("SET LOCAL session_replication_role = origin")
         self.create_indexes(cursor, indexes)
