@@ -37,8 +37,16 @@ TARGETS = [
     ('department case list p95 (tab All)', 'dept_list_all', 'p95', 50),
     ('case-number search p95', 'search_number', 'p95', 20),
     ('intake + acceptance p95 (server-side)', 'intake', 'p95', 60),
-    ('card sweep over the open cases', 'card_sweep', 'max', 2000),
-    ('a year of statistics', 'statistics_year', 'p95', 500),
+    ('card sweep over the open cases, hourly', 'card_sweep', 'max', 2000),
+    ('card sweep, first of a day', 'card_sweep_daily', 'max', 2000),
+    ('a year of statistics by department', 'statistics_year_department',
+        'p95', 500),
+    ('a year of statistics by matter', 'statistics_year_matter', 'p95', 500),
+    ('a year of statistics by handling', 'statistics_year_handling', 'p95',
+        500),
+    ('a year of statistics by window', 'statistics_year_window', 'p95', 500),
+    ('a year of statistics by staff', 'statistics_year_clerk', 'p95', 500),
+    ('a year of statistics by month', 'statistics_year_period', 'p95', 500),
     ('intake / bare create (p50)', 'intake', 'ratio', 10),
     ]
 

@@ -33,7 +33,9 @@ MEASUREMENTS = [
     'open_form', 'sql_open_form',
     'intake', 'sql_intake', 'bare_create_paired',
     'report_odt', 'report_pdf',
-    'handover_50', 'card_sweep_first', 'card_sweep', 'statistics_year',
+    'handover_50', 'card_sweep_first', 'card_sweep', 'card_sweep_daily',
+    'statistics_year_department', 'statistics_year_period',
+    'statistics_year',
     ]
 TARGETS = [
     'department case list p95 (work tab)',
@@ -41,8 +43,10 @@ TARGETS = [
     'department case list p95 (tab All)',
     'case-number search p95',
     'intake + acceptance p95 (server-side)',
-    'card sweep over the open cases',
-    'a year of statistics',
+    'card sweep over the open cases, hourly',
+    'card sweep, first of a day',
+    'a year of statistics by department',
+    'a year of statistics by month',
     'intake / bare create (p50)',
     ]
 

@@ -18,7 +18,7 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.tools import reduce_ids
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -230,10 +230,11 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             cases = None
         closed = cls._close_obsolete(today, now, cases)
         if cases is None or cases:
-            # One statement for all the new cards: each query looks for
-            # the cards issued before the sweep, and the planner never sees
-            # a card table that grew within the transaction since it was
-            # analyzed
+            # The new cards are read in one query, then inserted: an
+            # INSERT ... SELECT would look for the existing cards in a table
+            # that grows with each row it inserts, with the plan of a table
+            # that the planner believed empty (row by row, for minutes at
+            # the first sweep of a large hall)
             card = cls.__table__()
             new = Union(*(query(colour, today, now, cases)
                     for colour in ['red', 'yellow']
@@ -241,9 +242,12 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                         cls._case_cards_query, cls._step_cards_query]),
                 all_=True)
             columns = cls._insert_columns(card)
-            cursor.execute(*card.insert(columns,
-                    new.select(*(Column(new, c.name) for c in columns))))
-            if cursor.rowcount > 1000:
+            cursor.execute(*new.select(
+                    *(Column(new, c.name) for c in columns)))
+            rows = cursor.fetchall()
+            for sub_rows in grouped_slice(rows, 5000):
+                cursor.execute(*card.insert(columns, list(sub_rows)))
+            if len(rows) > 1000:
                 # The first sweep of a large hall issues many cards at
                 # once: the planner must know it before the next queries
                 # read them
