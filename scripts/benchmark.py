@@ -317,6 +317,8 @@ def main():
         done()
         out()
         measure.bare_create()
+        if args.only & {'lists', 'searches'}:
+            measure.floor()
         if 'lists' in args.only:
             measure.department_lists()
         if 'searches' in args.only:

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not URI.startswith('postgresql://'),
 
 # Every figure the benchmark prints, with its baselines
 MEASUREMENTS = [
-    'bare_create', 'sql_insert',
+    'bare_create', 'sql_insert', 'floor_list', 'floor_search',
     'dept_list_open', 'sql_list_open', 'dept_list_late', 'sql_list_late',
     'dept_list_all', 'sql_list_all', 'clerk_list_all', 'sql_clerk_list_all',
     'search_number', 'sql_search_number',

@@ -17,7 +17,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -134,6 +134,14 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def view_attributes(cls):
+        # The open cards are shown in their colour
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('state') == 'open',
+                    If(Eval('colour') == 'red', 'danger', 'warning'), '')),
+            ]
 
     @classmethod
     def default_state(cls):
@@ -550,7 +558,7 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
     def notify(cls, cards):
         """Record a notification to the department of each of the cards
         (a query of card ids) that has a phone number, and send them once
-        the transaction is committed"""
+        the transaction is committed; return the ids of the notifications"""
         pool = Pool()
         Notification = pool.get('onewindow.case.notification')
         Case = pool.get('onewindow.case')
@@ -613,10 +621,13 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         cursor.execute(*notification.select(notification.id,
                 where=notification.card.in_(cards)
                 & (notification.state == 'queued')))
-        notifications = Notification.browse([i for i, in cursor])
-        if notifications:
-            Notification.__queue__.send(notifications)
-        return notifications
+        ids = [i for i, in cursor]
+        if ids:
+            # The first sweep of a large hall queues many messages: in
+            # tasks of a thousand, by id, without an instance for each
+            with Transaction().set_context(queue_batch=1000):
+                Notification.__queue__.send(ids)
+        return ids
 
 
 class CardResolveStart(ModelView):

@@ -1074,15 +1074,23 @@ class Case(
         "Raise if a file of the cases is too large or of a type not allowed"
         pool = Pool()
         Configuration = pool.get('onewindow.case.configuration')
+        names = [name for name, field in cls._fields.items()
+            if field._type == 'binary' and field.filename
+            and {name, field.filename} & field_names]
+        if not names or not cases:
+            return
         config = Configuration(1)
-        for name, field in cls._fields.items():
-            if (field._type != 'binary' or not field.filename
-                    or not ({name, field.filename} & field_names)):
-                continue
-            for case in cases:
-                config.check_file(
-                    getattr(case, name), getattr(case, field.filename),
-                    case.rec_name, cls.__names__(name)['field'])
+        # One query for all the files, read only when they are there
+        filenames = [cls._fields[n].filename for n in names]
+        with without_check_access():
+            files = {r['id']: r for r in cls.read(
+                    [c.id for c in cases], names + filenames)}
+        for case in cases:
+            values = files[case.id]
+            for name, filename in zip(names, filenames):
+                if values[name]:
+                    config.check_file(values[name], values[filename],
+                        case.rec_name, cls.__names__(name)['field'])
 
     # The fields that the users of a department fill in during the review
     _department_fields = {

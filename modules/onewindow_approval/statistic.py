@@ -117,8 +117,14 @@ class StatisticEvent(ModelSQL):
 
     case = fields.Many2One(
         'onewindow.case', "Case", required=True, ondelete='CASCADE')
-    event = fields.Selection([(e, e) for e in EVENTS], "Event",
-        required=True)
+    event = fields.Selection([
+            ('received', "Received"),
+            ('accepted', "Accepted"),
+            ('refused', "Refused"),
+            ('decided', "Decided"),
+            ('delivered', "Delivered"),
+            ('overdue', "Overdue"),
+            ], "Event", required=True)
     date = fields.Date("Date", required=True,
         help="The date of the event; the deadline for 'overdue', which "
         "counts once the deadline has passed.")

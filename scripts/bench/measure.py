@@ -404,6 +404,38 @@ class Measure:
                         Transaction().context).decode(tab.domain))
         return result
 
+    def floor(self):
+        """The cost of Tryton itself for the calls of a list page: the
+        search, read and count the client makes, on a small table (the
+        models of ir.model, a few hundred rows) by the same approver; and
+        the search and read of one record by a key, as the clerk's search
+        does"""
+        figure = self.figure('floor_list',
+            'baseline: the calls of a list page on a small table')
+        user = self.approvers[0]
+
+        def run(i):
+            ids = self.server.call(user, 'ir.model', 'search', [], 0, 80,
+                None)
+            self.server.call(user, 'ir.model', 'read', ids,
+                ['name', 'model', 'module'])
+            self.server.call(user, 'ir.model', 'search_count', [], 0,
+                COUNT_LIMIT)
+        timed(figure, run, self.runs['list'])
+        count_queries(figure, run)
+        self.emit(figure)
+        figure = self.figure('floor_search',
+            'baseline: a search by key and read on a small table')
+
+        def run(i):
+            ids = self.server.call(self.clerk, 'ir.model', 'search',
+                [('model', '=', 'onewindow.case')], 0, 80, None)
+            self.server.call(self.clerk, 'ir.model', 'read', ids,
+                ['name', 'model', 'module'])
+        timed(figure, run, self.runs['search'])
+        count_queries(figure, run)
+        self.emit(figure)
+
     def department_lists(self):
         volumes = ', '.join('%s %s cases' % v for v in self.approver_volumes)
         tabs = self.tabs()
