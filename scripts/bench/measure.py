@@ -74,7 +74,11 @@ class Server:
         """Return the field names the client reads for the view: its
         fields, the rec_name of the relational ones and the access
         flags"""
-        with Transaction().start(self.dbname, user, readonly=True):
+        # As the client gets it: without the fields the user may not read
+        context = dict(self.context(user) if user else {},
+            _check_access=True)
+        with Transaction().start(self.dbname, user, readonly=True,
+                context=context):
             Model = self.pool.get(model)
             view = Model.fields_view_get(view_type=view_type)
         names = []
@@ -206,13 +210,13 @@ class Measure:
             self.case_ids = [i for i, in cursor.fetchall()]
         self.sql.rollback()
         self.list_fields, _ = self.server.view_fields(
-            'onewindow.case', 'tree')
+            'onewindow.case', 'tree', self.clerk)
         self.form_fields, self.form_lines = self.server.view_fields(
-            'onewindow.case', 'form')
+            'onewindow.case', 'form', self.clerk)
         self.line_fields = {}
         for name, relation in self.form_lines.items():
             self.line_fields[name] = self.server.view_fields(
-                relation, 'tree')[0]
+                relation, 'tree', self.clerk)[0]
         self.prepare_intake()
 
     def prepare_intake(self):
