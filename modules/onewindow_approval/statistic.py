@@ -7,10 +7,10 @@ import calendar
 import datetime as dt
 
 from sql import Column, Literal, Null, Union, Window
-from sql.aggregate import Avg, Count, Min, Sum
+from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case as SqlCase
 from sql.conditionals import Coalesce
-from sql.functions import DateTrunc, RowNumber
+from sql.functions import DateTrunc
 
 from trytond import backend
 from trytond.model import Index, ModelSQL, ModelView, fields
@@ -153,8 +153,12 @@ class StatisticEvent(ModelSQL):
         exists = backend.TableHandler.table_exist(cls._table)
         super().__register__(module)
         if not exists:
-            # The cases recorded before the table existed
+            # The cases recorded before the table existed; the planner must
+            # know the rows before the statistics read them
             cls.refresh()
+            if backend.name == 'postgresql':
+                cursor = Transaction().connection.cursor()
+                cursor.execute('ANALYZE "%s"' % cls._table)
 
     @classmethod
     def _columns(cls):
@@ -350,22 +354,34 @@ class StatisticMixin(ModelSQL, ModelView):
 
     @classmethod
     def table_query(cls):
-        # Only the decisions are ranked, the other events are just counted
-        decided = cls._events(['decided'])
-        others = cls._events([e for e in EVENTS if e != 'decided'])
-        keys = cls._keys(decided)
-        columns = cls._event_columns()
-        ranked = Union(
-            decided.select(
-                *(getattr(decided, c) for c in columns),
-                RowNumber(window=Window(keys + [decided.days == Null],
-                        order_by=[decided.days.asc])).as_('rank'),
-                Count(decided.days, window=Window(keys)).as_('count')),
-            others.select(
-                *(getattr(others, c) for c in columns),
-                cls.p90_days.sql_cast(Literal(Null)).as_('rank'),
-                cls.p90_days.sql_cast(Literal(Null)).as_('count')),
-            all_=True)
+        # The events of the period are first counted by key, event and
+        # working days (a few rows per key), then the 90th percentile is
+        # found on these counts with a running sum, and the counts are
+        # put in columns: the rows of the period are read once and never
+        # sorted
+        events = cls._events(EVENTS)
+        keys = cls._keys(events)
+        counts = events.select(
+            *cls._key_columns(events),
+            events.event.as_('event'),
+            events.days.as_('days'),
+            Min(events.id).as_('id'),
+            Count(Literal('*')).as_('count'),
+            Sum(events.on_time).as_('on_time'),
+            group_by=keys + [events.event, events.days])
+        keys = cls._keys(counts)
+        ranked = counts.select(
+            *cls._key_columns(counts),
+            counts.event.as_('event'),
+            counts.days.as_('days'),
+            counts.id.as_('id'),
+            counts.count.as_('count'),
+            counts.on_time.as_('on_time'),
+            Sum(counts.count, window=Window(
+                    keys + [counts.event, counts.days == Null],
+                    order_by=[counts.days.asc])).as_('running'),
+            Sum(counts.count, window=Window(
+                    keys + [counts.event, counts.days == Null])).as_('total'))
         return ranked.select(*cls._columns(ranked),
             group_by=cls._keys(ranked))
 
@@ -380,13 +396,16 @@ class StatisticMixin(ModelSQL, ModelView):
         return []
 
     @classmethod
-    def _event_columns(cls):
-        return ['id', 'company', 'hall', 'department', 'matter', 'handling',
-            'window', 'employee', 'date', 'days', 'on_time'] + EVENTS
-
-    @classmethod
     def _columns(cls, table):
-        decided = Sum(table.decided)
+        def count(event):
+            return Sum(SqlCase((table.event == event, table.count),
+                    else_=0))
+        decided = count('decided')
+        on_time = Sum(SqlCase((table.event == 'decided', table.on_time),
+                else_=0))
+        with_days = Sum(SqlCase(
+                ((table.event == 'decided') & (table.days != Null),
+                    table.count), else_=0))
         return [
             Min(table.id).as_('id'),
             Literal(0).as_('create_uid'),
@@ -394,24 +413,30 @@ class StatisticMixin(ModelSQL, ModelView):
             cls.write_uid.sql_cast(Literal(Null)).as_('write_uid'),
             cls.write_date.sql_cast(Literal(Null)).as_('write_date'),
             ] + cls._key_columns(table) + [
-            Sum(table.received).as_('received'),
-            Sum(table.accepted).as_('accepted'),
-            Sum(table.refused).as_('refused'),
+            count('received').as_('received'),
+            count('accepted').as_('accepted'),
+            count('refused').as_('refused'),
             decided.as_('decided'),
-            Sum(table.delivered).as_('delivered'),
-            Sum(table.on_time).as_('on_time'),
+            count('delivered').as_('delivered'),
+            on_time.as_('on_time'),
             cls.on_time_rate.sql_cast(SqlCase(
-                    (decided > 0,
-                        Sum(table.on_time) * Literal(100.0) / decided),
+                    (decided > 0, on_time * Literal(100.0) / decided),
                     else_=Null)).as_('on_time_rate'),
-            cls.average_days.sql_cast(
-                Avg(table.days * Literal(1.0))).as_('average_days'),
+            cls.average_days.sql_cast(SqlCase(
+                    (with_days > 0, Sum(SqlCase(
+                                ((table.event == 'decided')
+                                    & (table.days != Null),
+                                    table.days * table.count),
+                                else_=0)) * Literal(1.0) / with_days),
+                    else_=Null)).as_('average_days'),
+            # The nearest rank: the fewest days within which nine decisions
+            # out of ten were made
             Min(SqlCase(
-                    ((table.days != Null)
-                        & (table.rank * 10 >= table.count * 9),
+                    ((table.event == 'decided') & (table.days != Null)
+                        & (table.running * 10 >= table.total * 9),
                         table.days),
                     else_=Null)).as_('p90_days'),
-            Sum(table.overdue).as_('overdue'),
+            count('overdue').as_('overdue'),
             ]
 
     @classmethod
@@ -440,7 +465,7 @@ class StatisticMixin(ModelSQL, ModelView):
             where &= event.hall == context['hall']
         if context.get('department'):
             where &= event.department == context['department']
-        columns = [
+        return event.select(
             event.id.as_('id'),
             event.company.as_('company'),
             event.hall.as_('hall'),
@@ -450,12 +475,10 @@ class StatisticMixin(ModelSQL, ModelView):
             event.window.as_('window'),
             event.employee.as_('employee'),
             event.date.as_('date'),
+            event.event.as_('event'),
             event.days.as_('days'),
             Coalesce(event.on_time, 0).as_('on_time'),
-            ]
-        columns += [SqlCase((event.event == e, 1), else_=0).as_(e)
-            for e in EVENTS]
-        return event.select(*columns, where=where)
+            where=where)
 
 
 class StatisticDepartment(StatisticMixin):
