@@ -173,13 +173,13 @@ class SupervisionTestCase(unittest.TestCase):
         are rolled back"""
         cursor = Transaction().connection.cursor()
         cards, events = self.cards(), self.events()
-        cursor.execute('SAVEPOINT full')
+        cursor.execute('SAVEPOINT full_check')
         try:
             self.assertEqual(Card.sweep(full=True), [])
             self.assertEqual(self.cards(), cards)
             Event.refresh()
             self.assertEqual(self.events(), events)
         finally:
-            cursor.execute('ROLLBACK TO SAVEPOINT full')
+            cursor.execute('ROLLBACK TO SAVEPOINT full_check')
             for cache in Transaction().cache.values():
                 cache.clear()
