@@ -398,11 +398,12 @@ class StatisticMixin(ModelSQL, ModelView):
     @classmethod
     def _columns(cls, table):
         def count(event):
-            return Sum(SqlCase((table.event == event, table.count),
-                    else_=0))
+            # A sum of counts is a numeric on PostgreSQL
+            return cls.received.sql_cast(Sum(SqlCase(
+                        (table.event == event, table.count), else_=0)))
         decided = count('decided')
-        on_time = Sum(SqlCase((table.event == 'decided', table.on_time),
-                else_=0))
+        on_time = cls.on_time.sql_cast(Sum(SqlCase(
+                    (table.event == 'decided', table.on_time), else_=0)))
         with_days = Sum(SqlCase(
                 ((table.event == 'decided') & (table.days != Null),
                     table.count), else_=0))
