@@ -92,6 +92,10 @@ def parse_args():
         help="keep PostgreSQL's JIT compilation on the benchmark database "
         "(by default the benchmark sets jit = off on it, as recommended for "
         "production in docs/performance.md)")
+    parser.add_argument('--work-mem', default=None, metavar='SIZE',
+        help="set PostgreSQL's work_mem on the benchmark database, e.g. "
+        "32MB as docs/performance.md recommends for production (default: "
+        "the server's setting)")
     parser.add_argument('--keep', action='store_true',
         help="keep the database at the end")
     parser.add_argument('--reuse', action='store_true',
@@ -138,12 +142,14 @@ def build(args, database):
         done = phase('copy %s to %s' % (args.template, database.name))
         database.create(template=args.template)
         database.set_jit(args.jit)
+        database.set_work_mem(args.work_mem)
         timings['template'] = done()
     else:
         done = phase('create %s and activate the modules (trytond-admin)'
             % database.name)
         database.create()
         database.set_jit(args.jit)
+        database.set_work_mem(args.work_mem)
         database.activate()
         timings['activate'] = done()
         done = phase('load the Wengyuan demo (scripts/load_demo.py)')
@@ -282,6 +288,7 @@ def main():
             database.update()
             done()
             database.set_jit(args.jit)
+            database.set_work_mem(args.work_mem)
             init_trytond(database)
             timings, counts = {}, None
         else:

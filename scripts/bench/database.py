@@ -95,6 +95,13 @@ class Database:
         self.execute_admin(('ALTER DATABASE "%s" %s' % (
                     self.name, 'RESET jit' if jit else 'SET jit = off'),))
 
+    def set_work_mem(self, work_mem):
+        """Set the memory of PostgreSQL's sorts and hashes for the database
+        (None for the server's setting)"""
+        self.execute_admin(('ALTER DATABASE "%s" %s' % (
+                    self.name, "SET work_mem = '%s'" % work_mem
+                    if work_mem else 'RESET work_mem'),))
+
     def is_benchmark(self):
         return (self.comment() or '').startswith(MARK)
 
