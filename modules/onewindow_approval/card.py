@@ -308,8 +308,7 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         case = Case.__table__()
         step = Step.__table__()
-        hall = case.hall
-        warning, last_warning = cls._warning_column(hall, today)
+        _, last_warning = cls._warning_column(case.hall, today)
         queries = [
             case.select(case.id,
                 where=(case.write_date >= since)

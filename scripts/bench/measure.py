@@ -317,9 +317,8 @@ class Measure:
         self.emit(figure)
         self.emit(sql)
 
-    # The department approver's list
-
-    LIST_SQL = '''
+    # The columns of the case lists, with the names the client reads
+    PAGE_SQL = '''
         SELECT c.id, c.number, c.application_date, c.matter,
             '[' || m.code || '] ' || m.name, c.department, d.name,
             c.applicant, p.name, c.window, w.name, c.channel,
@@ -329,6 +328,11 @@ class Measure:
         JOIN onewindow_department d ON d.id = c.department
         JOIN party_party p ON p.id = c.applicant
         LEFT JOIN onewindow_window w ON w.id = c.window
+'''
+
+    # The department approver's list
+
+    LIST_SQL = PAGE_SQL + '''
         WHERE {scope} AND c.company = %(company)s AND {where}
         ORDER BY {order} LIMIT 80'''
     COUNT_SQL = '''
@@ -477,16 +481,7 @@ class Measure:
 
     # The clerk's searches
 
-    SEARCH_SQL = '''
-        SELECT c.id, c.number, c.application_date, c.matter,
-            '[' || m.code || '] ' || m.name, c.department, d.name,
-            c.applicant, p.name, c.window, w.name, c.channel,
-            c.acceptance_date, c.deadline, c.state
-        FROM onewindow_case c
-        JOIN onewindow_matter m ON m.id = c.matter
-        JOIN onewindow_department d ON d.id = c.department
-        JOIN party_party p ON p.id = c.applicant
-        LEFT JOIN onewindow_window w ON w.id = c.window
+    SEARCH_SQL = PAGE_SQL + '''
         WHERE {where}
         ORDER BY c.application_date DESC, c.id DESC LIMIT 80'''
 
