@@ -810,12 +810,19 @@ class Case(
         # The back office lists the cases of a slip and the open cases; the
         # work lists of the departments read the cases whose deadline runs
         # or stands still in deadline order
+        running = ['accepted', 'review', 'suspended', 'escalated']
         cls._sql_indexes.update({
                 Index(t, (t.handover, Index.Equality())),
                 Index(
                     t, (t.deadline, Index.Range()), (t.id, Index.Range()),
-                    where=t.state.in_(['accepted', 'review', 'suspended',
-                            'escalated'])),
+                    where=t.state.in_(running)),
+                # A department's work list is read in deadline order from
+                # this one, and counted without reading the cases
+                Index(
+                    t, (t.department, Index.Equality()),
+                    (t.deadline, Index.Range()), (t.id, Index.Range()),
+                    include=[t.state, t.company],
+                    where=t.state.in_(running)),
                 Index(
                     t, (t.state, Index.Range()),
                     where=t.state.in_(['review', 'suspended', 'escalated',
@@ -1596,10 +1603,10 @@ class Case(
     @classmethod
     @ModelView.button
     @Workflow.transition('accepted')
-    @set_employee('accepted_by')
     def accept(cls, cases):
         pool = Pool()
         Date = pool.get('ir.date')
+        User = pool.get('res.user')
         cls.lock_calendars(cases)
         today = Date.today()
         errors = []
@@ -1613,7 +1620,13 @@ class Case(
         if errors:
             raise AcceptanceError('\n\n'.join(errors))
         comments = {}
+        # The clerk who accepts, saved with the acceptance (as set_employee
+        # would, without a write of its own)
+        employee = User(Transaction().user).employee
         for case in cases:
+            if (employee and not case.accepted_by
+                    and case.company == employee.company):
+                case.accepted_by = employee
             case.acceptance_date = today
             case.promised_limit = case.matter.promised_limit or 0
             for name, value in case.deadline_values().items():
@@ -2265,18 +2278,22 @@ class Case(
         return [('id', 'not in', query)]
 
     @classmethod
-    def _deadline_flag_column(cls, table):
-        """Return the SQL expression of the deadline flag: the next working
-        day of each hall's calendar is computed once"""
+    def _warning_dates(cls):
+        """Return today and the last deadline that gets a warning today in
+        each hall (by id), computed once per call"""
         pool = Pool()
         Date = pool.get('ir.date')
         Hall = pool.get('onewindow.hall')
         today = Date.today()
         with without_check_access():
             halls = Hall.search([])
-        warnings = {}
-        for hall in halls:
-            warnings[hall.id] = warning_date(hall.calendar, today)
+        return today, {h.id: warning_date(h.calendar, today) for h in halls}
+
+    @classmethod
+    def _deadline_flag_column(cls, table):
+        """Return the SQL expression of the deadline flag: the next working
+        day of each hall's calendar is computed once"""
+        today, warnings = cls._warning_dates()
         if warnings:
             warning = SqlCase(
                 *((table.hall == h, d) for h, d in warnings.items()),
@@ -2305,6 +2322,17 @@ class Case(
     @classmethod
     def search_deadline_flag(cls, name, clause):
         _, operator, value = clause
+        flags = {f for f, _ in FLAGS}
+        if operator in {'=', '!='} and (value in flags):
+            selected = {value}
+        elif operator in {'in', 'not in'} and isinstance(value, (list, tuple)):
+            selected = flags & set(value)
+        else:
+            selected = None
+        if selected is not None:
+            if operator in {'!=', 'not in'}:
+                selected = flags - selected
+            return cls._deadline_flag_domain(selected)
         table = cls.__table__()
         column = cls._deadline_flag_column(table)
         if value is None and operator in {'=', '!='}:
@@ -2312,6 +2340,61 @@ class Case(
         else:
             where = SQL_OPERATORS[operator](column, value)
         return [('id', 'in', table.select(table.id, where=where))]
+
+    @classmethod
+    def _deadline_flag_domain(cls, flags):
+        """Return the domain of the cases with one of the deadline flags,
+        on the stored state, hall and deadline, so that the lists read it
+        through their indexes"""
+        today, warnings = cls._warning_dates()
+        default = today + dt.timedelta(days=1)
+        domain = ['OR']
+        if None in flags:
+            domain.append(('state', 'not in', cls._deadline_states))
+            domain.append(('deadline', '=', None))
+        order = ['overdue', 'warning', 'normal']
+        # The selected flags in runs of consecutive ones: each run is one
+        # range of deadlines
+        runs = []
+        for i, flag in enumerate(order):
+            if flag in flags:
+                if runs and runs[-1][-1] == order[i - 1]:
+                    runs[-1].append(flag)
+                else:
+                    runs.append([flag])
+
+        def bounds(first, last, warning, lower_warning=None):
+            lower_warning = lower_warning or warning
+            clause = []
+            if first == 'warning':
+                clause.append(('deadline', '>=', today))
+            elif first == 'normal':
+                clause.append(('deadline', '>', lower_warning))
+            if last == 'overdue':
+                clause.append(('deadline', '<', today))
+            elif last == 'warning':
+                clause.append(('deadline', '<=', warning))
+            return clause
+        dates = {default, *warnings.values()}
+        for run in runs:
+            first, last = run[0], run[-1]
+            clause = [
+                ('state', 'in', cls._deadline_states),
+                ('deadline', '!=', None),
+                ]
+            # The widest range first, for the index
+            clause += bounds(first, last, max(dates), min(dates))
+            if len(dates) > 1 and (first == 'normal' or last == 'warning'):
+                by_hall = ['OR', [('hall', 'not in', list(warnings))]
+                    + bounds(first, last, default)]
+                for hall, warning in warnings.items():
+                    by_hall.append(
+                        [('hall', '=', hall)] + bounds(first, last, warning))
+                clause.append(by_hall)
+            domain.append(clause)
+        if len(domain) == 1:
+            return [('id', '=', None)]
+        return domain
 
     @classmethod
     def order_deadline_flag(cls, tables):

@@ -63,7 +63,7 @@ class Case(metaclass=PoolMeta):
         pool = Pool()
         Event = pool.get('onewindow.statistic.event')
         cases = super().create(vlist)
-        Event.refresh([c.id for c in cases])
+        Event.refresh_later([c.id for c in cases])
         return cases
 
     @classmethod
@@ -77,7 +77,7 @@ class Case(metaclass=PoolMeta):
             if cls._statistic_fields.intersection(values):
                 ids.update(c.id for c in cases)
         if ids:
-            Event.refresh(sorted(ids))
+            Event.refresh_later(ids)
 
     @classmethod
     def copy(cls, cases, default=None):
@@ -102,6 +102,33 @@ class Case(metaclass=PoolMeta):
         except CalendarError:
             days = (self.decision_date - self.acceptance_date).days
         return max(days - (self.suspended_days or 0), 0)
+
+
+class _EventDataManager:
+    """The cases whose events a transaction must write again: once, before
+    it commits, however many times it writes them (the acceptance alone
+    writes a case three times)"""
+
+    def __init__(self):
+        self.case_ids = set()
+
+    def __eq__(self, other):
+        return isinstance(other, _EventDataManager)
+
+    def tpc_begin(self, transaction):
+        pass
+
+    def commit(self, transaction):
+        Pool().get('onewindow.statistic.event').flush()
+
+    def tpc_vote(self, transaction):
+        pass
+
+    def tpc_finish(self, transaction):
+        self.case_ids.clear()
+
+    def tpc_abort(self, transaction):
+        self.case_ids.clear()
 
 
 class StatisticEvent(ModelSQL):
@@ -148,16 +175,34 @@ class StatisticEvent(ModelSQL):
                     (t.company, Index.Equality())),
                 })
 
+    # The columns the lists group the events by
+    _group_columns = ['matter', 'department', 'event', 'days', 'handling',
+        'window', 'employee']
+
     @classmethod
     def __register__(cls, module):
         exists = backend.TableHandler.table_exist(cls._table)
         super().__register__(module)
+        analyze = not exists
         if not exists:
-            # The cases recorded before the table existed; the planner must
-            # know the rows before the statistics read them
+            # The cases recorded before the table existed
             cls.refresh()
-            if backend.name == 'postgresql':
-                cursor = Transaction().connection.cursor()
+        if backend.name == 'postgresql':
+            # Without the number of distinct groups of the columns together
+            # the planner expects ten times too many, and sorts the events
+            # on disk where a hash table in memory would do
+            cursor = Transaction().connection.cursor()
+            name = '%s_groups' % cls._table
+            cursor.execute(
+                'SELECT 1 FROM pg_statistic_ext WHERE stxname = %s', (name,))
+            if not cursor.fetchone():
+                cursor.execute('CREATE STATISTICS "%s" (ndistinct) ON %s '
+                    'FROM "%s"' % (name,
+                        ', '.join('"%s"' % c for c in cls._group_columns),
+                        cls._table))
+                analyze = True
+            if analyze:
+                # The planner must know the rows before the lists read them
                 cursor.execute('ANALYZE "%s"' % cls._table)
 
     @classmethod
@@ -235,6 +280,26 @@ class StatisticEvent(ModelSQL):
         raise ValueError(event)
 
     @classmethod
+    def refresh_later(cls, case_ids):
+        """Write again the events of the cases before the transaction
+        commits, or before anything reads them"""
+        Transaction().join(_EventDataManager()).case_ids.update(case_ids)
+
+    @classmethod
+    def flush(cls):
+        "Write the events of the cases left by refresh_later"
+        pending = Transaction().join(_EventDataManager()).case_ids
+        if pending:
+            case_ids = sorted(pending)
+            pending.clear()
+            cls.refresh(case_ids)
+
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        cls.flush()
+        return super().search(domain, *args, **kwargs)
+
+    @classmethod
     def refresh(cls, case_ids=None):
         """Write again the events of the cases (all if None); return the
         number of events written"""
@@ -242,6 +307,7 @@ class StatisticEvent(ModelSQL):
         cursor = Transaction().connection.cursor()
         columns = [Column(table, c) for c in cls._columns()]
         if case_ids is None:
+            Transaction().join(_EventDataManager()).case_ids.clear()
             cursor.execute(*table.delete())
             cursor.execute(*table.insert(columns, cls._query()))
             return cursor.rowcount
@@ -449,6 +515,7 @@ class StatisticMixin(ModelSQL, ModelView):
         Date = pool.get('ir.date')
         context = Transaction().context
         today = Date.today()
+        Event.flush()
         from_date = context.get('from_date') or dt.date.min
         to_date = context.get('to_date') or today
         if isinstance(from_date, dt.datetime):

@@ -17,6 +17,12 @@ class User(metaclass=PoolMeta):
         __name__ + '.get_departments', context=False)
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # The clients narrow the work lists to the user's departments
+        cls._context_fields.append('departments')
+
+    @classmethod
     def get_departments(cls):
         "Return the sorted tuple of the current user's department ids"
         user_id = Transaction().user

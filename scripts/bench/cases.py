@@ -1004,6 +1004,8 @@ class Loader:
         self.create_indexes(cursor, indexes)
         self.timings['indexes'] = done()
 
+        self.age_setup(cursor)
+
         # The sequences continue after the loaded numbers and codes
         self.numbers.save()
         if self.handover_numbers:
@@ -1012,6 +1014,20 @@ class Loader:
             Sequence.write([self.party_sequence],
                 {'number_next': self.parties.next_code})
         return counts
+
+
+    # The records of the hall that existed before its first case
+    SETUP_TABLES = ['onewindow_hall', 'onewindow_calendar',
+        'onewindow_calendar_year', 'onewindow_calendar_day']
+
+    def age_setup(self, cursor):
+        """Date the hall and its calendars back to before the first case,
+        as in a hall that has run for years: the card sweep takes a change
+        of them in its last hour for a change of every deadline"""
+        when = dt.datetime.combine(self.first, dt.time(8))
+        for table in self.SETUP_TABLES:
+            cursor.execute('UPDATE "%s" SET create_date = %%s, '
+                'write_date = NULL' % table, (when,))
 
 
 def load(dbname, database, count, first, last):

@@ -352,15 +352,19 @@ class Measure:
         sql_order = ', '.join('c.%s %s' % o for o in order) + (
             ', c.id ASC' if order else 'c.application_date DESC, c.id DESC')
 
+        # The domain of a tab as each user's client decodes it
+        domains = {user: domain(user) if callable(domain) else domain
+            for user in approvers}
+
         def run(i):
             user = approvers[i % len(approvers)]
             ids = self.server.call(user, 'onewindow.case', 'search',
-                domain, 0, 80, order or None)
+                domains[user], 0, 80, order or None)
             self.server.call(user, 'onewindow.case', 'read', ids,
                 self.list_fields)
             if len(ids) == 80:
                 self.server.call(user, 'onewindow.case', 'search_count',
-                    domain, 0, COUNT_LIMIT)
+                    domains[user], 0, COUNT_LIMIT)
         cursor = self.sql.cursor()
         cursor.execute('SELECT "user", array_agg(department) FROM '
             '"res_user-onewindow_department" WHERE "user" = ANY(%s) '
@@ -393,13 +397,13 @@ class Measure:
         self.emit(sql)
         return figure
 
-    def tabs(self):
+    def tabs(self, user):
         """Return the tabs of the cases' window by XML id: (name, domain)
-        as the client gets them"""
+        as the client of user gets them"""
         from trytond.pyson import PYSONDecoder
         result = {}
-        context = self.server.context(self.approvers[0])
-        with Transaction().start(self.dbname, self.approvers[0],
+        context = self.server.context(user)
+        with Transaction().start(self.dbname, user,
                 readonly=True, context=context):
             ModelData = self.pool.get('ir.model.data')
             Domain = self.pool.get('ir.action.act_window.domain')
@@ -446,27 +450,31 @@ class Measure:
 
     def department_lists(self):
         volumes = ', '.join('%s %s cases' % v for v in self.approver_volumes)
-        tabs = self.tabs()
+        tabs = self.tabs(self.approvers[0])
+
+        def domain_of(key):
+            return lambda user: self.tabs(user)[key][1]
         # The approver's work: the cases under review in his department
         # (once the back office exists), else the accepted ones
         key = ('act_case_form_domain_review'
             if 'act_case_form_domain_review' in tabs
             else 'act_case_form_domain_2')
-        name, domain = tabs.get(key, ('', [('state', '=', 'accepted')]))
+        _, domain = tabs.get(key, ('', [('state', '=', 'accepted')]))
         label = ('Under Review' if key == 'act_case_form_domain_review'
             else 'Accepted')
         states = [v for _, _, v in domain[:1]][0] if domain else 'accepted'
         states = [states] if isinstance(states, str) else list(states)
         self.case_list('dept_list_open',
-            "approver's list, tab %s, by deadline" % label, domain,
+            "approver's list, tab %s, by deadline" % label,
+            domain_of(key) if key in tabs else domain,
             'c.state IN (%s)' % ', '.join("'%s'" % s for s in states),
             note=volumes)
         if 'act_case_form_domain_deadline' in tabs:
-            name, domain = tabs['act_case_form_domain_deadline']
             Case = self.pool.get('onewindow.case')
             running = ', '.join("'%s'" % s for s in Case._deadline_states)
             self.case_list('dept_list_late',
-                "approver's list, tab Near or Past Deadline", domain,
+                "approver's list, tab Near or Past Deadline",
+                domain_of('act_case_form_domain_deadline'),
                 'c.state IN (%s) AND c.deadline <= current_date + 1'
                 % running)
         else:

@@ -1,6 +1,7 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
+import itertools
 from unittest.mock import patch
 
 from trytond.modules.company.tests import (
@@ -290,17 +291,60 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                                     [('deadline_flag', '=', flag)])},
                         {i for i, f in expected.items() if f == flag},
                         msg=flag)
-                self.assertEqual(
-                    {c.id for c in Case.search(
-                            [('deadline_flag', 'in',
-                                    ['warning', 'overdue'])])},
-                    {i for i, f in expected.items()
-                        if f in {'warning', 'overdue'}})
+                # Every operator and set of flags, as the lists search
+                flags = ['overdue', 'warning', 'normal', None]
+                for size in range(len(flags) + 1):
+                    for subset in itertools.combinations(flags, size):
+                        for operator in ['in', 'not in']:
+                            self.assertEqual(
+                                {c.id for c in Case.search([
+                                            ('deadline_flag', operator,
+                                                list(subset))])},
+                                {i for i, f in expected.items()
+                                    if (f in subset) == (operator == 'in')},
+                                msg=(operator, subset))
+                for flag in flags:
+                    self.assertEqual(
+                        {c.id for c in Case.search(
+                                    [('deadline_flag', '!=', flag)])},
+                        {i for i, f in expected.items() if f != flag},
+                        msg=flag)
                 ordered = Case.search([], order=[
                         ('deadline_flag', 'DESC'), ('id', 'ASC')])
                 self.assertEqual(
                     [expected[c.id] for c in ordered],
                     ['overdue', 'warning', 'warning', 'normal', None, None])
+            # On a Friday the warning runs to Monday, past the next day
+            friday = dt.date(2026, 2, 6)
+            with today(friday):
+                cases = Case.browse(cases)
+                warning = warning_date(setup['hall'].calendar, friday)
+                self.assertEqual(warning, dt.date(2026, 2, 9))
+                expected = {c.id: deadline_flag(
+                        d if s in Case._deadline_states else None,
+                        friday, warning)
+                    for c, d, s in zip(cases, [
+                            dt.date(2026, 2, 6), dt.date(2026, 2, 9),
+                            dt.date(2026, 2, 10), dt.date(2026, 2, 5),
+                            dt.date(2026, 2, 7), None], states)}
+                for case, deadline in zip(cases, [
+                            dt.date(2026, 2, 6), dt.date(2026, 2, 9),
+                            dt.date(2026, 2, 10), dt.date(2026, 2, 5),
+                            dt.date(2026, 2, 7), None]):
+                    cursor.execute(*table.update(
+                            [table.deadline], [deadline],
+                            where=table.id == case.id))
+                self.assertEqual(
+                    {c.id: c.deadline_flag for c in Case.browse(cases)},
+                    expected)
+                for size in range(len(flags) + 1):
+                    for subset in itertools.combinations(flags, size):
+                        self.assertEqual(
+                            {c.id for c in Case.search([
+                                        ('deadline_flag', 'in',
+                                            list(subset))])},
+                            {i for i, f in expected.items() if f in subset},
+                            msg=subset)
 
     @with_transaction()
     def test_handover_overdue(self):
