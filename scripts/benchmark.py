@@ -96,6 +96,11 @@ def parse_args():
         help="set PostgreSQL's work_mem on the benchmark database, e.g. "
         "32MB as docs/performance.md recommends for production (default: "
         "the server's setting)")
+    parser.add_argument('--random-page-cost', default=None, type=float,
+        metavar='COST',
+        help="set PostgreSQL's random_page_cost on the benchmark database, "
+        "e.g. 1.1 for SSDs as docs/performance.md recommends for production "
+        "(default: the server's setting)")
     parser.add_argument('--keep', action='store_true',
         help="keep the database at the end")
     parser.add_argument('--reuse', action='store_true',
@@ -143,6 +148,7 @@ def build(args, database):
         database.create(template=args.template)
         database.set_jit(args.jit)
         database.set_work_mem(args.work_mem)
+        database.set_random_page_cost(args.random_page_cost)
         timings['template'] = done()
     else:
         done = phase('create %s and activate the modules (trytond-admin)'
@@ -150,6 +156,7 @@ def build(args, database):
         database.create()
         database.set_jit(args.jit)
         database.set_work_mem(args.work_mem)
+        database.set_random_page_cost(args.random_page_cost)
         database.activate()
         timings['activate'] = done()
         done = phase('load the Wengyuan demo (scripts/load_demo.py)')
@@ -224,7 +231,8 @@ def environment(database):
         cursor = connection.cursor()
         settings = []
         for name in ['server_version', 'shared_buffers', 'work_mem',
-                'effective_cache_size', 'max_connections', 'jit']:
+                'random_page_cost', 'effective_cache_size', 'max_connections',
+                'jit']:
             cursor.execute('SHOW %s' % name)
             settings.append('%s %s' % (name, cursor.fetchone()[0]))
     finally:
@@ -289,6 +297,7 @@ def main():
             done()
             database.set_jit(args.jit)
             database.set_work_mem(args.work_mem)
+            database.set_random_page_cost(args.random_page_cost)
             init_trytond(database)
             timings, counts = {}, None
         else:

@@ -7,6 +7,7 @@ from sql import For, Literal, Null
 from sql.aggregate import Count
 from sql.conditionals import Case as SqlCase
 
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
@@ -628,6 +629,9 @@ class Case(
     state_string = state.translated('state')
 
     del _states
+    # The cases on which departments (by tuple of ids) gave an opinion
+    _opinion_cases_cache = Cache(
+        'onewindow.case.opinion_cases', context=False)
 
     @classmethod
     def __setup__(cls):
@@ -1018,12 +1022,18 @@ class Case(
         if operator == '=' or not isinstance(value, (list, tuple)):
             value = [value]
         value = [v for v in value if v is not None]
-        opinion = Opinion.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*opinion.select(opinion.case,
-                where=opinion.department.in_(value or [-1]),
-                group_by=[opinion.case]))
-        return [('id', 'in', [c for c, in cursor])]
+        # The record rules of the co-departments ask for it in each call
+        key = tuple(sorted(set(value)))
+        case_ids = cls._opinion_cases_cache.get(key)
+        if case_ids is None:
+            opinion = Opinion.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*opinion.select(opinion.case,
+                    where=opinion.department.in_(value or [-1]),
+                    group_by=[opinion.case]))
+            case_ids = [c for c, in cursor]
+            cls._opinion_cases_cache.set(key, case_ids)
+        return [('id', 'in', case_ids)]
 
     def get_rec_name(self, name):
         if self.number:
@@ -2695,11 +2705,19 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
                         'onewindow_approval.msg_material_check_nothing',
                         material=material.rec_name,
                         case=material.case.rec_name))
-            material.original_checked_by = employee
-            material.original_checked_date = now
-            if material.credibility in {None, 'C'}:
-                material.credibility = 'B'
-        cls.save(materials)
+        values = {
+            'original_checked_by': employee.id if employee else None,
+            'original_checked_date': now,
+            }
+        # The check raises a copy of unknown or low credibility to B
+        raised = [m for m in materials if m.credibility in {None, 'C'}]
+        kept = [m for m in materials if m.credibility not in {None, 'C'}]
+        args = []
+        if raised:
+            args.extend((raised, dict(values, credibility='B')))
+        if kept:
+            args.extend((kept, values))
+        cls.write(*args)
         Case = pool.get('onewindow.case')
         comments = defaultdict(list)
         for material in materials:

@@ -368,8 +368,29 @@ class CaseOpinion(
         return self.opinion == 'disagree' and not self.resolved_by
 
     @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        opinions = super().create(vlist)
+        Case._opinion_cases_cache.clear()
+        return opinions
+
+    @classmethod
+    def delete(cls, opinions):
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        super().delete(opinions)
+        Case._opinion_cases_cache.clear()
+
+    @classmethod
     def write(cls, *args):
+        pool = Pool()
+        Case = pool.get('onewindow.case')
         transaction = Transaction()
+        actions = iter(args)
+        if any(values.keys() & {'case', 'department'}
+                for _, values in zip(actions, actions)):
+            Case._opinion_cases_cache.clear()
         if transaction.user and transaction.check_access:
             actions = iter(args)
             for opinions, values in zip(actions, actions):

@@ -102,6 +102,15 @@ class Database:
                     self.name, "SET work_mem = '%s'" % work_mem
                     if work_mem else 'RESET work_mem'),))
 
+    def set_random_page_cost(self, cost):
+        """Set the planner's cost of a random page read for the database
+        (None for the server's setting): 1.1 on SSDs, where PostgreSQL's
+        default of 4 makes it prefer reading many rows in page order to
+        reading a few in index order"""
+        self.execute_admin(('ALTER DATABASE "%s" %s' % (
+                    self.name, "SET random_page_cost = %s" % float(cost)
+                    if cost is not None else 'RESET random_page_cost'),))
+
     def is_benchmark(self):
         return (self.comment() or '').startswith(MARK)
 
