@@ -1616,7 +1616,6 @@ class Case(
     def accept(cls, cases):
         pool = Pool()
         Date = pool.get('ir.date')
-        User = pool.get('res.user')
         cls.lock_calendars(cases)
         today = Date.today()
         errors = []
@@ -1632,7 +1631,7 @@ class Case(
         comments = {}
         # The clerk who accepts, saved with the acceptance (as set_employee
         # would, without a write of its own)
-        employee = User(Transaction().user).employee
+        employee = _employee()
         for case in cases:
             if (employee and not case.accepted_by
                     and case.company == employee.company):

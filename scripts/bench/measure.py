@@ -670,13 +670,16 @@ class Measure:
                 (case_id, employee, case_id, employee))
             self.sql.commit()
         bare = self.figure('bare_create_paired',
-            'baseline: bare create, run between the intakes')
+            'baseline: bare create, run after the intakes')
 
         def run_bare(i):
             self.server.call(self.admin, 'party.category', 'create',
                 [{'name': 'bench %s' % uuid.uuid4().hex}])
-        timed_group([(figure, run), (sql, run_sql), (bare, run_bare)],
-            self.runs['intake'])
+        timed_group([(figure, run), (sql, run_sql)], self.runs['intake'])
+        # Not between the intakes: a category's name is translated, and
+        # each create empties the translation cache of every process, which
+        # the next intake would then fill again
+        timed(bare, run_bare, self.runs['intake'])
         count_queries(figure, run)
         figure.baseline = bare
         self.emit(figure)
