@@ -462,6 +462,11 @@ class StatisticMixin(ModelSQL, ModelView):
         return []
 
     @classmethod
+    def _id_column(cls, table):
+        "Return the id of the rows grouped by the keys"
+        return Min(table.id)
+
+    @classmethod
     def _columns(cls, table):
         def count(event):
             # A sum of counts is a numeric on PostgreSQL
@@ -474,7 +479,7 @@ class StatisticMixin(ModelSQL, ModelView):
                 ((table.event == 'decided') & (table.days != Null),
                     table.count), else_=0))
         return [
-            Min(table.id).as_('id'),
+            cls._id_column(table).as_('id'),
             Literal(0).as_('create_uid'),
             cls.create_date.sql_cast(Literal(Null)).as_('create_date'),
             cls.write_uid.sql_cast(Literal(Null)).as_('write_uid'),
@@ -583,13 +588,31 @@ class StatisticMatter(StatisticMixin):
         cls._order.insert(0, ('matter', 'ASC'))
 
     @classmethod
+    def table_query(cls):
+        # A matter belongs to one department: the rows are grouped by the
+        # matter, whose id is theirs, so that the ids the client reads
+        # restrict the events counted instead of filtering the counts of
+        # all of them
+        pool = Pool()
+        Matter = pool.get('onewindow.matter')
+        matter = Matter.__table__()
+        query = super().table_query()
+        return query.join(matter, condition=query.matter == matter.id
+            ).select(
+                *(Column(query, c.output_name) for c in query.columns),
+                matter.department.as_('department'))
+
+    @classmethod
     def _keys(cls, table):
-        return [table.matter, table.department]
+        return [table.matter]
 
     @classmethod
     def _key_columns(cls, table):
-        return [table.matter.as_('matter'),
-            table.department.as_('department')]
+        return [table.matter.as_('matter')]
+
+    @classmethod
+    def _id_column(cls, table):
+        return table.matter
 
 
 class StatisticHandling(StatisticMixin):
