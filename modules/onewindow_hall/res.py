@@ -17,10 +17,12 @@ class User(metaclass=PoolMeta):
         __name__ + '.get_departments', context=False)
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        # The clients narrow the work lists to the user's departments
-        cls._context_fields.append('departments')
+    def _get_preferences(cls, user, context_only=False):
+        preferences = super()._get_preferences(user, context_only=context_only)
+        # The clients narrow the work lists to the user's departments.  Not
+        # a context field: the user could set those with his preferences
+        preferences['departments'] = [d.id for d in user.departments]
+        return preferences
 
     @classmethod
     def get_departments(cls):
