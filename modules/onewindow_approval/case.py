@@ -2332,7 +2332,8 @@ class Case(
     def search_deadline_flag(cls, name, clause):
         _, operator, value = clause
         flags = {f for f, _ in FLAGS}
-        if operator in {'=', '!='} and (value in flags):
+        if (operator in {'=', '!='}
+                and not isinstance(value, (list, tuple)) and value in flags):
             selected = {value}
         elif operator in {'in', 'not in'} and isinstance(value, (list, tuple)):
             selected = flags & set(value)
