@@ -121,6 +121,18 @@ def parse_args():
     return args
 
 
+def configure(database, args):
+    """Set the PostgreSQL settings of the benchmark database: JIT
+    compilation off (the planner compiles the queries it estimates
+    expensive, which costs more than it saves on Tryton's short queries)
+    unless --jit, and --work-mem and --random-page-cost when given"""
+    database.set_settings({
+            'jit': None if args.jit else 'off',
+            'work_mem': args.work_mem,
+            'random_page_cost': args.random_page_cost,
+            })
+
+
 def init_trytond(database):
     "Configure trytond in this process and load the pool of the database"
     from trytond.config import config
@@ -146,17 +158,13 @@ def build(args, database):
     if args.template:
         done = phase('copy %s to %s' % (args.template, database.name))
         database.create(template=args.template)
-        database.set_jit(args.jit)
-        database.set_work_mem(args.work_mem)
-        database.set_random_page_cost(args.random_page_cost)
+        configure(database, args)
         timings['template'] = done()
     else:
         done = phase('create %s and activate the modules (trytond-admin)'
             % database.name)
         database.create()
-        database.set_jit(args.jit)
-        database.set_work_mem(args.work_mem)
-        database.set_random_page_cost(args.random_page_cost)
+        configure(database, args)
         database.activate()
         timings['activate'] = done()
         done = phase('load the Wengyuan demo (scripts/load_demo.py)')
@@ -295,9 +303,7 @@ def main():
                 'update its modules (trytond-admin)')
             database.update()
             done()
-            database.set_jit(args.jit)
-            database.set_work_mem(args.work_mem)
-            database.set_random_page_cost(args.random_page_cost)
+            configure(database, args)
             init_trytond(database)
             timings, counts = {}, None
         else:

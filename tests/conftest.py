@@ -23,6 +23,16 @@ DemoDatabase = collections.namedtuple(
     'DemoDatabase', ['path', 'name', 'config', 'env'])
 
 
+def report_figures(text):
+    """Print the figures of a run and keep them in tests/artifacts/
+    figures.txt, which the test command prints at the end"""
+    print('\n' + text)
+    artifacts = TOP / 'tests' / 'artifacts'
+    artifacts.mkdir(exist_ok=True)
+    with (artifacts / 'figures.txt').open('a') as fp:
+        fp.write(text + '\n')
+
+
 def clean_environ(**values):
     "The environment without settings that would reach another database"
     env = {k: v for k, v in os.environ.items()

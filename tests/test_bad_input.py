@@ -13,10 +13,9 @@ import subprocess
 
 import pytest
 
-from .conftest import TOP
+from .conftest import report_figures
 from .rpc import RPCError
 
-ARTIFACTS = TOP / 'tests' / 'artifacts'
 CJK = re.compile('[\u4e00-\u9fff]')
 COUNTED = [
     'party.party', 'party.identifier', 'onewindow.room',
@@ -123,10 +122,7 @@ def catalogue(pg_demo_server):
             catalogue.tried, catalogue.clean,
             catalogue.tried - catalogue.clean, catalogue.changes,
             catalogue.texts, len(catalogue.altered)))
-    print('\n' + report)
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / 'figures.txt').open('a') as fp:
-        fp.write(report + '\n')
+    report_figures(report)
 
 
 def first(catalogue, model, domain, fields=('id',)):

@@ -16,11 +16,10 @@ import os
 
 import pytest
 
-from .conftest import TOP, drop_database
+from .conftest import drop_database, report_figures
 from .race import Cases, approver, click, publish_years
 
 URI = os.environ.get('TRYTOND_DATABASE_URI', '')
-ARTIFACTS = TOP / 'tests' / 'artifacts'
 
 pytestmark = pytest.mark.skipif(
     not URI.startswith('postgresql://'),
@@ -51,10 +50,7 @@ def db(pg_demo_dump):
     report = ('concurrency races on PostgreSQL: %d interleavings played, '
         '%d consistent (one outcome, log = state, deadline = calendar)' % (
             Tally.played, Tally.consistent))
-    print('\n' + report)
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / 'figures.txt').open('a') as fp:
-        fp.write(report + '\n')
+    report_figures(report)
     Pool.stop(name)
     backend.Database(name).close()
     drop_database(URI, name)

@@ -26,11 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TOP, clean_environ, free_port
+from .conftest import clean_environ, free_port, report_figures
 from .rpc import RPCError, Session
 
 URI = os.environ.get('TRYTOND_DATABASE_URI', '')
-ARTIFACTS = TOP / 'tests' / 'artifacts'
 PASSWORD = 'wengyuan-demo'
 THREADS = 3
 # Accepted intakes between two events of the test
@@ -379,13 +378,6 @@ def publish_years(session):
             session.model('onewindow.calendar.year', 'publish', drafts)
 
 
-def report(text):
-    print('\n' + text)
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / 'figures.txt').open('a') as fp:
-        fp.write(text + '\n')
-
-
 def test_server_killed(server):
     "kill -9 of the server during intakes loses nothing committed"
     admin = Session(server.url, server.database).login(
@@ -406,8 +398,8 @@ def test_server_killed(server):
     # The clerks go on after the restart, with new numbers
     run_clerks(server, ledger, values, lambda: None)
     assert check(admin, ledger, first_id) >= 2
-    report('crash: trytond killed (kill -9) during %d parallel intakes and '
-        'restarted: %d cases registered, %d accepted, 0 lost, 0 '
+    report_figures('crash: trytond killed (kill -9) during %d parallel '
+        'intakes and restarted: %d cases registered, %d accepted, 0 lost, 0 '
         'half-created, no number given twice' % (THREADS,
             len(ledger.created), len(ledger.accepted)))
 
@@ -431,8 +423,8 @@ def test_postgresql_restarted(server, cluster):
     # The same server process took in cases after the restart
     assert server.process.poll() is None and server.process.pid == pid
     assert check(admin, ledger, first_id) == 2
-    report('crash: PostgreSQL restarted during %d parallel intakes: the '
-        'server reconnected by itself, %d cases registered, %d accepted, '
+    report_figures('crash: PostgreSQL restarted during %d parallel intakes: '
+        'the server reconnected by itself, %d cases registered, %d accepted, '
         '%d calls failed during the restart, 0 lost, 0 half-created, '
         'no number given twice' % (THREADS, len(ledger.created),
             len(ledger.accepted), sum(ledger.failed.values())))

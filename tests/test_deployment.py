@@ -20,11 +20,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import BIN, TOP, clean_environ, free_port, wait_for_port
+from .conftest import (
+    BIN, TOP, clean_environ, free_port, report_figures, wait_for_port)
 from .rpc import RPCError, Session
 
 URI = os.environ.get('TRYTOND_DATABASE_URI', '')
-ARTIFACTS = TOP / 'tests' / 'artifacts'
 
 pytestmark = pytest.mark.skipif(not URI.startswith('postgresql://'),
     reason="the deployment runs on PostgreSQL only")
@@ -210,12 +210,10 @@ def deployment(pg_demo_server, tmp_path_factory):
     finally:
         deployment.stop()
         deployment.drop()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / 'figures.txt').open('a') as fp:
-        fp.write('deployment: 2 trytond processes, trytond-worker and '
-            'trytond-cron on one database; restarted on failure: worker %s, '
-            'scheduler %s\n' % (deployment.restarts.get('worker', 0),
-                deployment.restarts.get('cron', 0)))
+    report_figures('deployment: 2 trytond processes, trytond-worker and '
+        'trytond-cron on one database; restarted on failure: worker %s, '
+        'scheduler %s' % (deployment.restarts.get('worker', 0),
+            deployment.restarts.get('cron', 0)))
 
 
 def test_record_written_through_one_process_read_through_another(

@@ -11,10 +11,9 @@ import re
 
 import pytest
 
-from .conftest import TOP
+from .conftest import report_figures
 from .rpc import RPCError, Session
 
-ARTIFACTS = TOP / 'tests' / 'artifacts'
 
 PASSWORD = 'wengyuan-demo'
 
@@ -78,10 +77,7 @@ def attack(pg_demo_server):
     yield attack
     report = 'access attempts over JSON-RPC: %d tried, %d leaked' % (
         attack.tried, len(attack.leaks))
-    print('\n' + report)
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / 'figures.txt').open('a') as fp:
-        fp.write(report + '\n')
+    report_figures(report)
 
 
 def ids(attack, model, domain):

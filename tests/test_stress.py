@@ -18,11 +18,10 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from .conftest import TOP, drop_database
+from .conftest import drop_database, report_figures
 from .rpc import RPCError, Session
 
 URI = os.environ.get('TRYTOND_DATABASE_URI', '')
-ARTIFACTS = TOP / 'tests' / 'artifacts'
 PASSWORD = 'wengyuan-demo'
 WORKERS = 8
 CLICKS = 100
@@ -318,12 +317,9 @@ def test_stress(stress):
             WORKERS, sum(done.values()), len(shared), done['answered'],
             done['refused'], done['lock busy'], transitions_made, retried,
             done['errors'], len(new), gaps, len(violations)))
-    print('\n' + report)
+    report_figures(report)
     for line in (violations + problems)[:20]:
         print('  ' + line)
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / 'figures.txt').open('a') as fp:
-        fp.write(report + '\n')
     assert violations == []
     assert problems == []
     assert transitions_made > 0

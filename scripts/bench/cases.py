@@ -1015,7 +1015,6 @@ class Loader:
                 {'number_next': self.parties.next_code})
         return counts
 
-
     # The records of the hall that existed before its first case
     SETUP_TABLES = ['onewindow_hall', 'onewindow_calendar',
         'onewindow_calendar_year', 'onewindow_calendar_day']

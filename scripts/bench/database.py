@@ -88,28 +88,13 @@ class Database:
         self.execute_admin(('COMMENT ON DATABASE "%s" IS %%s' % self.name,
                 (text,)))
 
-    def set_jit(self, jit):
-        """Set PostgreSQL's JIT compilation for the database: the planner
-        compiles the queries it estimates expensive, which costs more than
-        it saves on Tryton's short queries"""
-        self.execute_admin(('ALTER DATABASE "%s" %s' % (
-                    self.name, 'RESET jit' if jit else 'SET jit = off'),))
-
-    def set_work_mem(self, work_mem):
-        """Set the memory of PostgreSQL's sorts and hashes for the database
-        (None for the server's setting)"""
-        self.execute_admin(('ALTER DATABASE "%s" %s' % (
-                    self.name, "SET work_mem = '%s'" % work_mem
-                    if work_mem else 'RESET work_mem'),))
-
-    def set_random_page_cost(self, cost):
-        """Set the planner's cost of a random page read for the database
-        (None for the server's setting): 1.1 on SSDs, where PostgreSQL's
-        default of 4 makes it prefer reading many rows in page order to
-        reading a few in index order"""
-        self.execute_admin(('ALTER DATABASE "%s" %s' % (
-                    self.name, "SET random_page_cost = %s" % float(cost)
-                    if cost is not None else 'RESET random_page_cost'),))
+    def set_settings(self, settings):
+        """Set PostgreSQL settings on the database, by name (None for the
+        server's setting)"""
+        self.execute_admin(*(('ALTER DATABASE "%s" %s' % (self.name,
+                        'RESET %s' % name if value is None
+                        else "SET %s = '%s'" % (name, value)),)
+                for name, value in settings.items()))
 
     def is_benchmark(self):
         return (self.comment() or '').startswith(MARK)

@@ -320,17 +320,15 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                 cases = Case.browse(cases)
                 warning = warning_date(setup['hall'].calendar, friday)
                 self.assertEqual(warning, dt.date(2026, 2, 9))
+                deadlines = [
+                    dt.date(2026, 2, 6), dt.date(2026, 2, 9),
+                    dt.date(2026, 2, 10), dt.date(2026, 2, 5),
+                    dt.date(2026, 2, 7), None]
                 expected = {c.id: deadline_flag(
                         d if s in Case._deadline_states else None,
                         friday, warning)
-                    for c, d, s in zip(cases, [
-                            dt.date(2026, 2, 6), dt.date(2026, 2, 9),
-                            dt.date(2026, 2, 10), dt.date(2026, 2, 5),
-                            dt.date(2026, 2, 7), None], states)}
-                for case, deadline in zip(cases, [
-                            dt.date(2026, 2, 6), dt.date(2026, 2, 9),
-                            dt.date(2026, 2, 10), dt.date(2026, 2, 5),
-                            dt.date(2026, 2, 7), None]):
+                    for c, d, s in zip(cases, deadlines, states)}
+                for case, deadline in zip(cases, deadlines):
                     cursor.execute(*table.update(
                             [table.deadline], [deadline],
                             where=table.id == case.id))
