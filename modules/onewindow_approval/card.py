@@ -15,7 +15,6 @@ from sql.operators import Concat, Exists
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -55,7 +54,7 @@ def sql_message(msg_id, texts=None, **columns):
     return expression
 
 
-class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
+class Card(Workflow, ModelSQL, ModelView):
     """Supervision Card
 
     A yellow card when a case or one of its steps has one working day or
@@ -109,10 +108,6 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._protected_fields |= {
-            'company', 'case', 'step', 'department', 'kind', 'colour',
-            'deadline', 'issue_date', 'employee', 'description',
-            'resolution_date', 'resolved_by', 'resolution'}
         cls._sql_indexes.update({
                 Index(t, (t.case, Index.Equality())),
                 Index(t, (t.step, Index.Equality()),
@@ -795,6 +790,5 @@ class CaseNotification(metaclass=PoolMeta):
         super().__setup__()
         t = cls.__table__()
         cls.kind.selection.append(('card', "Supervision Card"))
-        cls._protected_fields.add('card')
         cls._sql_indexes.add(
             Index(t, (t.card, Index.Equality()), where=t.card != Null))

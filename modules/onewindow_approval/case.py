@@ -15,10 +15,10 @@ from trytond.model.exceptions import AccessError
 from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
-from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+from trytond.modules.onewindow_hall.model import ButtonStateMixin
 from trytond.modules.onewindow_matters.matter import (
-    JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION, LICENCE_LIMIT)
+    JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION, LICENCE_LIMIT,
+    MAX_COPIES, MAX_FEE)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -185,7 +185,7 @@ class CaseLineMixin:
 
 
 class Case(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Case
 
@@ -393,7 +393,8 @@ class Case(
     extension_days = fields.Integer("Extension",
         domain=['OR',
             ('extension_days', '=', None),
-            ('extension_days', '>', 0),
+            [('extension_days', '>', 0),
+                ('extension_days', '<=', JOINT_EXTENSION)],
             ],
         states={
             'readonly': Eval('state') != 'review',
@@ -800,17 +801,6 @@ class Case(
                     'depends': ['state'],
                     },
                 })
-        cls._protected_fields |= {
-            'number', 'acceptance_date', 'promised_limit', 'deadline',
-            'deadline_explanation', 'statutory_deadline',
-            'county_review_deadline', 'suspended_days', 'extended_days',
-            'extended_by', 'extension_date', 'accepted_by', 'refused_by',
-            'decided_by', 'decision', 'decision_date', 'escalated_to',
-            'escalation_date', 'escalated_by', 'result_sent_by',
-            'result_sent_date', 'verified_by', 'verification_date',
-            'delivered_by', 'archived_by', 'archive_date',
-            'supplement_date', 'supplement_due_date',
-            }
         # The back office lists the cases of a slip and the open cases; the
         # work lists of the departments read the cases whose deadline runs
         # or stands still in deadline order
@@ -1085,6 +1075,32 @@ class Case(
     def validate_fields(cls, cases, field_names):
         super().validate_fields(cases, field_names)
         cls.check_files(cases, field_names)
+        cls.check_application_date(cases, field_names)
+
+    @classmethod
+    def check_application_date(cls, cases, field_names=None):
+        """Raise if the application date of a case is after today or before
+        its matter version was published"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        if field_names is not None and not (
+                field_names & {'application_date', 'matter'}):
+            return
+        today = Date.today()
+        for case in cases:
+            date = case.application_date
+            if not date:
+                continue
+            if date > today:
+                raise CaseValidationError(gettext(
+                        'onewindow_approval.msg_case_application_future',
+                        case=case.rec_name, date=date, today=today))
+            valid_from = case.matter.valid_from if case.matter else None
+            if valid_from and date < valid_from:
+                raise CaseValidationError(gettext(
+                        'onewindow_approval.msg_case_application_before',
+                        case=case.rec_name, date=date,
+                        matter=case.matter.rec_name, valid_from=valid_from))
 
     @classmethod
     def check_files(cls, cases, field_names):
@@ -1188,6 +1204,17 @@ class Case(
             if amendments:
                 cls.log_event(list(amendments), 'amend', comments=amendments)
             super().write(*args)
+
+    @classmethod
+    def client_readonly_allowed(cls, cases, values):
+        """An amendment of archived cases by the center administrator, with
+        its reason, may change their read-only fields: write logs it"""
+        if not (values.get('amendment_reason')
+                and _in_group('onewindow_hall', 'group_hall_admin')):
+            return False
+        ids = [c.id for c in cases if c.id is not None and c.id >= 0]
+        return all(
+            c['state'] == 'archived' for c in cls.read(ids, ['state']))
 
     @classmethod
     def delete(cls, cases):
@@ -2465,12 +2492,14 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
     paper_expected = fields.Integer("Paper Copies Expected", readonly=True)
     paper_received = fields.Integer("Paper Copies Received",
         required=True, states=_received_states,
-        domain=[('paper_received', '>=', 0)])
+        domain=[('paper_received', '>=', 0),
+            ('paper_received', '<=', MAX_COPIES)])
     electronic_expected = fields.Integer(
         "Electronic Copies Expected", readonly=True)
     electronic_received = fields.Integer("Electronic Copies Received",
         required=True, states=_received_states,
-        domain=[('electronic_received', '>=', 0)])
+        domain=[('electronic_received', '>=', 0),
+            ('electronic_received', '<=', MAX_COPIES)])
     credibility = fields.Selection([
             (None, ""),
             ('A', "A: Issued with E-Seal"),
@@ -2836,7 +2865,7 @@ class CaseFee(CaseLineMixin, ModelSQL, ModelView):
     basis = fields.Text("Fee Basis", readonly=True,
         help="The legal basis of the fee, from the matter.")
     amount = fields.Numeric("Amount", digits=(16, 2), required=True,
-        domain=[('amount', '>', 0)])
+        domain=[('amount', '>', 0), ('amount', '<=', MAX_FEE)])
     paid = fields.Boolean("Paid")
     paid_date = fields.Date("Payment Date",
         states={

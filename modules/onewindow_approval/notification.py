@@ -5,8 +5,7 @@ import logging
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+from trytond.modules.onewindow_hall.model import ButtonStateMixin
 from trytond.pyson import Eval
 
 from .case import CaseLineMixin
@@ -16,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 class CaseNotification(
-        ButtonStateMixin, ProtectedFieldsMixin, CaseLineMixin, ModelSQL,
+        ButtonStateMixin, CaseLineMixin, ModelSQL,
         ModelView):
     """Case Notification
 
@@ -56,9 +55,6 @@ class CaseNotification(
         super().__setup__()
         t = cls.__table__()
         cls.__access__.add('case')
-        cls._protected_fields |= {
-            'case', 'kind', 'channel', 'recipient', 'message', 'state',
-            'sent_date', 'error'}
         cls._sql_indexes.update({
                 Index(t, (t.case, Index.Equality())),
                 # A B-tree: a hash index keeps all the queued messages in

@@ -34,7 +34,8 @@ class Department(DeactivableMixin, ModelSQL, ModelView):
         help="A non-resident department has joined the comprehensive window "
         "and keeps at least one on-site day a week through its liaisons.")
     batch = fields.Integer("Entry Batch",
-        domain=['OR', ('batch', '=', None), ('batch', '>', 0)],
+        domain=['OR', ('batch', '=', None),
+            [('batch', '>', 0), ('batch', '<=', 100)]],
         help="The batch in which the department joined the comprehensive "
         "window (1 for the first batch).")
     entry_date = fields.Date("Entry Date",

@@ -6,8 +6,7 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 
-from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+from trytond.modules.onewindow_hall.model import ButtonStateMixin
 
 from .exceptions import DelegationError
 
@@ -15,7 +14,7 @@ _DRAFT = {'readonly': Eval('state') != 'draft'}
 
 
 class Delegation(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Acceptance Delegation
 

@@ -10,8 +10,7 @@ from trytond.model import (
     sequence_ordered)
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import set_employee
-from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+from trytond.modules.onewindow_hall.model import ButtonStateMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -30,6 +29,11 @@ LICENCE_LIMIT = 20
 LICENCE_EXTENSION = 10
 JOINT_LIMIT = 45
 JOINT_EXTENSION = 15
+# Bounds of what a person could enter: a year of working days, the copies
+# of one material, one fee in yuan
+MAX_DAYS = 250
+MAX_COPIES = 1000
+MAX_FEE = 100000000
 
 CODE_PATTERN = re.compile(r'^[0-9A-Z][0-9A-Z-]{3,39}$')
 KEY_PATTERN = re.compile(r'^[a-z][a-z0-9_]*$')
@@ -102,7 +106,7 @@ _DRAFT = {'readonly': Eval('state') != 'draft'}
 
 
 class Matter(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Matter
 
@@ -177,13 +181,15 @@ class Matter(
     statutory_limit = fields.Integer("Statutory Time Limit", states=_DRAFT,
         domain=['OR',
             ('statutory_limit', '=', None),
-            ('statutory_limit', '>=', 0),
+            [('statutory_limit', '>=', 0),
+                ('statutory_limit', '<=', MAX_DAYS)],
             ],
         help="In working days, as the law sets it.\n"
         "Leave empty when no law sets one.")
     promised_limit = fields.Integer("Promised Time Limit", required=True,
         states=_DRAFT,
-        domain=[('promised_limit', '>=', 0)],
+        domain=[('promised_limit', '>=', 0),
+            ('promised_limit', '<=', MAX_DAYS)],
         help="In working days, no longer than the statutory time limit; "
         "0 for a same-day matter.\n"
         "The deadline of a case counts from the day after its "
@@ -191,7 +197,8 @@ class Matter(
     extension_limit = fields.Integer("Extension", states=_DRAFT,
         domain=['OR',
             ('extension_limit', '=', None),
-            ('extension_limit', '>=', 0),
+            [('extension_limit', '>=', 0),
+                ('extension_limit', '<=', JOINT_EXTENSION)],
             ],
         help="In working days: how much the head of the department may "
         "extend the time limit, with a written notice to the applicant.")
@@ -210,7 +217,7 @@ class Matter(
     fee_amount = fields.Numeric("Fee", digits=(16, 2), states=_DRAFT,
         domain=['OR',
             ('fee_amount', '=', None),
-            ('fee_amount', '>=', 0),
+            [('fee_amount', '>=', 0), ('fee_amount', '<=', MAX_FEE)],
             ],
         help="In yuan. Leave empty when the fee depends on the case.")
     fee_basis = fields.Text("Fee Basis", states=_DRAFT,
@@ -312,10 +319,6 @@ class Matter(
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._protected_fields |= {
-            'valid_from', 'valid_to', 'published_by', 'suspended_by',
-            'suspended_date', 'cancelled_by', 'cancelled_date',
-            'superseded_by'}
         t = cls.__table__()
         cls._sql_constraints = [
             ('code_version_unique', Unique(t, t.code, t.version),
@@ -973,7 +976,7 @@ class MatterStep(MatterLineMixin, sequence_ordered(), ModelSQL, ModelView):
             ], "Kind", required=True, sort=False)
     kind_string = kind.translated('kind')
     limit = fields.Integer("Time Limit", required=True,
-        domain=[('limit', '>=', 0)],
+        domain=[('limit', '>=', 0), ('limit', '<=', MAX_DAYS)],
         help="In working days.")
     description = fields.Text("Description")
 
@@ -1022,9 +1025,11 @@ class MatterMaterial(
     original_check = fields.Boolean("Check the Original",
         help="The window checks the copies against the original.")
     paper_copies = fields.Integer("Paper Copies", required=True,
-        domain=[('paper_copies', '>=', 0)])
+        domain=[('paper_copies', '>=', 0),
+            ('paper_copies', '<=', MAX_COPIES)])
     electronic_copies = fields.Integer("Electronic Copies", required=True,
-        domain=[('electronic_copies', '>=', 0)])
+        domain=[('electronic_copies', '>=', 0),
+            ('electronic_copies', '<=', MAX_COPIES)])
     credibility = fields.Selection(CREDIBILITIES, "Credibility",
         required=True, sort=False,
         help="The credibility level expected of the material.")
