@@ -393,8 +393,7 @@ class Case(
     extension_days = fields.Integer("Extension",
         domain=['OR',
             ('extension_days', '=', None),
-            [('extension_days', '>', 0),
-                ('extension_days', '<=', JOINT_EXTENSION)],
+            ('extension_days', '>', 0),
             ],
         states={
             'readonly': Eval('state') != 'review',
@@ -1076,6 +1075,24 @@ class Case(
         super().validate_fields(cases, field_names)
         cls.check_files(cases, field_names)
         cls.check_application_date(cases, field_names)
+        cls.check_extension_days(cases, field_names)
+
+    @classmethod
+    def check_extension_days(cls, cases, field_names=None):
+        "Raise if the extension asked goes beyond the bound of the law"
+        if field_names is not None and 'extension_days' not in field_names:
+            return
+        for case in cases:
+            if not case.extension_days:
+                continue
+            total = (case.extended_days or 0) + case.extension_days
+            if total > case.extension_limit:
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_case_extend_bound',
+                        case=case.rec_name, days=case.extension_days,
+                        extended=case.extended_days or 0,
+                        limit=case.extension_limit,
+                        handling=case.matter.handling_string))
 
     @classmethod
     def check_application_date(cls, cases, field_names=None):
