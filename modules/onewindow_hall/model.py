@@ -243,16 +243,16 @@ def _same_value(field, stored, value):
 
 
 _INTEGER_MAX = 2 ** 31 - 1
-_DATE_MIN, _DATE_MAX = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
-# The hall's records are of this century
-_HALL_DATE_MIN = dt.date(2000, 1, 1)
+# The hall's records are of this century (the core models keep their
+# own dates: a currency rate from date.min)
+_HALL_DATE_MIN, _HALL_DATE_MAX = dt.date(2000, 1, 1), dt.date(2200, 12, 31)
 
 
 def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _value_kind(field, value, date_min=_DATE_MIN):
+def _value_kind(field, value, dates=None):
     """Return the kind of value field expects if value is not one, or
     None"""
     type_ = field._type
@@ -282,12 +282,12 @@ def _value_kind(field, value, date_min=_DATE_MIN):
     if type_ == 'date':
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             return 'date'
-        if not date_min <= value <= _DATE_MAX:
+        if dates and not dates[0] <= value <= dates[1]:
             return 'date_range'
     if type_ in {'datetime', 'timestamp'}:
         if not isinstance(value, dt.datetime):
             return 'datetime'
-        if not date_min <= value.date() <= _DATE_MAX:
+        if dates and not dates[0] <= value.date() <= dates[1]:
             return 'date_range'
     if type_ == 'time' and not isinstance(value, dt.time):
         return 'time'
@@ -421,13 +421,13 @@ class RPCGuardMixin:
             raise InvalidValueError(gettext(
                     'onewindow_hall.msg_invalid_values',
                     model=cls.__names__()['model']))
-        date_min = (_HALL_DATE_MIN if cls.__name__.startswith('onewindow.')
-            else _DATE_MIN)
+        dates = ((_HALL_DATE_MIN, _HALL_DATE_MAX)
+            if cls.__name__.startswith('onewindow.') else None)
         for name, value in values.items():
             field = cls._fields.get(name)
             if field is None or value is None:
                 continue
-            kind = _value_kind(field, value, date_min)
+            kind = _value_kind(field, value, dates)
             if kind:
                 if isinstance(value, str) and len(value) > 50:
                     value = value[:50] + '…'
