@@ -258,11 +258,13 @@ def _value_kind(field, value, dates=None):
     type_ = field._type
     if type_ in {'char', 'text'} and not isinstance(value, str):
         return 'text'
-    if type_ == 'selection' and not isinstance(value, str) \
-            and isinstance(field.selection, (list, tuple)) and all(
-                isinstance(k, str) for k, _ in field.selection
-                if k is not None):
-        return 'text'
+    if type_ == 'selection' and isinstance(field.selection, (list, tuple)):
+        keys = {k for k, _ in field.selection}
+        if all(isinstance(k, str) for k in keys if k is not None):
+            if not isinstance(value, str):
+                return 'text'
+            if value not in keys and not (value == '' and None in keys):
+                return 'selection'
     if type_ in {'char', 'text'} and field.size is not None \
             and not isinstance(field.size, PYSON) \
             and len(value) > field.size:
