@@ -8,9 +8,6 @@ from trytond.config import config
 from .application import check_query_code
 from .web import TooManyRequests, gettext, portal_route
 
-NOT_FOUND = "No application matches this number and query code."
-
-
 def find(pool, number):
     "Return the application of the application or case number, or None"
     Application = pool.get('onewindow.application')
@@ -54,6 +51,7 @@ def lookup(page):
             result = application
         else:
             Attempt.add(key)
-            errors.append(gettext(NOT_FOUND))
+            errors.append(gettext(
+                    "No application matches this number and query code."))
     return page.render('lookup.html', number=number, result=result,
         errors=errors, status=404 if errors else 200)
