@@ -85,7 +85,9 @@ class Card(metaclass=PoolMeta):
                         ])
                 to_close = [c for c in open_cards
                     if getattr(c, field).state not in Model._running_states
-                    or getattr(c, field).deadline != c.deadline]
+                    or getattr(c, field).deadline != c.deadline
+                    # The red card replaces the yellow one
+                    or (c.colour == 'yellow' and c.deadline < today)]
                 if to_close:
                     cls.write(to_close, {
                             'state': 'resolved',

@@ -83,7 +83,8 @@ class Complaint(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         ondelete='RESTRICT',
         states={
             'readonly': Eval('state') != 'draft',
-            'required': Eval('responsible') == 'department',
+            'required': ((Eval('responsible') == 'department')
+                & (Eval('state') != 'draft')),
             'invisible': Eval('responsible') != 'department',
             })
     window = fields.Many2One('onewindow.window', "Window",
