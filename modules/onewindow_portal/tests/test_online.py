@@ -3,84 +3,15 @@
 """An applicant's day on the portal over HTTP: registration by SMS code,
 real name, application with uploads, submission, pre-review, progress
 lookup; and what another account or a visitor cannot reach"""
-import re
+import re  # noqa: F401
 
-from trytond.config import config
 from trytond.modules.onewindow_approval.tests.tools import resident_id
 from trytond.modules.onewindow_portal.tests.tools import (
-    PDF, PNG, PortalRouteTestCase)
-from trytond.tests.test_tryton import DB_NAME
-
-CODE = re.compile(r'\b([0-9]{6})\b')
-QUERY = re.compile(r'<dd class="code">([A-Z0-9]{8})</dd>')
-NUMBER = re.compile(r'<dd class="code">(WS[0-9]+)</dd>')
+    NUMBER, PDF, PNG, QUERY, ApplicantRouteTestCase)
 
 
-class OnlineTestCase(PortalRouteTestCase):
+class OnlineTestCase(ApplicantRouteTestCase):
     "Test the accounts, the online application and the lookup"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        if not config.has_section('portal'):
-            config.add_section('portal')
-        config.set('portal', 'max_login_delay', '0')
-
-    @classmethod
-    def tearDownClass(cls):
-        config.remove_option('portal', 'max_login_delay')
-        super().tearDownClass()
-
-    def last_code(self, mobile):
-        "Return the code of the last text message to the number"
-        with self.transaction():
-            Message = self.pool.get('onewindow.portal.sms')
-            messages = Message.search([
-                    ('recipient', '=', mobile), ('kind', '=', 'code')],
-                order=[('id', 'DESC')], limit=1)
-            self.assertTrue(messages, msg="no code sent to %s" % mobile)
-            self.assertEqual(messages[0].state, 'sent')
-            return CODE.search(messages[0].text).group(1)
-
-    def register(self, mobile, name, number, password='secret-pass-1'):
-        "Register and bind a real name; return the logged-in client"
-        client = self.client()
-        response = self.post(client, 'register', {
-                'mobile': mobile, 'action': 'code'})
-        self.assertEqual(response.status_code, 200)
-        code = self.last_code(mobile)
-        response = self.post(client, 'register', {
-                'mobile': mobile, 'code': code, 'password': password,
-                'confirm': password, 'action': 'register'})
-        self.assertEqual(response.status_code, 303, response.data)
-        response = self.post(client, 'identity', {
-                'name': name, 'resident_id': resident_id(number)})
-        self.assertEqual(response.status_code, 303, response.data)
-        return client
-
-    def start(self, client):
-        "Start an application for the matter; return its path"
-        response = self.post(client, 'apply/%d' % self.ids['matter'], {
-                'applicant': self.party_of(client)})
-        self.assertEqual(response.status_code, 303, response.data)
-        return response.headers['Location'].split('/portal/', 1)[1]
-
-    def party_of(self, client):
-        html = self.get(client, 'apply/%d' % self.ids['matter']).get_data(
-            as_text=True)
-        return re.search(r'name="applicant" value="(\d+)"', html).group(1)
-
-    def material_field(self, client, path):
-        html = self.get(client, path).get_data(as_text=True)
-        return re.search(r'name="(file_\d+)"', html).group(1)
-
-    def submit(self, client, path, data=PDF, name='id.pdf'):
-        field = self.material_field(client, path)
-        token = self.csrf(client, path)
-        return client.post(self.url(path), data={
-                'csrf_token': token, 'action': 'submit',
-                field: (__import__('io').BytesIO(data), name),
-                }, content_type='multipart/form-data')
 
     def test_applicant_day(self):
         "Register, apply with an upload, submit, follow the progress"
@@ -238,5 +169,3 @@ class OnlineTestCase(PortalRouteTestCase):
         response = self.get(other, '%s/file/%d' % (path, attachment.id))
         self.assertEqual(response.status_code, 404)
 
-
-__all__ = ['OnlineTestCase', 'DB_NAME']
