@@ -3,8 +3,8 @@
 from trytond.pool import Pool
 
 from . import (
-    card, case, complaint, configuration, evaluation, ir, rectification,
-    statistic)
+    card, case, complaint, configuration, device, evaluation, ir,
+    rectification, routes, statistic)
 
 __all__ = ['register']
 
@@ -21,6 +21,7 @@ def register():
         evaluation.EvaluationReason,
         evaluation.EvaluationLine,
         evaluation.EvaluationLink,
+        device.Device,
         rectification.Rectification,
         complaint.Complaint,
         case.Case,
