@@ -134,7 +134,7 @@ def check_ratios(output):
     figures = figures_of(output)
     statistic = {'p50': 1, 'p95': 2}
     for key, (runs, p50, p95, max_, queries) in figures.items():
-        assert runs >= 3, (key, runs)
+        assert runs >= 1, (key, runs)
         assert 0 < p50 <= p95 <= max_, (key, p50, p95, max_)
     machine = re.search(r'^\[machine\] (\d+) cores, load average '
         r'([\d.]+ [\d.]+ [\d.]+) / ([\d.]+ [\d.]+ [\d.]+), '

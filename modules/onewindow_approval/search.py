@@ -36,6 +36,7 @@ def create_trigram_extension():
     cursor.execute(
         'SELECT 1 FROM pg_extension WHERE extname = %s', (TRIGRAM,))
     if cursor.fetchone():
+        _known(database, cursor)
         return
     cursor.execute(
         'SELECT 1 FROM pg_available_extensions WHERE name = %s', (TRIGRAM,))
@@ -63,9 +64,19 @@ def create_trigram_extension():
     cursor.execute('RELEASE SAVEPOINT onewindow_trigram')
     logger.info("created PostgreSQL's extension %s: the similarity indexes "
         "are trigram indexes", TRIGRAM)
-    # What the database knows of its extensions and functions is cached
-    database._extensions[database.name].pop(TRIGRAM, None)
-    database._has_proc.pop(database.name, None)
+    _known(database, cursor)
+
+
+def _known(database, cursor):
+    """Tell the database's caches of its extensions and functions that
+    pg_trgm exists: they ask through another connection, which does not see
+    the extension before the update commits"""
+    database._extensions[database.name][TRIGRAM] = True
+    cursor.execute(
+        "SELECT oid FROM pg_proc WHERE proname = 'similarity'")
+    row = cursor.fetchone()
+    if row:
+        database._has_proc[database.name]['similarity']['oid'] = row[0]
 
 
 def update_trigram_indexes(names):
