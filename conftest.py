@@ -16,7 +16,9 @@ import pytest
 
 from trytond.tests import test_tryton  # noqa: F401 (configures trytond)
 
-MODULES = ['onewindow_hall', 'onewindow_matters', 'onewindow_approval']
+MODULES = [
+    'onewindow_hall', 'onewindow_matters', 'onewindow_approval',
+    'onewindow_portal', 'onewindow_evaluation']
 
 for name in MODULES:
     package = importlib.import_module('trytond.modules.%s' % name)
