@@ -31,6 +31,8 @@ from .exceptions import (
 from .party import (
     PERSONAL_IDENTIFIERS, hide_personal_codes, identifiers_readable,
     mask_identifier)
+from .search import (
+    create_trigram_extension, union_domain, update_trigram_indexes)
 
 # A problem that prevents the acceptance of a case.  key identifies what is
 # wrong across the one-time notices; applicant is True when the applicant
@@ -634,6 +636,15 @@ class Case(
         'onewindow.case.opinion_cases', context=False)
 
     @classmethod
+    def __register__(cls, module):
+        # The similarity indexes are trigram indexes once it exists
+        create_trigram_extension()
+        super().__register__(module)
+        # The parties the search bar reads through the applicant
+        update_trigram_indexes(
+            ['party.party', 'party.identifier', 'party.contact_mechanism'])
+
+    @classmethod
     def __setup__(cls):
         cls.number.search_unaccented = False
         super().__setup__()
@@ -657,6 +668,8 @@ class Case(
                     (t.id, Index.Range())),
                 Index(t, (t.matter, Index.Equality())),
                 Index(t, (t.applicant, Index.Equality())),
+                # The search bar: a trigram index with pg_trgm
+                Index(t, (t.number, Index.Similarity())),
                 Index(t, (t.acceptance_date, Index.Range())),
                 # A B-tree: a hash index keeps all the rows of a state in one
                 # bucket, and each insert walks its chain
@@ -1046,11 +1059,15 @@ class Case(
             bool_op = 'AND'
         else:
             bool_op = 'OR'
-        return [bool_op,
+        domain = [bool_op,
             ('number',) + tuple(clause[1:]),
             ('applicant.rec_name',) + tuple(clause[1:]),
             ('applicant_identifier',) + tuple(clause[1:]),
             ]
+        if bool_op == 'OR':
+            # Each branch from its index: the number's, the applicant's
+            domain = union_domain(cls, domain)
+        return domain
 
     @property
     def calendar(self):
