@@ -7,7 +7,8 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
-from trytond.modules.onewindow_hall.model import ButtonStateMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -175,7 +176,7 @@ class Handover(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('sent')
+    @transition('sent')
     @set_employee('sent_by')
     def send(cls, handovers):
         "Send the cases to the department, which starts their review"
@@ -206,7 +207,7 @@ class Handover(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('received')
+    @transition('received')
     @set_employee('received_by')
     def receive(cls, handovers):
         "Confirm that the department received the cases and materials"

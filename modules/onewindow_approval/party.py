@@ -6,6 +6,8 @@ from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .search import union_domain
+
 # The identifiers that are personal data: resident ID numbers (居民身份证)
 PERSONAL_IDENTIFIERS = {'cn_ric'}
 
@@ -155,6 +157,10 @@ class Party(metaclass=PoolMeta):
         domain = super().search_rec_name(name, clause)
         if not identifiers_readable():
             domain = hide_personal_codes(domain)
+        if domain and domain[0] == 'OR':
+            # The name, the code, the identifiers and the contacts each from
+            # its index
+            domain = union_domain(cls, domain)
         return domain
 
 

@@ -7,7 +7,8 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.modules.company.model import set_employee
-from trytond.modules.onewindow_hall.model import ButtonStateMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -411,7 +412,7 @@ class CaseOpinion(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('given')
+    @transition('given')
     @set_employee('given_by')
     def give_opinion(cls, opinions):
         "Give the opinion of the co-department"

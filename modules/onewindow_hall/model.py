@@ -17,18 +17,66 @@ from trytond.transaction import Transaction, without_check_access
 from .exceptions import ButtonStateError, InvalidValueError
 
 
-# The code of the wrapper that Workflow.transition puts around a button
-_TRANSITION_CODE = Workflow.transition(None)(
-    lambda cls, records: None).__code__
+class ProtectedFieldsMixin:
+    """Fields that only the system sets
+
+    The fields of _protected_fields are refused in the writes coming from
+    the clients; buttons and internal code set them.  RPCGuardMixin, which
+    the pool applies to every model, already refuses the client writes of
+    every field read-only for the record: a model whose protected fields
+    are declared readonly does not need this mixin (the hall, catalogue and
+    case models do not use it any more)."""
+    __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._protected_fields = set()
+        if issubclass(cls, Workflow):
+            cls._protected_fields.add(cls._transition_state)
+
+    @classmethod
+    def _check_protected_fields(cls, records, values):
+        transaction = Transaction()
+        if not transaction.user or not transaction.check_access:
+            return
+        names = cls._protected_fields & set(values)
+        if names:
+            raise AccessError(gettext(
+                    'onewindow_hall.msg_protected_fields',
+                    model=cls.__names__()['model'],
+                    records=', '.join(r.rec_name for r in records[:5]),
+                    fields=', '.join(
+                        cls.__names__(n)['field'] for n in sorted(names))))
+
+    @classmethod
+    def create(cls, vlist):
+        for values in vlist:
+            values = {k: v for k, v in values.items()
+                if v is not None and not (
+                    k == getattr(cls, '_transition_state', None)
+                    and v == getattr(cls, 'default_%s' % k, lambda: v)())}
+            cls._check_protected_fields([], values)
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        for records, values in zip(actions, actions):
+            cls._check_protected_fields(records, values)
+        super().write(*args)
 
 
-def _transition_target(method):
-    "Return the state to which the button method transitions, or None"
-    func = getattr(method, '__func__', method)
-    while func is not None:
-        if getattr(func, '__code__', None) is _TRANSITION_CODE:
-            return inspect.getclosurevars(func).nonlocals['state']
-        func = getattr(func, '__wrapped__', None)
+def transition(state):
+    """Workflow.transition that records on the method the state it leads to
+
+    ButtonStateMixin reads it to refuse a button clicked on a record whose
+    state does not allow the transition."""
+    def decorator(func):
+        wrapper = Workflow.transition(state)(func)
+        wrapper.transition_target = state
+        return wrapper
+    return decorator
 
 
 class ButtonStateMixin:
@@ -57,15 +105,9 @@ class ButtonStateMixin:
                 continue
             methods[name] = method.__func__
         # The targets of all the transitions, buttons or not
-        targets = Counter()
-        for name in dir(cls):
-            method = inspect.getattr_static(cls, name, None)
-            if isinstance(method, classmethod):
-                target = _transition_target(method.__func__)
-                if target is not None:
-                    targets[target] += 1
+        targets = Counter(cls._transition_targets().values())
         for name, func in methods.items():
-            target = _transition_target(func)
+            target = getattr(func, 'transition_target', None)
             # Where two buttons lead to the same state from different ones
             # (the department starts the review of an accepted case and
             # resumes that of a suspended one), the transitions do not say
@@ -74,6 +116,18 @@ class ButtonStateMixin:
             visible = target is None or targets[target] > 1
             setattr(cls, name, classmethod(
                     cls._button_state_wrapper(name, func, target, visible)))
+
+    @classmethod
+    def _transition_targets(cls):
+        "Return the state to which each transition method leads"
+        targets = {}
+        for name in dir(cls):
+            method = inspect.getattr_static(cls, name, None)
+            if isinstance(method, classmethod):
+                target = getattr(method.__func__, 'transition_target', None)
+                if target is not None:
+                    targets[name] = target
+        return targets
 
     @classmethod
     def _button_state_wrapper(cls, name, func, target, visible):

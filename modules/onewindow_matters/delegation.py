@@ -6,7 +6,8 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 
-from trytond.modules.onewindow_hall.model import ButtonStateMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, transition)
 
 from .exceptions import DelegationError
 
@@ -176,7 +177,7 @@ class Delegation(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('active')
+    @transition('active')
     def activate(cls, delegations):
         for delegation in delegations:
             if not delegation.matters:
@@ -186,7 +187,7 @@ class Delegation(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('revoked')
+    @transition('revoked')
     def revoke(cls, delegations):
         pool = Pool()
         Date = pool.get('ir.date')
