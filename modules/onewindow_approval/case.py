@@ -1115,9 +1115,10 @@ class Case(
     @classmethod
     def check_application_date(cls, cases, field_names=None):
         """Raise if the application date of a case is after today or before
-        its matter version was published"""
+        its matter was first published"""
         pool = Pool()
         Date = pool.get('ir.date')
+        Matter = pool.get('onewindow.matter')
         if field_names is not None and not (
                 field_names & {'application_date', 'matter'}):
             return
@@ -1131,6 +1132,15 @@ class Case(
                         'onewindow_approval.msg_case_application_future',
                         case=case.rec_name, date=date, today=today))
             valid_from = case.matter.valid_from if case.matter else None
+            if valid_from and date < valid_from:
+                # A draft moves to the version published after it came
+                # in: the matter must have existed on that day
+                first = Matter.search([
+                        ('code', '=', case.matter.code),
+                        ('valid_from', '!=', None),
+                        ], order=[('valid_from', 'ASC')], limit=1)
+                if first:
+                    valid_from = first[0].valid_from
             if valid_from and date < valid_from:
                 raise CaseValidationError(gettext(
                         'onewindow_approval.msg_case_application_before',
