@@ -117,7 +117,10 @@ class Inputs:
         else:
             self.accepted.append('%s (answered %r)' % (what, result))
         if unchanged:
-            after = admin.model(model, 'read', *unchanged)
+            try:
+                after = admin.model(model, 'read', *unchanged)
+            except RPCError as error:
+                after = error.error
             if after != before:
                 self.changed.append('%s: %r -> %r' % (what, before, after))
 

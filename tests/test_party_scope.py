@@ -155,7 +155,8 @@ def test_window_registers(scope):
     "registers a new one"
     admin = scope.session('admin')
     case, = admin.model('onewindow.case', 'search_read',
-        [('department.code', '=', 'MZ')], 0, 1, None, ['applicant.name'])
+        [('department.code', '=', 'MZ')], 0, 1, None,
+        ['applicant', 'applicant.name'])
     name = case['applicant.']['name']
     clerk = scope.session('clerk')
     scope.checks += 1
