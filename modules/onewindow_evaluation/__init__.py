@@ -4,7 +4,7 @@ from trytond.pool import Pool
 
 from . import (
     card, case, complaint, configuration, device, evaluation, ir,
-    rectification, routes, statistic)
+    notification, rectification, routes, statistic)
 
 __all__ = ['register']
 
@@ -25,6 +25,7 @@ def register():
         rectification.Rectification,
         complaint.Complaint,
         case.Case,
+        notification.CaseNotification,
         card.Card,
         statistic.SatisfactionDepartment,
         statistic.SatisfactionWindow,
