@@ -16,7 +16,7 @@ from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.modules.onewindow_matters.matter import (
     JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION, LICENCE_LIMIT)
 from trytond.pool import Pool
@@ -1575,7 +1575,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('supplement')
+    @transition('supplement')
     def request_supplement(cls, cases):
         pool = Pool()
         Date = pool.get('ir.date')
@@ -1623,13 +1623,13 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('draft')
+    @transition('draft')
     def resubmit(cls, cases):
         cls.log_event(cases, 'resubmit', state='draft')
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('accepted')
+    @transition('accepted')
     def accept(cls, cases):
         pool = Pool()
         Date = pool.get('ir.date')
@@ -1679,7 +1679,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('refused')
+    @transition('refused')
     @set_employee('refused_by')
     def refuse(cls, cases):
         for case in cases:
@@ -1693,7 +1693,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('approved')
+    @transition('approved')
     @set_employee('decided_by')
     def approve(cls, cases):
         cls.check_decision(cases, 'approved')
@@ -1703,7 +1703,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('denied')
+    @transition('denied')
     @set_employee('decided_by')
     def deny(cls, cases):
         for case in cases:
@@ -1753,7 +1753,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('withdrawn')
+    @transition('withdrawn')
     def withdraw(cls, cases):
         pool = Pool()
         Date = pool.get('ir.date')
@@ -1800,7 +1800,7 @@ class Case(
             return {'res_id': [h.id for h in handovers]}
 
     @classmethod
-    @Workflow.transition('review')
+    @transition('review')
     def start_review(cls, cases):
         """Start the review of the cases handed over to their department:
         the first step of the matter runs, and each co-department of a
@@ -1829,7 +1829,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('suspended')
+    @transition('suspended')
     def suspend(cls, cases):
         """Stop the clock for the special procedure or the in-process
         supplement entered on the case"""
@@ -1861,7 +1861,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('review')
+    @transition('review')
     def resume(cls, cases):
         """Start the clock again: the deadlines move by the working days it
         stood still"""
@@ -1896,7 +1896,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('escalated')
+    @transition('escalated')
     @set_employee('escalated_by')
     def escalate(cls, cases):
         """Report the cases to the higher authority that decides them, once
@@ -2060,7 +2060,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('ready')
+    @transition('ready')
     @set_employee('verified_by')
     def verify_result(cls, cases):
         """Check the result against the decision and its scanned copy; the
@@ -2131,7 +2131,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('delivered')
+    @transition('delivered')
     @set_employee('delivered_by')
     def deliver(cls, cases):
         """Deliver the result at the window to the applicant or his
@@ -2172,7 +2172,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('archived')
+    @transition('archived')
     @set_employee('archived_by')
     def archive(cls, cases):
         """Close the cases and their files: they no longer change, except by

@@ -5,6 +5,7 @@ import itertools
 from unittest.mock import patch
 
 from trytond import backend
+from trytond.i18n import gettext
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.onewindow_approval.case import (
@@ -123,14 +124,23 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
             defects=None, pledge=None, deferred_until=None,
             original_check=False)
         date = dt.date(2025, 6, 10)
-        self.assertEqual(len(material.get_problems(date)), 1)
+
+        def texts(date):
+            return [p.text for p in material.get_problems(date)]
+
+        self.assertEqual(texts(date), [gettext(
+                    'onewindow_approval.msg_problem_material_pledge',
+                    material="Contract")])
         material.pledge = "I will bring it."
         material.deferred_until = dt.date(2025, 6, 20)
-        self.assertEqual(material.get_problems(date), [])
-        self.assertEqual(
-            len(material.get_problems(dt.date(2025, 6, 21))), 1)
+        self.assertEqual(texts(date), [])
+        self.assertEqual(texts(dt.date(2025, 6, 21)), [gettext(
+                    'onewindow_approval.msg_problem_material_pledge_date',
+                    material="Contract", date='2025-06-20')])
         material.deferrable = False
-        self.assertEqual(len(material.get_problems(date)), 1)
+        self.assertEqual(texts(date), [gettext(
+                    'onewindow_approval.msg_problem_material_not_deferrable',
+                    material="Contract")])
 
     @with_transaction()
     def test_number_and_deadline(self):
