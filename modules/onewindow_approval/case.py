@@ -16,7 +16,7 @@ from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.modules.onewindow_matters.matter import (
     JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION, LICENCE_LIMIT)
 from trytond.pool import Pool
@@ -31,6 +31,8 @@ from .exceptions import (
 from .party import (
     PERSONAL_IDENTIFIERS, hide_personal_codes, identifiers_readable,
     mask_identifier)
+from .search import (
+    create_trigram_extension, union_domain, update_trigram_indexes)
 
 # A problem that prevents the acceptance of a case.  key identifies what is
 # wrong across the one-time notices; applicant is True when the applicant
@@ -634,6 +636,15 @@ class Case(
         'onewindow.case.opinion_cases', context=False)
 
     @classmethod
+    def __register__(cls, module):
+        # The similarity indexes are trigram indexes once it exists
+        create_trigram_extension()
+        super().__register__(module)
+        # The parties the search bar reads through the applicant
+        update_trigram_indexes(
+            ['party.party', 'party.identifier', 'party.contact_mechanism'])
+
+    @classmethod
     def __setup__(cls):
         cls.number.search_unaccented = False
         super().__setup__()
@@ -657,6 +668,8 @@ class Case(
                     (t.id, Index.Range())),
                 Index(t, (t.matter, Index.Equality())),
                 Index(t, (t.applicant, Index.Equality())),
+                # The search bar: a trigram index with pg_trgm
+                Index(t, (t.number, Index.Similarity())),
                 Index(t, (t.acceptance_date, Index.Range())),
                 # A B-tree: a hash index keeps all the rows of a state in one
                 # bucket, and each insert walks its chain
@@ -1046,11 +1059,15 @@ class Case(
             bool_op = 'AND'
         else:
             bool_op = 'OR'
-        return [bool_op,
+        domain = [bool_op,
             ('number',) + tuple(clause[1:]),
             ('applicant.rec_name',) + tuple(clause[1:]),
             ('applicant_identifier',) + tuple(clause[1:]),
             ]
+        if bool_op == 'OR':
+            # Each branch from its index: the number's, the applicant's
+            domain = union_domain(cls, domain)
+        return domain
 
     @property
     def calendar(self):
@@ -1558,7 +1575,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('supplement')
+    @transition('supplement')
     def request_supplement(cls, cases):
         pool = Pool()
         Date = pool.get('ir.date')
@@ -1606,13 +1623,13 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('draft')
+    @transition('draft')
     def resubmit(cls, cases):
         cls.log_event(cases, 'resubmit', state='draft')
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('accepted')
+    @transition('accepted')
     def accept(cls, cases):
         pool = Pool()
         Date = pool.get('ir.date')
@@ -1662,7 +1679,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('refused')
+    @transition('refused')
     @set_employee('refused_by')
     def refuse(cls, cases):
         for case in cases:
@@ -1676,7 +1693,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('approved')
+    @transition('approved')
     @set_employee('decided_by')
     def approve(cls, cases):
         cls.check_decision(cases, 'approved')
@@ -1686,7 +1703,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('denied')
+    @transition('denied')
     @set_employee('decided_by')
     def deny(cls, cases):
         for case in cases:
@@ -1736,7 +1753,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('withdrawn')
+    @transition('withdrawn')
     def withdraw(cls, cases):
         pool = Pool()
         Date = pool.get('ir.date')
@@ -1783,7 +1800,7 @@ class Case(
             return {'res_id': [h.id for h in handovers]}
 
     @classmethod
-    @Workflow.transition('review')
+    @transition('review')
     def start_review(cls, cases):
         """Start the review of the cases handed over to their department:
         the first step of the matter runs, and each co-department of a
@@ -1812,7 +1829,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('suspended')
+    @transition('suspended')
     def suspend(cls, cases):
         """Stop the clock for the special procedure or the in-process
         supplement entered on the case"""
@@ -1844,7 +1861,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('review')
+    @transition('review')
     def resume(cls, cases):
         """Start the clock again: the deadlines move by the working days it
         stood still"""
@@ -1879,7 +1896,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('escalated')
+    @transition('escalated')
     @set_employee('escalated_by')
     def escalate(cls, cases):
         """Report the cases to the higher authority that decides them, once
@@ -2043,7 +2060,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('ready')
+    @transition('ready')
     @set_employee('verified_by')
     def verify_result(cls, cases):
         """Check the result against the decision and its scanned copy; the
@@ -2114,7 +2131,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('delivered')
+    @transition('delivered')
     @set_employee('delivered_by')
     def deliver(cls, cases):
         """Deliver the result at the window to the applicant or his
@@ -2155,7 +2172,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('archived')
+    @transition('archived')
     @set_employee('archived_by')
     def archive(cls, cases):
         """Close the cases and their files: they no longer change, except by

@@ -10,7 +10,8 @@ from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_approval.case import is_department_user
 from trytond.modules.onewindow_approval.document import cn_date
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -33,7 +34,9 @@ SATISFACTIONS = [
     ]
 
 
-class Complaint(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
+class Complaint(
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ModelView):
     """Complaint
 
     A complaint about a service of the hall, received at the window, from
@@ -244,7 +247,7 @@ class Complaint(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('registered')
+    @transition('registered')
     @set_employee('registered_by')
     def register(cls, complaints):
         "Register the complaint with its number and answer deadline"
@@ -273,7 +276,7 @@ class Complaint(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('answered')
+    @transition('answered')
     @set_employee('answered_by', when='before')
     def answer(cls, complaints):
         "Answer the complaint"
@@ -296,7 +299,7 @@ class Complaint(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('closed')
+    @transition('closed')
     def close(cls, complaints):
         "Close the complaint: the complainant is satisfied with the answer"
         pool = Pool()
@@ -310,7 +313,7 @@ class Complaint(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('reopened')
+    @transition('reopened')
     def reopen(cls, complaints):
         """Reopen the complaint: the complainant is not satisfied; a new
         answer is due within the limit"""

@@ -12,7 +12,8 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -146,7 +147,9 @@ class Indicator(sequence_ordered(), ModelSQL, ModelView):
         "the rating.")
 
 
-class Evaluation(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
+class Evaluation(
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ModelView):
     """Rating
 
     The applicant's rating of one service contact (the acceptance, the
@@ -471,7 +474,7 @@ class Evaluation(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
         return evaluation
 
     @classmethod
-    @Workflow.transition('rated')
+    @transition('rated')
     def _rated(cls, evaluations):
         pool = Pool()
         Rectification = pool.get('onewindow.rectification')
@@ -479,7 +482,7 @@ class Evaluation(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             [e for e in evaluations if e.level in BAD_LEVELS])
 
     @classmethod
-    @Workflow.transition('voided')
+    @transition('voided')
     def void(cls, evaluations, reason):
         "Void the ratings found false or malicious, with the reason"
         pool = Pool()
@@ -492,7 +495,7 @@ class Evaluation(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
                 })
 
     @classmethod
-    @Workflow.transition('defaulted')
+    @transition('defaulted')
     def _default(cls, evaluations, level):
         pool = Pool()
         Date = pool.get('ir.date')

@@ -10,7 +10,8 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_approval.case import (
     _in_group, is_department_user)
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
@@ -44,7 +45,9 @@ def is_center():
         or _in_group('onewindow_hall', 'group_supervisor'))
 
 
-class Rectification(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
+class Rectification(
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ModelView):
     """Bad Rating Rectification
 
     Every rating at one of the two lowest levels opens one for the
@@ -284,7 +287,7 @@ class Rectification(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('rectifying')
+    @transition('rectifying')
     @set_employee('verified_by')
     def confirm(cls, rectifications):
         "The rating is valid: rectify"
@@ -293,7 +296,7 @@ class Rectification(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('appealed')
+    @transition('appealed')
     @set_employee('verified_by')
     def appeal(cls, rectifications):
         "The rating is not valid: appeal to the center with the reasons"
@@ -318,7 +321,7 @@ class Rectification(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('voided')
+    @transition('voided')
     @set_employee('decided_by')
     def void(cls, rectifications):
         "The center upholds the appeal: the false or malicious rating is void"
@@ -333,7 +336,7 @@ class Rectification(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('rectifying')
+    @transition('rectifying')
     @set_employee('decided_by')
     def reject_appeal(cls, rectifications):
         "The center rejects the appeal: the department rectifies"
@@ -341,7 +344,7 @@ class Rectification(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('rectified')
+    @transition('rectified')
     @set_employee('rectified_by')
     def rectify(cls, rectifications):
         pool = Pool()
@@ -356,7 +359,7 @@ class Rectification(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('called_back')
+    @transition('called_back')
     def call_back(cls, rectifications):
         "Record the call-back of the applicant (回访)"
         for rectification in rectifications:
@@ -369,7 +372,7 @@ class Rectification(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('done')
+    @transition('done')
     def close(cls, rectifications):
         "Close with the applicant's score (the call-back first if real-name)"
         for rectification in rectifications:

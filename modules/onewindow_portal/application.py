@@ -13,7 +13,7 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction
@@ -431,7 +431,7 @@ class Application(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('submitted')
+    @transition('submitted')
     def submit(cls, applications):
         pool = Pool()
         Date = pool.get('ir.date')
@@ -467,7 +467,7 @@ class Application(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('withdrawn')
+    @transition('withdrawn')
     def withdraw(cls, applications):
         pass
 
@@ -534,7 +534,7 @@ class Application(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('passed')
+    @transition('passed')
     @set_employee('passed_by')
     def pass_review(cls, applications):
         """Register the case of each application through the window's
@@ -600,7 +600,7 @@ class Application(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('returned')
+    @transition('returned')
     @set_employee('returned_by')
     def send_back(cls, applications):
         cls.check_prereviewer(applications)
@@ -620,7 +620,7 @@ class Application(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('rejected')
+    @transition('rejected')
     @set_employee('rejected_by')
     def reject(cls, applications):
         cls.check_prereviewer(applications)
@@ -633,8 +633,18 @@ class Application(
 
     @classmethod
     def notify(cls, applications, event):
-        """Queue the text message of the event to the applicants; the
-        notification module of the portal extends it"""
+        "Queue the text message of the event to the applicants"
+        pool = Pool()
+        Message = pool.get('onewindow.portal.sms')
+        Message.queue([{
+                    'kind': event,
+                    'recipient': a.phone,
+                    'text': gettext(
+                        'onewindow_portal.msg_sms_application_%s' % event,
+                        number=a.number, matter=a.matter.name,
+                        deadline=a.prereview_deadline or ''),
+                    'application': a.id,
+                    } for a in applications])
 
     # The public view
 
