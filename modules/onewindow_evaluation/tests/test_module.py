@@ -134,6 +134,47 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
                 dt.date(2026, 1, 1), dt.date(2026, 2, 1),
                 dt.date(2026, 3, 1)])
 
+    @with_transaction()
+    def test_default_level(self):
+        "The default level is given only when configured, and marked"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Evaluation = pool.get('onewindow.evaluation')
+        Configuration = pool.get('onewindow.evaluation.configuration')
+        company = create_company()
+        with set_company(company):
+            setup = create_setup(company)
+            case, = Case.create([{
+                        'hall': setup['hall'].id,
+                        'window': setup['window'].id,
+                        'matter': setup['matter'].id,
+                        'applicant': setup['applicant'].id,
+                        'applicant_kind': 'natural',
+                        }])
+            old, recent = Evaluation.issue([case], 'acceptance') + \
+                Evaluation.issue([case], 'case')
+            Evaluation.write([old], {
+                    'service_date': dt.datetime.now() - dt.timedelta(days=8)})
+            # Off by default
+            self.assertEqual(Evaluation.give_defaults(), [])
+            config = Configuration(1)
+            config.default_days = 7
+            config.default_level = 'satisfied'
+            config.save()
+            self.assertEqual(Evaluation.give_defaults(), [old])
+            self.assertEqual(
+                (old.state, old.level, old.default),
+                ('defaulted', 'satisfied', True))
+            self.assertEqual(recent.state, 'pending')
+            # Never counted as the applicant's voice
+            with Transaction().set_context(company=company.id,
+                    from_date=dt.date(2000, 1, 1),
+                    to_date=dt.date(2100, 1, 1)):
+                Statistic = pool.get(
+                    'onewindow.evaluation.statistic.department')
+                self.assertEqual(
+                    sum(l.ratings for l in Statistic.search([])), 0)
+
     def _figures(self, key, context):
         pool = Pool()
         Statistic = pool.get('onewindow.evaluation.statistic.%s' % key)
