@@ -829,8 +829,9 @@ class Case(
         # work lists of the departments read the cases whose deadline runs
         # or stands still in deadline order
         running = ['accepted', 'review', 'suspended', 'escalated']
+        # The cases of a slip are read through the index that trytond
+        # creates for the One2Many of the hand-over
         cls._sql_indexes.update({
-                Index(t, (t.handover, Index.Equality())),
                 Index(
                     t, (t.deadline, Index.Range()), (t.id, Index.Range()),
                     where=t.state.in_(running)),
