@@ -2,9 +2,11 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.pool import Pool
 
-from . import application, routes, web_user
+from . import (
+    account, application, authorization, lookup, notification, online,
+    routes, sms, web_user)
 
-__all__ = ['register', 'routes']
+__all__ = ['register', 'account', 'lookup', 'online', 'routes']
 
 
 def register():
@@ -17,4 +19,8 @@ def register():
         web_user.User,
         web_user.VerificationCode,
         web_user.Attempt,
+        authorization.AgentAuthorization,
+        sms.Message,
+        notification.CaseNotification,
+        notification.Case,
         module='onewindow_portal', type_='model')

@@ -633,8 +633,18 @@ class Application(
 
     @classmethod
     def notify(cls, applications, event):
-        """Queue the text message of the event to the applicants; the
-        notification module of the portal extends it"""
+        "Queue the text message of the event to the applicants"
+        pool = Pool()
+        Message = pool.get('onewindow.portal.sms')
+        Message.queue([{
+                    'kind': event,
+                    'recipient': a.phone,
+                    'text': gettext(
+                        'onewindow_portal.msg_sms_application_%s' % event,
+                        number=a.number, matter=a.matter.name,
+                        deadline=a.prereview_deadline or ''),
+                    'application': a.id,
+                    } for a in applications])
 
     # The public view
 

@@ -126,6 +126,13 @@ class Page:
         self.csrf_token = csrf
         self._user = False
 
+    # The self-service terminal the page is shown on (kiosk mode)
+    terminal = None
+
+    @property
+    def context_channel(self):
+        return 'self_service' if self.terminal else 'online'
+
     @property
     def secure(self):
         return self.request.is_secure

@@ -47,6 +47,10 @@ class User(metaclass=PoolMeta):
         cls._sql_indexes.add(Index(t, (t.mobile, Index.Equality())))
 
     @classmethod
+    def _format_email(cls, users):
+        super()._format_email([u for u in users if u.email])
+
+    @classmethod
     def validate_fields(cls, users, field_names):
         super().validate_fields(users, field_names)
         if field_names and 'mobile' not in field_names:
@@ -80,7 +84,8 @@ class User(metaclass=PoolMeta):
         if count > config.getint('session', 'max_attempt', default=5):
             Attempt.add(login)
             raise RateLimitException()
-        Transaction().atexit(time.sleep, min(2 ** count - 1, 30))
+        Transaction().atexit(time.sleep, min(2 ** count - 1, config.getint(
+                    'portal', 'max_login_delay', default=30)))
         users = cls.search([
                 ('mobile', '=', mobile),
                 ('active', '=', True),
@@ -102,10 +107,12 @@ class User(metaclass=PoolMeta):
     def get_parties(self):
         """Return the ids of the parties the account acts for: its own and
         those of the valid authorizations recorded by the center"""
+        pool = Pool()
+        Authorization = pool.get('onewindow.portal.authorization')
         parties = set()
         if self.party:
             parties.add(self.party.id)
-        parties.update(p.id for p in self.secondary_parties)
+        parties |= Authorization.companies(self)
         return parties
 
 
