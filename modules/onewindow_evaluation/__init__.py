@@ -11,7 +11,6 @@ __all__ = ['register']
 
 def register():
     Pool.register(
-        ir.Rule,
         ir.Cron,
         configuration.Configuration,
         evaluation.Reason,
