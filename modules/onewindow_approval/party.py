@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from sql import Literal, Null
 
-from trytond.model import fields
+from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -166,6 +166,14 @@ class Party(metaclass=PoolMeta):
 
 class Identifier(metaclass=PoolMeta):
     __name__ = 'party.identifier'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The searches by ID: with pg_trgm the similarity index of the code
+        # is a trigram index, which reads an equality of digits slowly
+        cls._sql_indexes.add(Index(t, (t.code, Index.Range())))
 
     def get_rec_name(self, name):
         rec_name = super().get_rec_name(name)
