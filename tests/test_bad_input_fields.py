@@ -193,7 +193,6 @@ def test_fields(inputs):
     assert inputs.accepted == []
     assert inputs.untranslated == []
     assert inputs.changed == []
-    assert inputs.unrelated == []
 
 
 def test_calendar_arguments(inputs):

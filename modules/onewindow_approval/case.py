@@ -16,7 +16,7 @@ from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, transition)
+    ButtonStateMixin, real_date, transition)
 from trytond.modules.onewindow_matters.matter import (
     CREDIBILITIES, JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION,
     LICENCE_LIMIT, MAX_COPIES, MAX_FEE, REQUIREMENTS)
@@ -479,6 +479,7 @@ class Case(
             'invisible': Eval('handling') != 'escalated',
             })
     higher_decision_date = fields.Date("Higher Decision Date",
+        domain=real_date('higher_decision_date'),
         states={
             'readonly': Eval('state') != 'escalated',
             'invisible': Eval('handling') != 'escalated',
@@ -602,12 +603,14 @@ class Case(
             'invisible': Eval('delivery_method') != 'courier',
             })
     sent_date = fields.Date("Sent on",
+        domain=real_date('sent_date'),
         states={
             'readonly': Eval('state') != 'ready',
             'invisible': Eval('delivery_method') != 'courier',
             },
         help="The day the result was handed to the carrier.")
     delivery_date = fields.Date("Delivered on",
+        domain=real_date('delivery_date'),
         states={
             'readonly': (Eval('state') != 'delivered')
             | (Eval('delivery_method') != 'courier'),
@@ -2572,6 +2575,7 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
             },
         help="The applicant's written commitment.")
     deferred_until = fields.Date("Due Date",
+        domain=real_date('deferred_until'),
         states={
             'readonly': Eval('case_state') != 'draft',
             'invisible': ~Eval('deferred'),

@@ -4,6 +4,8 @@ from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
+from .model import real_date
+
 ROLES = [
     (None, ""),
     ('clerk', "Window Clerk"),
@@ -39,6 +41,7 @@ class Department(DeactivableMixin, ModelSQL, ModelView):
         help="The batch in which the department joined the comprehensive "
         "window (1 for the first batch).")
     entry_date = fields.Date("Entry Date",
+        domain=real_date('entry_date'),
         states={
             'invisible': ~Eval('batch'),
             })

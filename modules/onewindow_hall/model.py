@@ -10,7 +10,7 @@ from trytond.i18n import gettext
 from trytond.model import Model, ModelStorage, Workflow
 from trytond.model.modelstorage import AccessError, EvalEnvironment
 from trytond.pool import Pool
-from trytond.pyson import PYSON, PYSONDecoder, PYSONEncoder
+from trytond.pyson import Date, PYSON, PYSONDecoder, PYSONEncoder
 from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 
@@ -65,6 +65,12 @@ class ProtectedFieldsMixin:
         for records, values in zip(actions, actions):
             cls._check_protected_fields(records, values)
         super().write(*args)
+
+
+def real_date(name, years=1):
+    """Return the domain of the date field name that records a day that
+    happened or comes soon: not more than years ahead"""
+    return ['OR', (name, '=', None), (name, '<=', Date(delta_years=years))]
 
 
 def transition(state):
@@ -222,8 +228,17 @@ class GuardedRPC(RPC):
         self.method = method
 
     def convert(self, obj, *args, **kwargs):
-        c_args, c_kwargs, context, timestamp = super().convert(
-            obj, *args, **kwargs)
+        try:
+            c_args, c_kwargs, context, timestamp = super().convert(
+                obj, *args, **kwargs)
+        except ValueError as exception:
+            if str(exception) == "Duplicate ids":
+                raise InvalidValueError(gettext(
+                        'onewindow_hall.msg_duplicate_ids',
+                        model=getattr(obj, '__names__', lambda: {
+                                'model': obj.__name__})()['model'])
+                    ) from exception
+            raise
         transaction = Transaction()
         if transaction.user and self.check_access:
             with transaction.set_context(context):

@@ -11,7 +11,7 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, transition)
+    ButtonStateMixin, real_date, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -1146,7 +1146,8 @@ class MatterAdjustment(ModelSQL, ModelView):
     document_number = fields.Char("Document Number", required=True,
         help="The number of the document that orders the adjustment, "
         "e.g. 翁府〔2017〕12号.")
-    document_date = fields.Date("Document Date")
+    document_date = fields.Date(
+        "Document Date", domain=real_date('document_date'))
     authority = fields.Char("Issued by",
         help="The authority that issued the document.")
     devolved_to = fields.Char("Devolved to",
@@ -1156,7 +1157,8 @@ class MatterAdjustment(ModelSQL, ModelView):
         help="The lower level that handles the matter from now on.")
     document = fields.Binary("Document", filename='document_name')
     document_name = fields.Char("Document Name")
-    date = fields.Date("Effective Date", required=True)
+    date = fields.Date(
+        "Effective Date", required=True, domain=real_date('date'))
     description = fields.Text("Description")
     new_version = fields.Many2One(
         'onewindow.matter', "New Version", readonly=True,
@@ -1198,7 +1200,8 @@ class MatterAdjustStart(ModelView):
         "Adjustment: a new draft version is created to edit and publish.")
     document_number = fields.Char("Document Number", required=True,
         help="The number of the document that orders the adjustment.")
-    document_date = fields.Date("Document Date")
+    document_date = fields.Date(
+        "Document Date", domain=real_date('document_date'))
     authority = fields.Char("Issued by")
     devolved_to = fields.Char("Devolved to",
         states={
@@ -1207,7 +1210,8 @@ class MatterAdjustStart(ModelView):
             })
     document = fields.Binary("Document", filename='document_name')
     document_name = fields.Char("Document Name")
-    date = fields.Date("Effective Date", required=True)
+    date = fields.Date(
+        "Effective Date", required=True, domain=real_date('date'))
     description = fields.Text("Description")
 
     @staticmethod
