@@ -232,13 +232,18 @@ class GuardedRPC(RPC):
             c_args, c_kwargs, context, timestamp = super().convert(
                 obj, *args, **kwargs)
         except ValueError as exception:
-            if str(exception) == "Duplicate ids":
-                raise InvalidValueError(gettext(
-                        'onewindow_hall.msg_duplicate_ids',
-                        model=getattr(obj, '__names__', lambda: {
-                                'model': obj.__name__})()['model'])
-                    ) from exception
-            raise
+            if str(exception) != "Duplicate ids":
+                raise
+            # The context of the call is not set yet: its language is
+            context = kwargs.get('context', args[-1] if args else {})
+            language = (context.get('language')
+                if isinstance(context, dict) else None)
+            with Transaction().set_context(language=language):
+                message = gettext(
+                    'onewindow_hall.msg_duplicate_ids',
+                    model=getattr(obj, '__names__', lambda: {
+                            'model': obj.__name__})()['model'])
+            raise InvalidValueError(message) from exception
         transaction = Transaction()
         if transaction.user and self.check_access:
             with transaction.set_context(context):
