@@ -19,6 +19,7 @@ PARTS = [
     ('onewindow_matters', 'demo_matters'),
     ('onewindow_approval', 'demo_cases'),
     ('onewindow_approval', 'demo_supervision'),
+    ('onewindow_portal', 'demo_portal'),
     ]
 
 
