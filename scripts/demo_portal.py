@@ -20,14 +20,17 @@ PDF = b'%PDF-1.4\n% demo scan\n%%EOF\n'
 
 def load(config, ctx):
     WebUser = Model.get('web.user')
-    if WebUser.find([('mobile', '=', PERSON[0])]):
-        print("demo_portal: the accounts exist")
-        return
     Party = Model.get('party.party')
     Authorization = Model.get('onewindow.portal.authorization')
+    if Authorization.find([]):
+        print("demo_portal: the accounts exist")
+        return
     password_hash = config.pool.get('web.user').hash_password(PASSWORD)
 
     def person(mobile, name, code):
+        users = WebUser.find([('mobile', '=', mobile)])
+        if users:
+            return users[0].party, users[0]
         party = Party(name=name)
         identifier = party.identifiers.new()
         identifier.type = 'cn_ric'
