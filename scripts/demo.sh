@@ -21,7 +21,7 @@ VENV=${ONEWINDOW_VENV:-$top/.venv}
 DATA=${ONEWINDOW_DATA:-$top/data}
 DB=${ONEWINDOW_DB:-wengyuan}
 LISTEN=${ONEWINDOW_LISTEN:-127.0.0.1:8000}
-MODULES="onewindow_hall onewindow_matters onewindow_approval onewindow_portal"
+MODULES="onewindow_hall onewindow_matters onewindow_approval onewindow_evaluation onewindow_portal"
 mkdir -p "$DATA"
 conf="$DATA/trytond.conf"
 cat > "$conf" <<CONF

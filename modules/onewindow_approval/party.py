@@ -1,5 +1,6 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.model import Index
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -65,6 +66,14 @@ class Party(metaclass=PoolMeta):
 
 class Identifier(metaclass=PoolMeta):
     __name__ = 'party.identifier'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The searches by ID: with pg_trgm the similarity index of the code
+        # is a trigram index, which reads an equality of digits slowly
+        cls._sql_indexes.add(Index(t, (t.code, Index.Range())))
 
     def get_rec_name(self, name):
         rec_name = super().get_rec_name(name)

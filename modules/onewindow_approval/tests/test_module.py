@@ -529,6 +529,11 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                 any('"%s"' % column in d or '(%s ' % column in d
                         for d in definitions),
                 msg=(table, column, definitions))
+        # The equality of an ID reads a B-tree
+        cursor.execute("SELECT indexdef FROM pg_indexes "
+            "WHERE tablename = 'party_identifier' "
+            "AND indexdef LIKE '%%btree (code)%%'")
+        self.assertTrue(cursor.fetchone())
 
 
 del ModuleTestCase
