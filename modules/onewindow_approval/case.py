@@ -18,7 +18,8 @@ from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.modules.onewindow_matters.matter import (
-    JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION, LICENCE_LIMIT)
+    CREDIBILITIES, JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION,
+    LICENCE_LIMIT, REQUIREMENTS)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -828,8 +829,9 @@ class Case(
         # work lists of the departments read the cases whose deadline runs
         # or stands still in deadline order
         running = ['accepted', 'review', 'suspended', 'escalated']
+        # The cases of a slip are read through the index that trytond
+        # creates for the One2Many of the hand-over
         cls._sql_indexes.update({
-                Index(t, (t.handover, Index.Equality())),
                 Index(
                     t, (t.deadline, Index.Range()), (t.id, Index.Range()),
                     where=t.state.in_(running)),
@@ -2461,11 +2463,9 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
             'readonly': True,
             })
     name = fields.Char("Name", required=True, states=_states)
-    requirement = fields.Selection([
-            ('required', "Required"),
-            ('optional', "Optional"),
-            ('conditional', "Conditional"),
-            ], "Requirement", required=True, readonly=True, sort=False)
+    requirement = fields.Selection(
+        REQUIREMENTS, "Requirement", required=True, readonly=True,
+        sort=False)
     condition = fields.Char("Condition", readonly=True)
     applicable = fields.Boolean("Applicable",
         states={
@@ -2488,13 +2488,9 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
     electronic_received = fields.Integer("Electronic Copies Received",
         required=True, states=_received_states,
         domain=[('electronic_received', '>=', 0)])
-    credibility = fields.Selection([
-            (None, ""),
-            ('A', "A: Issued with E-Seal"),
-            ('B', "B: Copy Checked against Original"),
-            ('C', "C: Uploaded by Applicant"),
-            ('D', "D: Applicant's Pledge"),
-            ], "Credibility", sort=False, states=_received_states,
+    credibility = fields.Selection(
+        [(None, "")] + CREDIBILITIES, "Credibility", sort=False,
+        states=_received_states,
         help="The credibility level of the material (国办函〔2016〕108号).")
     original_checked_by = fields.Many2One(
         'company.employee', "Original Checked by", readonly=True)

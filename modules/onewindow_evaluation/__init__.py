@@ -3,15 +3,14 @@
 from trytond.pool import Pool
 
 from . import (
-    card, case, complaint, configuration, device, evaluation, ir,
-    rectification, routes, statistic)
+    card, case, complaint, configuration, device, document, evaluation,
+    ir, notification, rectification, routes, statistic)
 
 __all__ = ['register']
 
 
 def register():
     Pool.register(
-        ir.Rule,
         ir.Cron,
         configuration.Configuration,
         evaluation.Reason,
@@ -25,6 +24,7 @@ def register():
         rectification.Rectification,
         complaint.Complaint,
         case.Case,
+        notification.CaseNotification,
         card.Card,
         statistic.SatisfactionDepartment,
         statistic.SatisfactionWindow,
@@ -33,6 +33,8 @@ def register():
         statistic.SatisfactionPeriod,
         module='onewindow_evaluation', type_='model')
     Pool.register(
+        document.AcceptanceNotice,
+        document.DeliveryReceipt,
         complaint.ComplaintAcknowledgement,
         complaint.ComplaintReply,
         module='onewindow_evaluation', type_='report')

@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import without_check_access
 
 
 class Case(metaclass=PoolMeta):
@@ -29,5 +30,8 @@ class Case(metaclass=PoolMeta):
         cases = [c for c in cls.browse([c.id for c in cases])
             if c.state == 'delivered']
         # The delivery is rated, and the whole case (一事一评)
+        Notification = pool.get('onewindow.case.notification')
         Evaluation.issue(cases, 'delivery')
-        Evaluation.issue(cases, 'case')
+        # The text message asks for the rating of the whole case
+        with without_check_access():
+            Notification.notify_rating(Evaluation.issue(cases, 'case'))

@@ -33,6 +33,9 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
             'required': Eval('default_days', 0) > 0,
             'invisible': ~Eval('default_days'),
             })
+    portal_url = fields.Char("Portal Address", size=200,
+        help="The address of the portal in the rating links sent by text "
+        "message (https://...).")
     complaint_sequence = fields.Many2One('ir.sequence',
         "Complaint Sequence", required=True,
         domain=[

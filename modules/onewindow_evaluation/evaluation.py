@@ -534,6 +534,11 @@ class EvaluationReason(ModelSQL):
     reason = fields.Many2One('onewindow.evaluation.reason', "Reason",
         required=True, ondelete='RESTRICT')
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('evaluation')
+
 
 class EvaluationLine(ModelSQL, ModelView):
     "Rating Indicator Level"

@@ -1,10 +1,6 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """The rectification of the bad ratings (差评整改, GB/T 39735-2020)"""
-import datetime as dt
-
-from sql import Null
-
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.company.model import set_employee

@@ -480,7 +480,7 @@ class Application(
         pool = Pool()
         User = pool.get('res.user')
         transaction = Transaction()
-        if not transaction.user or transaction.context.get('_skip_clerk'):
+        if not transaction.user:
             return
         user = User(transaction.user)
         served = {(w.hall.id, d.id)

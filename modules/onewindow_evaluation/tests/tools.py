@@ -92,3 +92,13 @@ def expire_links(evaluation, config=None):
 def sweep(config=None):
     "Run the sweep of the supervision cards as the scheduler does"
     return _in_root(lambda t: Pool().get('onewindow.card').sweep(), config)
+
+
+def links(evaluation, config=None):
+    "Return the channels of the links of the evaluation not used yet"
+    def channels(transaction):
+        Link = Pool().get('onewindow.evaluation.link')
+        return sorted(l.channel for l in Link.search([
+                    ('evaluation', '=', evaluation.id),
+                    ('used', '=', None)]))
+    return _in_root(channels, config)
