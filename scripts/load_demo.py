@@ -20,6 +20,7 @@ PARTS = [
     ('onewindow_approval', 'demo_cases'),
     ('onewindow_evaluation', 'demo_evaluation'),
     ('onewindow_approval', 'demo_supervision'),
+    ('onewindow_portal', 'demo_portal'),
     ]
 
 

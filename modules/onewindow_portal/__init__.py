@@ -3,8 +3,8 @@
 from trytond.pool import Pool
 
 from . import (
-    account, application, authorization, lookup, notification, online,
-    routes, sms, web_user)
+    account, application, authorization, kiosk, lookup, notification,
+    online, routes, sms, web_user)
 
 __all__ = ['register', 'account', 'lookup', 'online', 'routes']
 
@@ -23,4 +23,8 @@ def register():
         sms.Message,
         notification.CaseNotification,
         notification.Case,
+        kiosk.Terminal,
         module='onewindow_portal', type_='model')
+    Pool.register(
+        application.ApplicationReceipt,
+        module='onewindow_portal', type_='report')

@@ -1,7 +1,11 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from sql import Null
+
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice, reduce_ids
+from trytond.transaction import Transaction
 
 from .sms import send_text
 
@@ -52,9 +56,20 @@ class Case(metaclass=PoolMeta):
         application, through the queue of the case notifications"""
         pool = Pool()
         Notification = pool.get('onewindow.case.notification')
+        # One small query: most cases come from the window
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        online = set()
+        for sub_ids in grouped_slice([c.id for c in cases]):
+            cursor.execute(*table.select(table.id,
+                    where=reduce_ids(table.id, sub_ids)
+                    & (table.application != Null)))
+            online.update(r[0] for r in cursor)
+        if not online:
+            return
         values = []
         for case in cases:
-            if not case.application or not case.phone:
+            if case.id not in online or not case.phone:
                 continue
             values.append({
                     'case': case.id, 'kind': kind, 'channel': 'sms',

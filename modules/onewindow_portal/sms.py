@@ -6,11 +6,15 @@ import logging
 import urllib.request
 from string import Template
 
+from sql import For, Literal
+
 from trytond.config import config
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice, reduce_ids
+from trytond.transaction import Transaction
 
 logger = logging.getLogger(__name__)
 
@@ -101,10 +105,9 @@ class Message(ProtectedFieldsMixin, ModelSQL, ModelView):
     @classmethod
     def send(cls, messages):
         "Send the messages not sent yet, each through the gateway"
-        for message in cls.browse(messages):
-            # Read again under a lock: two workers never send one message
-            cls.lock([message])
-            message = cls(message.id)
+        cls.lock_for_send(messages)
+        # Read again under the lock: two workers never send one message
+        for message in cls.browse([m.id for m in messages]):
             if message.state == 'sent':
                 continue
             message.attempts = (message.attempts or 0) + 1
@@ -119,7 +122,11 @@ class Message(ProtectedFieldsMixin, ModelSQL, ModelView):
                 message.save()
                 if message.attempts < config.getint(
                         'portal', 'sms_attempts', default=5):
-                    cls.__queue__.send([message])
+                    # Again later, each time later
+                    with Transaction().set_context(
+                            queue_scheduled_at=dt.timedelta(
+                                minutes=message.attempts)):
+                        cls.__queue__.send([message])
                 continue
             message.state = 'sent'
             message.error = None
@@ -128,6 +135,18 @@ class Message(ProtectedFieldsMixin, ModelSQL, ModelView):
                 # The code is known by its hash only
                 message.text = '******'
             message.save()
+
+    @classmethod
+    def lock_for_send(cls, messages):
+        "Lock the messages, waiting for the transactions that hold them"
+        transaction = Transaction()
+        if not transaction.database.has_select_for():
+            return
+        table = cls.__table__()
+        cursor = transaction.connection.cursor()
+        for sub_ids in grouped_slice(sorted({m.id for m in messages})):
+            cursor.execute(*table.select(Literal(1),
+                    where=reduce_ids(table.id, sub_ids), for_=For('UPDATE')))
 
     @classmethod
     @ModelView.button

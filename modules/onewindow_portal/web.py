@@ -41,6 +41,7 @@ HERE = os.path.dirname(__file__)
 STATIC = os.path.join(HERE, 'static')
 SESSION_COOKIE = 'ow_session'
 CSRF_COOKIE = 'ow_csrf'
+KIOSK_COOKIE = 'ow_kiosk'
 CSRF_FIELD = 'csrf_token'
 LANGUAGE = 'zh_CN'
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
@@ -126,8 +127,14 @@ class Page:
         self.csrf_token = csrf
         self._user = False
 
-    # The self-service terminal the page is shown on (kiosk mode)
-    terminal = None
+    @property
+    def terminal(self):
+        "Return the self-service terminal of the page (kiosk mode) or None"
+        if not hasattr(self, '_terminal'):
+            Terminal = self.pool.get('onewindow.terminal')
+            self._terminal = Terminal.from_kiosk_key(
+                self.request.cookies.get(KIOSK_COOKIE))
+        return self._terminal
 
     @property
     def context_channel(self):
@@ -232,7 +239,8 @@ class Page:
                 path='/%s/portal/' % self.database, httponly=True,
                 secure=self.secure,
                 samesite='Strict' if name == CSRF_COOKIE else 'Lax')
-        if self.user or self.request.method != 'GET':
+        if (self.user or self.request.method != 'GET'
+                or KIOSK_COOKIE in self.request.cookies):
             response.headers['Cache-Control'] = 'no-store'
 
 

@@ -47,6 +47,21 @@ class User(metaclass=PoolMeta):
         cls._sql_indexes.add(Index(t, (t.mobile, Index.Equality())))
 
     @classmethod
+    def create(cls, vlist):
+        # An account without e-mail has none, not an empty one that the
+        # uniqueness of the e-mails would refuse twice
+        vlist = [dict(v, email=v.get('email') or None) for v in vlist]
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        args = list(args)
+        for i in range(1, len(args), 2):
+            if 'email' in args[i] and not args[i]['email']:
+                args[i] = dict(args[i], email=None)
+        super().write(*args)
+
+    @classmethod
     def _format_email(cls, users):
         super()._format_email([u for u in users if u.email])
 

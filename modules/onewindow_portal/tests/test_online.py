@@ -5,7 +5,8 @@ real name, application with uploads, submission, pre-review, progress
 lookup; and what another account or a visitor cannot reach"""
 import re  # noqa: F401
 
-from trytond.modules.onewindow_approval.tests.tools import resident_id
+from trytond.modules.onewindow_approval.tests.tools import (
+    pdf_text, resident_id)
 from trytond.modules.onewindow_portal.tests.tools import (
     NUMBER, PDF, PNG, QUERY, ApplicantRouteTestCase)
 
@@ -38,6 +39,19 @@ class OnlineTestCase(ApplicantRouteTestCase):
             self.assertEqual(len(texts), 1)
             self.assertIn(number, texts[0].text)
 
+        # The receipt prints as PDF for the applicant only
+        application_id = int(path.split('/')[1])
+        response = self.get(client, 'application/%d/receipt.pdf' % (
+                application_id))
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.data.startswith(b'%PDF'))
+        text = pdf_text(response.data)
+        self.assertIn(number, text)
+        self.assertIn("网上申请回执", text)
+        self.assertEqual(self.get(self.client(),
+                'application/%d/receipt.pdf' % application_id).status_code,
+            404)
+
         # A visitor follows it with the number and the code
         visitor = self.client()
         response = self.post(visitor, 'lookup', {
@@ -45,6 +59,7 @@ class OnlineTestCase(ApplicantRouteTestCase):
         self.assertEqual(response.status_code, 200)
         html = response.get_data(as_text=True)
         self.assertIn("王**", html)
+        self.assertIn('aria-current="step">预审中', html)
         self.assertNotIn("王建国", html)
         self.assertNotIn(resident_id(11), html)
         self.assertNotIn('13900000001', html)
@@ -63,6 +78,26 @@ class OnlineTestCase(ApplicantRouteTestCase):
         response = self.post(visitor, 'lookup', {
                 'number': number, 'code': query_code})
         self.assertEqual(response.status_code, 200)
+
+        # The case is accepted at the window: the visitor sees 已受理 and
+        # the promised date, by the application or the case number
+        with self.transaction() as transaction:
+            Case = self.pool.get('onewindow.case')
+            Material = self.pool.get('onewindow.case.material')
+            case = Case(case.id)
+            for material in case.materials:
+                material.paper_received = material.paper_expected
+            Material.save(case.materials)
+            Case.accept([case])
+            case_number, deadline = case.number, case.deadline
+            transaction.commit()
+        for lookup_number in [number, case_number]:
+            html = self.post(visitor, 'lookup', {
+                    'number': lookup_number, 'code': query_code}).get_data(
+                as_text=True)
+            self.assertIn('aria-current="step">已受理', html)
+            self.assertIn('%d年%d月%d日' % (
+                    deadline.year, deadline.month, deadline.day), html)
 
         # The applicant sees his application and its case
         html = self.get(client, 'my').get_data(as_text=True)

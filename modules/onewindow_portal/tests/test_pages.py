@@ -159,3 +159,59 @@ class PagesTestCase(PortalRouteTestCase):
             base_url='https://localhost/')
         self.assertIn('Secure', response.headers['Set-Cookie'])
 
+
+
+class KioskTestCase(PortalRouteTestCase):
+    "Test the kiosk mode of the self-service terminals"
+
+    @classmethod
+    def setup_data(cls, setup):
+        pool = Pool()
+        Terminal = pool.get('onewindow.terminal')
+        terminal = Terminal(name="Terminal", kind='government',
+            hall=setup['hall'], zone=setup['window'].zone)
+        terminal.save()
+        setup['terminal'] = terminal
+        cls.key = terminal.kiosk_key
+
+    def test_kiosk(self):
+        "A kiosk has the touch layout, ends idle sessions, caches nothing"
+        client = self.client()
+        self.assertEqual(
+            self.get(client, 'kiosk/wrong-key').status_code, 404)
+        self.assertNotIn(b'class="kiosk', self.get(client, '').data)
+        response = self.get(client, 'kiosk/%s' % self.key)
+        self.assertEqual(response.status_code, 303)
+        cookie = [c for c in response.headers.getlist('Set-Cookie')
+            if c.startswith('ow_kiosk=')][0]
+        self.assertNotIn('Expires', cookie)
+        self.assertNotIn('Max-Age', cookie)
+        response = self.get(client, '')
+        html = response.get_data(as_text=True)
+        self.assertIn('class="kiosk', html)
+        self.assertRegex(html, r'content="120;url=/[^"]+/portal/kiosk-end"')
+        self.assertEqual(response.headers['Cache-Control'], 'no-store')
+        self.assertEqual(
+            self.get(client, 'static/kiosk.js').status_code, 200)
+        response = self.get(client, 'kiosk-end')
+        self.assertEqual(response.status_code, 303)
+
+    def test_retired_terminal(self):
+        "A terminal out of service is no kiosk"
+        with self.transaction() as transaction:
+            Terminal = self.pool.get('onewindow.terminal')
+            terminal = Terminal(self.ids['terminal'])
+            terminal.state = 'retired'
+            terminal.save()
+            transaction.commit()
+        try:
+            client = self.client()
+            self.assertEqual(
+                self.get(client, 'kiosk/%s' % self.key).status_code, 404)
+        finally:
+            with self.transaction() as transaction:
+                Terminal = self.pool.get('onewindow.terminal')
+                terminal = Terminal(self.ids['terminal'])
+                terminal.state = 'in_service'
+                terminal.save()
+                transaction.commit()
