@@ -16,7 +16,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, transition)
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -56,7 +56,9 @@ def sql_message(msg_id, texts=None, **columns):
     return expression
 
 
-class Card(ButtonStateMixin, Workflow, ModelSQL, ModelView):
+class Card(
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ModelView):
     """Supervision Card
 
     A yellow card when a case or one of its steps has one working day or

@@ -16,7 +16,7 @@ from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, real_date, transition)
+    ButtonStateMixin, ProtectedFieldsMixin, real_date, transition)
 from trytond.modules.onewindow_matters.matter import (
     CREDIBILITIES, JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION,
     LICENCE_LIMIT, MAX_COPIES, MAX_FEE, REQUIREMENTS)
@@ -188,7 +188,7 @@ class CaseLineMixin:
 
 
 class Case(
-        ButtonStateMixin, Workflow, ModelSQL,
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
         ModelView):
     """Case
 

@@ -5,7 +5,8 @@ import logging
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.modules.onewindow_hall.model import ButtonStateMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin)
 from trytond.pyson import Eval
 
 from .case import CaseLineMixin
@@ -15,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 class CaseNotification(
-        ButtonStateMixin, CaseLineMixin, ModelSQL,
+        ButtonStateMixin, ProtectedFieldsMixin, CaseLineMixin, ModelSQL,
         ModelView):
     """Case Notification
 
