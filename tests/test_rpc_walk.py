@@ -323,12 +323,16 @@ def walk_model(walk, name, names, secrets):
                     walk.check(login, pair, search_args(method, [],
                             field_names), role_secrets)
                     continue
-                for domain in [[('id', 'in', forbidden)],
-                        [('rec_name', 'in', sorted(telltales))]]:
+                # What a search finds is judged by the ids: the texts of
+                # a hidden record may be those of a visible one too (the
+                # same applicant in two departments)
+                domains = [[('id', 'in', forbidden)]]
+                if method != 'search_count':
+                    domains.append([('rec_name', 'in', sorted(telltales))])
+                for domain in domains:
                     walk.check(login, pair,
                         search_args(method, domain, field_names),
-                        role_secrets | telltales,
-                        ids=forbidden)
+                        role_secrets, ids=forbidden)
                 continue
             if method.startswith(VALUES) or method == 'on_change_notify':
                 extra = [field_names] if method in {
@@ -361,12 +365,22 @@ def walk_model(walk, name, names, secrets):
             refused, result = walk.call(login, pair, args)
             if refused:
                 continue
-            if method in {'write', 'delete', 'copy'} or method in buttons:
+            acted = method in {'write'} or method in buttons
+            if method == 'copy':
+                # A singleton copies to itself
+                acted = bool(set(result or []) - set(forbidden))
+                if acted:
+                    admin_delete(walk, name, sorted(
+                            set(result) - set(forbidden)))
+            elif method == 'delete':
+                # A singleton is never deleted
+                acted = len(walk.admin.model(name, 'search',
+                        [('id', 'in', forbidden)], 0, None, None)) < len(
+                    forbidden)
+            if acted:
                 # The call acted on records the role may not see
                 walk.leaks.append('%s: %s.%s accepted on %s' % (
                         login, name, method, forbidden))
-                if method == 'copy' and result:
-                    admin_delete(walk, name, result)
             walk.judge(login, pair, result, role_secrets | telltales,
                 ids=forbidden)
 
