@@ -133,3 +133,25 @@ def union_domain(Model, domain):
     else:
         query = Union(*queries)
     return [('id', 'in', query)]
+
+
+def _drop_forgets_extensions():
+    """Make a dropped PostgreSQL database forget its extensions
+
+    trytond 7.0 forgets the functions of a database it drops, not its
+    extensions: a database created again under the same name (as the tests
+    do between their runs) would be taken to have pg_trgm, and the first
+    trigram index of its update would fail."""
+    from trytond.backend.postgresql.database import Database
+    drop = Database.drop.__func__
+    if getattr(drop, 'forgets_extensions', False):
+        return
+
+    def wrapper(cls, connection, database_name):
+        drop(cls, connection, database_name)
+        cls._extensions.pop(database_name, None)
+    wrapper.forgets_extensions = True
+    Database.drop = classmethod(wrapper)
+
+
+_drop_forgets_extensions()
