@@ -362,6 +362,9 @@ def walk_model(walk, name, names, secrets):
             else:
                 # Buttons and the other methods called on records
                 args = [forbidden]
+            if method == 'delete':
+                existing = walk.admin.model(name, 'search',
+                    [('id', 'in', forbidden)], 0, None, None)
             refused, result = walk.call(login, pair, args)
             if refused:
                 continue
@@ -376,7 +379,7 @@ def walk_model(walk, name, names, secrets):
                 # A singleton is never deleted
                 acted = len(walk.admin.model(name, 'search',
                         [('id', 'in', forbidden)], 0, None, None)) < len(
-                    forbidden)
+                    existing)
             if acted:
                 # The call acted on records the role may not see
                 walk.leaks.append('%s: %s.%s accepted on %s' % (
