@@ -52,7 +52,7 @@ WITHDRAWALS = [
     ]
 # The order in which the back office works on a day
 ACTIONS = ['hand_over', 'receive', 'resume', 'suspend', 'step', 'opinion',
-    'extend', 'resolve', 'escalate', 'higher', 'decide', 'send', 'verify',
+    'opinions_done', 'extend', 'resolve', 'escalate', 'higher', 'decide', 'send', 'verify',
     'deliver', 'courier_done', 'archive']
 DISAGREEMENTS = [
     "经现场核查，申请人的消防安全条件尚未达到要求，建议整改后再行审批。",
@@ -700,6 +700,9 @@ class BackOffice:
                 self.at(day, 'opinion', info, (department, opinion))
                 last = max(last, day)
             t = last
+            # The lead department closes the step of the opinions once
+            # they are all in
+            self.at(last, 'opinions_done', info)
             if disagree is not None:
                 if rng.random() < 0.7:
                     # The lead department answers the disagreement the next
@@ -931,6 +934,19 @@ class BackOffice:
                 ('state', '=', 'running'),
                 ('kind', '=', 'review'),
                 ])
+        if steps:
+            Step.click(steps, 'complete')
+
+    def do_opinions_done(self, items, day):
+        Step = Model.get('onewindow.case.step')
+        steps = Step.find([
+                ('case', 'in', [i['id'] for i, _ in items]),
+                ('case.state', '=', 'review'),
+                ('state', '=', 'running'),
+                ('kind', '=', 'opinion'),
+                ])
+        steps = [s for s in steps
+            if all(o.state == 'given' for o in s.case.opinions)]
         if steps:
             Step.click(steps, 'complete')
 

@@ -22,6 +22,8 @@ from unittest.mock import Mock, patch
 
 from proteus import Model, Wizard
 
+from trytond.modules.onewindow_matters.matter import MATTER_TYPE_PREFIXES
+
 OPENING = dt.date(2017, 11, 1)
 SHAOGUAN_HR = "韶关市人力资源和社会保障局"
 
@@ -33,7 +35,6 @@ DEPARTMENT_NUMBERS = {
     'HB': 23,
     }
 DEDICATED = ['GA', 'GD', 'GS', 'GSJ', 'DS', 'GT', 'SF', 'HB']
-PREFIXES = {'licence': 'XK', 'public_service': 'GG', 'other': 'QT'}
 
 ID = "居民身份证*"
 HOUSEHOLD = "户口簿*"
@@ -42,9 +43,10 @@ LEGAL_ID = "法定代表人居民身份证*"
 AGENT = "委托书及受托人居民身份证|委托他人办理的"
 
 
-def matter(name, category, handling, promised, statutory, materials,
+def matter(name, matter_type, handling, promised, statutory, materials,
         **values):
-    return dict(values, name=name, category=category, handling=handling,
+    return dict(values, name=name, matter_type=matter_type,
+        handling=handling,
         promised_limit=promised, statutory_limit=statutory,
         materials=materials)
 
@@ -109,7 +111,7 @@ CATALOGUE = {
             applicant_kind='legal', result_kind='other',
             result_name="财政票据",
             legal_basis="《财政票据管理办法》第二十条"),
-        matter("政府采购供应商投诉处理", 'other', 'promised', 20, 20,
+        matter("政府采购供应商投诉处理", 'adjudication', 'promised', 20, 20,
             ["投诉书", "投诉人身份证明*", "质疑和质疑答复情况说明",
                 "相关证明材料?"],
             applicant_kind='both', result_kind='approval',
@@ -140,7 +142,7 @@ CATALOGUE = {
             applicant_kind='legal', result_kind='certificate',
             result_name="民办非企业单位登记证书",
             legal_basis="《民办非企业单位登记管理暂行条例》第九条"),
-        matter("内地居民婚姻登记", 'other', 'same_day', 0, None,
+        matter("内地居民婚姻登记", 'confirmation', 'same_day', 0, None,
             ["双方居民身份证*", "双方户口簿*", "本人无配偶以及与对方当事人"
                 "没有直系血亲和三代以内旁系血亲关系的签字声明",
                 "近期2寸半身免冠合影照片3张"],
@@ -151,7 +153,7 @@ CATALOGUE = {
             form_fields=[('registration_kind', "登记类别", 'selection', True,
                     "marriage:结婚登记\ndivorce:离婚登记\n"
                     "reissue:补领婚姻登记证")]),
-        matter("最低生活保障审批", 'public_service', 'promised', 15, 20,
+        matter("最低生活保障审批", 'payment', 'promised', 15, 20,
             ["最低生活保障申请书", ID, HOUSEHOLD,
                 "家庭收入和财产状况声明", "家庭成员收入证明",
                 "残疾证或病历证明|家庭成员患重病或残疾的"],
@@ -260,7 +262,7 @@ CATALOGUE = {
             applicant_kind='both', result_kind='approval',
             result_name="健身气功活动（站点）批准文件",
             legal_basis="《健身气功管理办法》第十三条"),
-        matter("社会体育指导员技术等级称号授予（三级）", 'public_service',
+        matter("社会体育指导员技术等级称号授予（三级）", 'confirmation',
             'promised', 10, None,
             ["社会体育指导员技术等级申请表", ID, "培训考核合格证明*",
                 "近期1寸免冠照片2张"],
@@ -283,7 +285,7 @@ CATALOGUE = {
             applicant_kind='legal', result_kind='filing',
             result_name="旅行社分社备案登记证明",
             legal_basis="《旅行社条例》第十条"),
-        matter("乡村旅游经营单位等级评定", 'public_service', 'promised', 15,
+        matter("乡村旅游经营单位等级评定", 'confirmation', 'promised', 15,
             None,
             ["乡村旅游等级评定申请表", LICENCE, "经营情况自评报告",
                 "经营场所照片"],
@@ -418,14 +420,14 @@ CATALOGUE = {
             "《机动车驾驶员培训管理规定》"),
         ],
     'CL': [
-        matter("残疾人证核发", 'public_service', 'promised', 15, None,
+        matter("残疾人证核发", 'confirmation', 'promised', 15, None,
             ["残疾人证申请表", ID, HOUSEHOLD, "近期2寸免冠彩色照片3张",
                 "残疾评定表"],
             applicant_kind='natural', special_procedures=['expert_review'],
             result_kind='certificate', result_name="中华人民共和国残疾人证",
             legal_basis="《中华人民共和国残疾人保障法》\n"
             "《中国残疾人联合会关于第二代残疾人证的管理规定》"),
-        matter("残疾人辅助器具适配补贴申请", 'public_service', 'promised', 10,
+        matter("残疾人辅助器具适配补贴申请", 'payment', 'promised', 10,
             None,
             ["辅助器具适配申请表", ID, "残疾人证*"],
             applicant_kind='natural', result_kind='approval',
@@ -562,7 +564,7 @@ CATALOGUE = {
             "《企业名称登记管理实施办法》"),
         ],
     'GSJ': [
-        matter("增值税一般纳税人登记", 'other', 'same_day', 0, None,
+        matter("增值税一般纳税人登记", 'confirmation', 'same_day', 0, None,
             ["增值税一般纳税人登记表", LICENCE, "经办人身份证明*"],
             applicant_kind='legal', result_kind='filing',
             result_name="税务事项通知书",
@@ -586,7 +588,7 @@ CATALOGUE = {
             applicant_kind='both', result_kind='other',
             result_name="申报回执",
             legal_basis="《中华人民共和国税收征收管理法》第二十五条"),
-        matter("房产税、城镇土地使用税困难减免审批", 'licence', 'promised',
+        matter("房产税、城镇土地使用税困难减免审批", 'other', 'promised',
             15, 20,
             ["纳税人减免税申请核准表", "减免税申请报告", "房屋、土地权属证明*",
                 "困难情况证明材料"],
@@ -602,7 +604,7 @@ CATALOGUE = {
             legal_basis="《税收票证管理办法》第二十五条"),
         ],
     'GT': [
-        matter("不动产登记（首次登记）", 'other', 'promised', 10, 30,
+        matter("不动产登记（首次登记）", 'confirmation', 'promised', 10, 30,
             ["不动产登记申请书", "申请人身份证明*", "不动产权属来源证明*",
                 "不动产界址、空间界限、面积等材料", "完税凭证"],
             applicant_kind='both', special_procedures=['site_survey',
@@ -634,7 +636,7 @@ CATALOGUE = {
             result_name="公证书",
             fee_basis="《广东省公证服务收费标准》（按公证事项计收）",
             legal_basis="《中华人民共和国公证法》第二十五条、第三十条"),
-        matter("法律援助申请审查", 'public_service', 'promised', 7, 7,
+        matter("法律援助申请审查", 'payment', 'promised', 7, 7,
             ["法律援助申请表", ID, "经济困难状况证明",
                 "与所申请法律援助事项有关的案件材料"],
             applicant_kind='natural', result_kind='approval',
@@ -778,14 +780,15 @@ class Clock:
             self.patcher = None
 
 
-def code_of(department, position, category):
+def code_of(department, position, matter_type):
     return '%s%02d%03d000' % (
-        PREFIXES[category], DEPARTMENT_NUMBERS[department], position)
+        MATTER_TYPE_PREFIXES[matter_type], DEPARTMENT_NUMBERS[department],
+        position)
 
 
 def codes():
     "Return the codes by (department, position)"
-    return {(d, i): code_of(d, i, v['category'])
+    return {(d, i): code_of(d, i, v['matter_type'])
         for d, matters in CATALOGUE.items()
         for i, v in enumerate(matters, 1)}
 
@@ -840,7 +843,7 @@ def steps_values(handling, promised, department):
     elif handling == 'joint':
         opinion = max(promised // 3, 1)
         steps = [("牵头部门审查", 'review', promised - opinion - 3),
-            ("联办部门出具意见", 'review', opinion),
+            ("联办部门出具意见", 'opinion', opinion),
             ("联合审批决定", 'decision', 2), ("制发证照", 'production', 1)]
     elif promised >= 5:
         steps = [("%s审查" % department, 'review', promised - 3),

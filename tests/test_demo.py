@@ -248,3 +248,66 @@ def test_supervision_cards(demo):
         'JOIN ir_action a ON a.id = ua.action '
         "WHERE u.login = 'supervisor'")
     assert board == [('Supervision Board',)]
+
+
+def test_matter_types(demo):
+    "Every published matter version has its type and its legal basis, "
+    "and the catalogue is not only licences and public services"
+    missing = rows(demo,
+        "SELECT code, version FROM onewindow_matter "
+        "WHERE state = 'published' AND (matter_type IS NULL "
+        "OR legal_basis IS NULL OR TRIM(legal_basis) = '')")
+    assert missing == []
+    types = {t for t, in rows(demo,
+            "SELECT DISTINCT matter_type FROM onewindow_matter "
+            "WHERE state = 'published'")}
+    assert {'licence', 'public_service', 'payment', 'confirmation',
+        'adjudication', 'other'} <= types
+    # The code says the type
+    wrong = rows(demo,
+        "SELECT code, matter_type FROM onewindow_matter "
+        "WHERE (matter_type = 'licence') != (SUBSTR(code, 1, 2) = 'XK')")
+    assert wrong == []
+
+
+ACCEPTANCE_NOTICES = '''
+import io, re, sys, zipfile
+from proteus import Model, Report, config
+config.set_trytond(sys.argv[2], config_file=sys.argv[1])
+Case = Model.get('onewindow.case')
+ActionReport = Model.get('ir.action.report')
+action, = ActionReport.find([
+        ('report_name', '=', 'onewindow.case.acceptance_notice'),
+        ('extension', 'in', ['', None])])
+report = Report('onewindow.case.acceptance_notice')
+for matter_type in ['licence', 'public_service', 'payment']:
+    cases = Case.find([
+            ('matter.matter_type', '=', matter_type),
+            ('state', 'in', ['accepted', 'review', 'approved']),
+            ], limit=1)
+    _, content, _, _ = report.execute(cases, {'action_id': action.id})
+    xml = zipfile.ZipFile(io.BytesIO(content)).read('content.xml')
+    text = ''.join(re.sub(r'<[^>]+>', '', xml.decode('utf-8')).split())
+    print(matter_type, cases[0].matter.name, '行政许可法' in text,
+        cases[0].matter.legal_basis.splitlines()[0] in text)
+'''
+
+
+def test_acceptance_notice_by_type(demo_database, demo):
+    "The acceptance notice of a licence cites the Administrative Licensing "
+    "Law, those of a public service and of a payment cite their own basis"
+    output = run([sys.executable, '-c', ACCEPTANCE_NOTICES,
+            demo_database.config, demo_database.name],
+        demo_database.env, 300, 'acceptance notices')
+    found = {}
+    for line in output.splitlines():
+        words = line.split()
+        if len(words) == 4 and words[0] in {
+                'licence', 'public_service', 'payment'}:
+            found[words[0]] = (words[2], words[3])
+    print(output)
+    assert found == {
+        'licence': ('True', 'True'),
+        'public_service': ('False', 'True'),
+        'payment': ('False', 'True'),
+        }

@@ -1351,7 +1351,7 @@ class Case(
             return JOINT_LIMIT
         elif matter.handling == 'escalated':
             return None
-        elif matter.category == 'licence':
+        elif matter.matter_type == 'licence':
             return matter.statutory_limit or LICENCE_LIMIT
         return matter.statutory_limit
 
@@ -1715,7 +1715,7 @@ class Case(
                 case.decision_number = case.higher_decision_number
         cls.save(cases)
         steps = [s for c in cases for s in c.steps]
-        Step.close(steps, kinds={'review', 'decision', 'other'})
+        Step.close(steps, kinds={'review', 'opinion', 'decision', 'other'})
         Step.start(Step.next_steps(steps), today)
 
     def _decision_log_text(self):

@@ -208,6 +208,14 @@ class CaseStep(
                         'onewindow_approval.msg_step_not_yours',
                         step=step.rec_name, case=step.case.rec_name,
                         department=step.case.department.rec_name))
+            if step.kind == 'opinion':
+                pending = [o.department.rec_name for o in step.case.opinions
+                    if o.state == 'pending']
+                if pending:
+                    raise ReviewError(gettext(
+                            'onewindow_approval.msg_step_opinions_pending',
+                            step=step.rec_name, case=step.case.rec_name,
+                            departments='、'.join(pending)))
             step.state = 'done'
             step.done_date = today
             step.done_by = employee

@@ -34,11 +34,28 @@ JOINT_EXTENSION = 15
 CODE_PATTERN = re.compile(r'^[0-9A-Z][0-9A-Z-]{3,39}$')
 KEY_PATTERN = re.compile(r'^[a-z][a-z0-9_]*$')
 
-CATEGORIES = [
+# The national classification of government service matters
+MATTER_TYPES = [
     ('licence', "Administrative Licence"),
-    ('public_service', "Public Service"),
+    ('payment', "Administrative Payment"),
+    ('confirmation', "Administrative Confirmation"),
+    ('adjudication', "Administrative Adjudication"),
+    ('reward', "Administrative Reward"),
+    ('levy', "Administrative Levy"),
     ('other', "Other Administrative Power"),
+    ('public_service', "Public Service"),
     ]
+# The two letters of the catalogue code for each type
+MATTER_TYPE_PREFIXES = {
+    'licence': 'XK',
+    'payment': 'JF',
+    'confirmation': 'QR',
+    'adjudication': 'CJ',
+    'reward': 'JL',
+    'levy': 'ZS',
+    'other': 'QT',
+    'public_service': 'GG',
+    }
 APPLICANT_KINDS = [
     ('natural', "Natural Persons"),
     ('legal', "Legal Persons"),
@@ -119,8 +136,10 @@ class Matter(
         "matter.")
     code = fields.Char("Code", required=True, states=_DRAFT,
         help="The basic code of the item in the catalogue, shared by all "
-        "its versions: two characters for the kind of power "
-        "(XK licence, GG public service, QT other power), five digits for "
+        "its versions: two characters for the type "
+        "(XK licence, JF payment, QR confirmation, CJ adjudication, "
+        "JL reward, ZS levy, QT other power, GG public service), "
+        "five digits for "
         "the main item and three for the sub-item, e.g. XK00101000.\n"
         "Upper-case letters, digits and hyphens only.")
     version = fields.Integer("Version", required=True, readonly=True,
@@ -129,9 +148,14 @@ class Matter(
     short_name = fields.Char("Short Name", states=_DRAFT,
         help="Shown on screens and receipts where the full name is too "
         "long.")
-    category = fields.Selection(CATEGORIES, "Category", required=True,
-        sort=False, states=_DRAFT)
-    category_string = category.translated('category')
+    matter_type = fields.Selection(MATTER_TYPES, "Type", required=True,
+        sort=False, states=_DRAFT,
+        help="The type of the matter in the national classification of "
+        "government service matters.\n"
+        "Only an administrative licence follows the Administrative "
+        "Licensing Law; the documents of the case word themselves by "
+        "type.")
+    matter_type_string = matter_type.translated('matter_type')
     applicant_kind = fields.Selection(APPLICANT_KINDS, "Applicants",
         required=True, sort=False, states=_DRAFT,
         help="Who may apply: natural persons (resident ID), legal persons "
@@ -234,7 +258,10 @@ class Matter(
     conditions = fields.Text("Conditions", states=_DRAFT,
         help="Who may apply and under which conditions (service guide).")
     legal_basis = fields.Text("Legal Basis", states=_DRAFT,
-        help="The laws and regulations that set the matter.")
+        help="The laws and regulations that set and implement the matter, "
+        "with their articles, one a line, "
+        "e.g. 《婚姻登记条例》第四条、第五条.\n"
+        "The documents of the case cite it.")
     procedure = fields.Text("Procedure", states=_DRAFT,
         help="The steps as the applicant sees them (service guide).")
     place = fields.Char("Place", states=_DRAFT,
@@ -377,6 +404,17 @@ class Matter(
                 'export_catalog': RPC(instantiate=0),
                 })
 
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+
+        # Migration from the three categories: the type keeps their keys
+        if (table_h.column_exist('category')
+                and not table_h.column_exist('matter_type')):
+            table_h.column_rename('category', 'matter_type')
+
+        super().__register__(module)
+
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
@@ -386,7 +424,7 @@ class Matter(
         return 1
 
     @staticmethod
-    def default_category():
+    def default_matter_type():
         return 'licence'
 
     @staticmethod
@@ -595,7 +633,7 @@ class Matter(
     def law_bound_problems(self):
         """Return the translated texts of the time limits over the bounds of
         the Administrative Licensing Law"""
-        if self.category != 'licence':
+        if self.matter_type != 'licence':
             return []
         problems = []
         joint = self.handling == 'joint'
@@ -967,10 +1005,13 @@ class MatterStep(MatterLineMixin, sequence_ordered(), ModelSQL, ModelView):
         help="e.g. review, decision, producing the licence.")
     kind = fields.Selection([
             ('review', "Review"),
+            ('opinion', "Co-Departments' Opinions"),
             ('decision', "Decision"),
             ('production', "Producing the Result"),
             ('other', "Other"),
-            ], "Kind", required=True, sort=False)
+            ], "Kind", required=True, sort=False,
+        help="A step of co-departments' opinions is done only when every "
+        "co-department of a joint case has given its opinion.")
     kind_string = kind.translated('kind')
     limit = fields.Integer("Time Limit", required=True,
         domain=[('limit', '>=', 0)],
