@@ -38,11 +38,12 @@ GIVEN = ["建国", "海燕", "志明", "秀英", "文华", "丽萍", "国强", "
     "晓东", "红梅", "俊杰", "美玲", "德明", "雪芳", "振宇", "桂兰", "伟东",
     "子涵", "思远", "嘉怡", "浩然", "欣怡", "宇航", "雨桐", "家豪"]
 TOWNS = ["龙仙", "坝仔", "江尾", "官渡", "周陂", "翁城", "新江", "铁龙"]
+STREETS = ["建设", "人民", "环城", "文化", "新华", "朝阳"]
 TRADES = [("农业", "科技"), ("建材", "贸易"), ("劳务", "服务"), ("餐饮", "管理"),
     ("物流", "运输"), ("旅游", "开发"), ("电子", "商务"), ("建筑", "工程")]
 REFUSALS = [
     ('not_competent', "申请事项属于上级主管部门职权范围，已告知向韶关市主管部门申请。"),
-    ('not_required', "申请事项依法不需要取得行政许可，可直接办理。"),
+    ('not_required', "申请事项依法无需办理，已告知申请人。"),
     ('not_eligible', "申请人不符合该事项规定的申请条件。"),
     ]
 WITHDRAWALS = [
@@ -254,6 +255,7 @@ class Demo:
             mechanism = party.contact_mechanisms.new()
             mechanism.type = 'mobile'
             mechanism.value = '13%09d' % rng.randrange(10 ** 9)
+            self.set_address(party, n)
             party.save()
             agent = None
         else:
@@ -267,22 +269,40 @@ class Demo:
             identifier = party.identifiers.new()
             identifier.type = 'cn_vat'
             identifier.code = credit_code(rng)
+            mechanism = party.contact_mechanisms.new()
+            mechanism.type = 'phone'
+            mechanism.value = '0751-28%05d' % rng.randrange(10 ** 5)
+            self.set_address(party, n + 7)
             party.save()
             agent = self.applicant('natural')[0]
         pool.append((party, agent))
         return party, agent
 
+    def set_address(self, party, n):
+        "Give the party an address in one of the towns of the county"
+        address = (party.addresses[0] if party.addresses
+            else party.addresses.new())
+        address.city = "翁源县"
+        address.street = "%s镇%s路%s号" % (TOWNS[n % len(TOWNS)],
+            STREETS[(n // len(TOWNS)) % len(STREETS)], 1 + n % 88)
+
     # Cases
 
-    def form_data(self, matter, day):
+    def form_data(self, matter, applicant, day):
+        """Return the values of the form fields that are not prefilled from
+        the applicant or the agent at registration"""
         data = {}
         for field in matter.form_fields:
+            if field.prefill:
+                continue
             if field.type_ in {'char', 'text'}:
-                value = "%s申请" % (matter.short_name or matter.name)
+                value = self.text_of(field, applicant)
+                if value is None:
+                    continue
             elif field.type_ == 'integer':
                 value = self.rng.randrange(1, 10)
             elif field.type_ in {'float', 'numeric'}:
-                value = float(self.rng.randrange(100, 10000))
+                value = float(self.rng.randrange(10, 500) * 10)
             elif field.type_ == 'boolean':
                 value = True
             elif field.type_ == 'date':
@@ -293,11 +313,25 @@ class Demo:
                     if l.strip()]
                 if not keys:
                     continue
-                value = keys[0] if field.type_ == 'selection' else keys[:1]
+                key = self.rng.choice(keys)
+                value = key if field.type_ == 'selection' else [key]
             else:
                 continue
             data[field.name] = value
         return data
+
+    def text_of(self, field, applicant):
+        "Return a text of the field that fits the applicant"
+        rng = self.rng
+        if field.name == 'legal_representative':
+            return (rng.choice(SURNAMES) + rng.choice(GIVEN))
+        elif field.name == 'business_scope':
+            for trade, suffix in TRADES:
+                if trade in applicant.name:
+                    return "%s%s；%s咨询服务（依法须经批准的项目，经相关部门批准后"\
+                        "方可开展经营活动）" % (trade, suffix, trade)
+            return "商务信息咨询；企业管理服务"
+        return None
 
     def register(self, matter, window, plan, day):
         Case = Model.get('onewindow.case')
@@ -312,10 +346,12 @@ class Demo:
         case.matter = matter
         case.applicant = applicant
         case.agent = agent
-        case.phone = '13%09d' % self.rng.randrange(10 ** 9)
+        contact = agent or applicant
+        case.phone = (contact.phone or contact.mobile or applicant.phone
+            or applicant.mobile)
         case.channel = self.rng.choice(
             ['window'] * 6 + ['online', 'self_service', 'mail'])
-        case.form_data = self.form_data(matter, day)
+        case.form_data = self.form_data(matter, applicant, day)
         deferred = False
         for material in case.materials:
             complete = material.requirement == 'required' or (

@@ -547,7 +547,7 @@ CATALOGUE = {
             legal_basis="《中华人民共和国公司法》第六条\n"
             "《中华人民共和国公司登记管理条例》第二十条、第五十三条",
             form_fields=[('registered_capital', "注册资本（万元）",
-                    'numeric', True, None),
+                    'numeric', True, None, 'amount'),
                 ('business_scope', "经营范围", 'char', True, None)]),
         matter("个体工商户注册登记", 'licence', 'same_day', 0, 15,
             ["个体工商户开业登记申请书", "经营者居民身份证*",
@@ -685,22 +685,29 @@ ADJUSTMENTS = [
         "政府采购供应商投诉处理调整为市级财政部门实施，县级不再受理。"),
     ]
 
+# name, label, type, required, selection, content, prefilled from
 NATURAL_FIELDS = [
-    ('applicant_name', "申请人姓名", 'char', True, None),
-    ('id_number', "公民身份号码", 'char', True, None),
-    ('phone', "联系电话", 'char', True, None),
-    ('address', "联系地址", 'char', False, None),
+    ('applicant_name', "申请人姓名", 'char', True, None, None,
+        'applicant_name'),
+    ('id_number', "公民身份号码", 'char', True, None, 'resident_id',
+        'applicant_code'),
+    ('phone', "联系电话", 'char', True, None, 'phone', 'applicant_phone'),
+    ('address', "联系地址", 'char', False, None, 'address',
+        'applicant_address'),
     ]
 LEGAL_FIELDS = [
-    ('company_name', "单位名称", 'char', True, None),
-    ('credit_code', "统一社会信用代码", 'char', True, None),
-    ('legal_representative', "法定代表人", 'char', True, None),
-    ('phone', "联系电话", 'char', True, None),
+    ('company_name', "单位名称", 'char', True, None, None, 'applicant_name'),
+    ('credit_code', "统一社会信用代码", 'char', True, None, 'credit_code',
+        'applicant_code'),
+    ('legal_representative', "法定代表人", 'char', True, None, None, None),
+    ('phone', "联系电话", 'char', True, None, 'phone', 'applicant_phone'),
     ]
 BOTH_FIELDS = [
-    ('applicant_name', "申请人（单位）名称", 'char', True, None),
-    ('id_number', "证件号码", 'char', True, None),
-    ('phone', "联系电话", 'char', True, None),
+    ('applicant_name', "申请人（单位）名称", 'char', True, None, None,
+        'applicant_name'),
+    ('id_number', "证件号码", 'char', True, None, 'party_code',
+        'applicant_code'),
+    ('phone', "联系电话", 'char', True, None, 'phone', 'applicant_phone'),
     ]
 
 KNOWLEDGE = [
@@ -867,8 +874,11 @@ def field_values(kind, extra):
             'type_': type_,
             'required': required,
             'selection': selection,
-            } for i, (name, string, type_, required, selection)
-        in enumerate(fields, 1)]
+            'content': content,
+            'prefill': prefill,
+            } for i, (name, string, type_, required, selection, *more)
+        in enumerate(fields, 1)
+        for content, prefill in [(more + [None, None])[:2]]]
 
 
 def place_of(department, acceptance, ctx):

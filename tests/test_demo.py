@@ -311,3 +311,32 @@ def test_acceptance_notice_by_type(demo_database, demo):
         'public_service': ('False', 'True'),
         'payment': ('False', 'True'),
         }
+
+
+def test_form_data(demo):
+    "The application forms hold the applicants' own data, not filler: no "
+    "text is the matter's name + 申请, the names and codes are the "
+    "applicant's"
+    import json
+    cases = rows(demo,
+        'SELECT c.id, c.form_data, m.name, m.short_name, p.name, '
+        '(SELECT i.code FROM party_identifier i WHERE i.party = p.id '
+        "AND i.type IN ('cn_ric', 'cn_vat') ORDER BY i.id LIMIT 1) "
+        'FROM onewindow_case c '
+        'JOIN onewindow_matter m ON m.id = c.matter '
+        'JOIN party_party p ON p.id = c.applicant')
+    assert cases
+    filler, wrong = [], []
+    for id_, form_data, name, short_name, applicant, code in cases:
+        data = json.loads(form_data) if form_data else {}
+        for key, value in data.items():
+            if value in {name + '申请', (short_name or name) + '申请'}:
+                filler.append((id_, key, value))
+        for key in ['applicant_name', 'company_name']:
+            if key in data and data[key] != applicant:
+                wrong.append((id_, key, data[key], applicant))
+        for key in ['id_number', 'credit_code']:
+            if key in data and data[key] != code:
+                wrong.append((id_, key, data[key], code))
+    assert filler == []
+    assert wrong == []

@@ -24,7 +24,8 @@ apply to some types only and stay empty for the others:
 - material: sequence, name, requirement, condition, deferrable,
   original_check, paper_copies, electronic_copies, credibility, notes;
 - field: sequence, name (the key), string (the label), field_type,
-  required, selection (lines "key:label"), help.
+  required, selection (lines "key:label"), help, content (e.g.
+  "resident_id", "credit_code", "phone"), prefill (e.g. "applicant_name").
 
 Selections are written with their keys (e.g. handling "promised",
 matter_type "public_service"), yes/no
@@ -64,7 +65,7 @@ MATERIAL_COLUMNS = [
     ]
 FIELD_COLUMNS = [
     'sequence', 'name', 'string', 'field_type', 'required', 'selection',
-    'help',
+    'help', 'content', 'prefill',
     ]
 TYPES = {
     'matter': MATTER_COLUMNS,

@@ -109,6 +109,32 @@ CREDIBILITIES = [
     ('C', "C: Uploaded by the Applicant"),
     ('D', "D: Applicant's Own with Pledge"),
     ]
+# What the value of a form field is, checked as the party module checks
+# identifiers
+FORM_CONTENTS = [
+    (None, ""),
+    ('resident_id', "Resident ID Number"),
+    ('credit_code', "Unified Social Credit Code"),
+    ('party_code', "Resident ID Number or Credit Code"),
+    ('mobile', "Mobile Phone"),
+    ('phone', "Mobile or Fixed Phone"),
+    ('amount', "Amount"),
+    ('address', "Address"),
+    ]
+# Where the value of a form field comes from at registration
+FORM_PREFILLS = [
+    (None, ""),
+    ('applicant_name', "Applicant's Name"),
+    ('applicant_code', "Applicant's ID Number or Credit Code"),
+    ('applicant_phone', "Applicant's Phone"),
+    ('applicant_address', "Applicant's Address"),
+    ('agent_name', "Agent's Name"),
+    ('agent_code', "Agent's ID Number"),
+    ('agent_phone', "Agent's Phone"),
+    ('agent_address', "Agent's Address"),
+    ]
+MOBILE_PATTERN = re.compile(r'^1[3-9][0-9]{9}$')
+FIXED_PATTERN = re.compile(r'^0[1-9][0-9]{1,2}-?[2-9][0-9]{6,7}(-[0-9]{1,6})?$')
 ADJUSTMENT_KINDS = [
     ('cancel', "Cancellation"),
     ('devolve', "Devolution to a Lower Level"),
@@ -1135,6 +1161,14 @@ class MatterFormField(
         'onewindow.matter', "Matter", required=True, ondelete='CASCADE')
     required = fields.Boolean("Required",
         help="The application cannot be accepted without this value.")
+    content = fields.Selection(FORM_CONTENTS, "Content", sort=False,
+        help="What the value is; it is checked when the case is saved: "
+        "an identifier by its check digit, a phone by its form, an amount "
+        "not negative.")
+    content_string = content.translated('content')
+    prefill = fields.Selection(FORM_PREFILLS, "Prefilled from", sort=False,
+        help="The value is filled at registration from the applicant or "
+        "the agent of the case, when the clerk has not entered it.")
     type_string = DictSchemaMixin.type_.translated('type_')
 
     @classmethod
@@ -1153,6 +1187,67 @@ class MatterFormField(
     @staticmethod
     def default_required():
         return False
+
+    def check_value(self, value):
+        """Return True if value fits the content of the field (an empty
+        value always does)"""
+        from stdnum.cn import ric, uscc
+        if value in {None, ''}:
+            return True
+        if self.type_ == 'selection':
+            keys = {l.split(':', 1)[0].strip()
+                for l in (self.selection or '').splitlines() if l.strip()}
+            if keys and str(value) not in keys:
+                return False
+        content = self.content
+        if not content:
+            return True
+        if content == 'amount':
+            try:
+                return float(value) >= 0
+            except (TypeError, ValueError):
+                return False
+        text = str(value).strip()
+        if content == 'resident_id':
+            return ric.is_valid(text)
+        elif content == 'credit_code':
+            return uscc.is_valid(text)
+        elif content == 'party_code':
+            return ric.is_valid(text) or uscc.is_valid(text)
+        elif content == 'mobile':
+            return bool(MOBILE_PATTERN.match(text.replace(' ', '')))
+        elif content == 'phone':
+            text = text.replace(' ', '')
+            return bool(MOBILE_PATTERN.match(text)
+                or FIXED_PATTERN.match(text))
+        elif content == 'address':
+            return len(text) >= 4
+        return True
+
+    def prefill_value(self, applicant, agent):
+        "Return the value of the field from the applicant or the agent"
+        if not self.prefill:
+            return None
+        who, _, what = self.prefill.partition('_')
+        party = applicant if who == 'applicant' else agent
+        if not party:
+            return None
+        if what == 'name':
+            return party.name
+        elif what == 'code':
+            for identifier in party.identifiers:
+                if identifier.type in {'cn_ric', 'cn_vat'}:
+                    return identifier.code
+        elif what == 'phone':
+            return party.phone or party.mobile
+        elif what == 'address':
+            for address in party.addresses:
+                text = (address.street or '').strip()
+                if address.city:
+                    text = address.city + text
+                if text:
+                    return text
+        return None
 
     @classmethod
     def validate_fields(cls, schemas, field_names):

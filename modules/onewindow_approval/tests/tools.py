@@ -165,12 +165,15 @@ def create_matter(code, name, department, handling='promised',
         material.paper_copies = paper
         material.electronic_copies = electronic
         material.deferrable = deferrable
-    for f_name, string, type_, required in form_fields:
+    for f_name, string, type_, required, *extra in form_fields:
         field = matter.form_fields.new()
         field.name = f_name
         field.string = string
         field.type_ = type_
         field.required = required
+        # content, prefill, selection
+        for name, value in zip(['content', 'prefill', 'selection'], extra):
+            setattr(field, name, value)
     matter.save()
     matter.click('publish')
     return matter
