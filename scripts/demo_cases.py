@@ -14,13 +14,13 @@ matters to the higher authority, decides and sends the result back; the
 clerk verifies the result, the applicant collects it at the window or gets
 it by courier, and the case is archived.  The later the application, the
 less of this road it has travelled on the last day, so that every state has
-cases.  The demo clock is moved to each day while the cases of that day are
+cases.  The demo clock (the context's onewindow_today, which only a demo
+database reads) is moved to each day while the cases of that day are
 worked.  Nothing is done when the hall has cases already."""
 import datetime as dt
 import random
 from collections import defaultdict
 from decimal import Decimal
-from unittest.mock import Mock, patch
 
 from proteus import Model
 from stdnum.cn import ric, uscc
@@ -64,6 +64,14 @@ DENIALS = [
     "经审查，申请人提交的场所证明与实际情况不符。",
     ]
 CARRIERS = ["中国邮政EMS", "顺丰速运"]
+# The free texts of the forms, by field
+TEXTS = {
+    'subject': ["语文", "数学", "英语", "音乐", "体育", "美术"],
+    'practice_scope': ["内科专业", "外科专业", "妇产科专业", "儿科专业",
+        "全科医学专业"],
+    'route': ["翁源县城—龙仙镇—坝仔镇", "翁源县城—江尾镇—官渡镇",
+        "翁源县城—周陂镇—翁城镇"],
+    }
 
 
 def resident_id(rng):
@@ -84,25 +92,28 @@ def credit_code(rng):
 
 
 class Clock:
-    "Move the demo server's today (ir.date.today) through the days"
+    """The day of the demo's story: in a demo database ir.date.today reads
+    it from the context (onewindow_today)"""
 
     def __init__(self, config):
-        self.pool = getattr(config, 'pool', None)
-        self.patcher = None
+        self.config = config
+        self.date = None
 
     def set(self, date):
-        if self.pool is None:
-            return
-        if self.patcher is None:
-            Date = self.pool.get('ir.date')
-            self.patcher = patch.object(Date, 'today', Mock())
-            self.patcher.start()
-        self.pool.get('ir.date').today.return_value = date
+        self.date = date
+        self.apply()
+
+    def apply(self):
+        "Put the day into the context of the current user"
+        context = dict(self.config._context)
+        if self.date:
+            context['onewindow_today'] = self.date
+        else:
+            context.pop('onewindow_today', None)
+        self.config._context = context
 
     def stop(self):
-        if self.patcher is not None:
-            self.patcher.stop()
-            self.patcher = None
+        self.set(None)
 
 
 class Demo:
@@ -127,6 +138,7 @@ class Demo:
             if user_id not in self.contexts:
                 self.contexts[user_id] = User.get_preferences(True, {})
             self.config._context = self.contexts[user_id]
+            self.clock.apply()
 
     def password_hash(self):
         """Return the hash of the demo password, computed once (hashing
@@ -331,6 +343,9 @@ class Demo:
                     return "%s%s；%s咨询服务（依法须经批准的项目，经相关部门批准后"\
                         "方可开展经营活动）" % (trade, suffix, trade)
             return "商务信息咨询；企业管理服务"
+        choices = TEXTS.get(field.name)
+        if choices:
+            return rng.choice(choices)
         return None
 
     def register(self, matter, window, plan, day):

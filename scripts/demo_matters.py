@@ -18,7 +18,6 @@ Everything is looked up before it is created: loading twice changes
 nothing."""
 import datetime as dt
 from decimal import Decimal
-from unittest.mock import Mock, patch
 
 from proteus import Model, Wizard
 
@@ -762,29 +761,24 @@ class as_user:
 
 
 class Clock:
-    "Let the server's today (ir.date.today) be a day of the past"
+    """Let the day of the demo's story be a day of the past: in a demo
+    database ir.date.today reads it from the context (onewindow_today)"""
 
     def __init__(self, config):
-        self.pool = getattr(config, 'pool', None)
-        self.patcher = None
+        self.config = config
 
     def __call__(self, date):
-        if self.pool is None:
-            return self
-        if self.patcher is None:
-            Date = self.pool.get('ir.date')
-            self.patcher = patch.object(Date, 'today', Mock())
-            self.patcher.start()
-        self.pool.get('ir.date').today.return_value = date
+        self.config._context = dict(
+            self.config._context, onewindow_today=date)
         return self
 
     def __enter__(self):
         return self
 
     def __exit__(self, *args):
-        if self.patcher is not None:
-            self.patcher.stop()
-            self.patcher = None
+        context = dict(self.config._context)
+        context.pop('onewindow_today', None)
+        self.config._context = context
 
 
 def code_of(department, position, matter_type):

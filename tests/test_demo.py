@@ -340,3 +340,50 @@ def test_form_data(demo):
                 wrong.append((id_, key, data[key], code))
     assert filler == []
     assert wrong == []
+
+
+def test_startup_actions(demo):
+    "Each approver lands on his department's cases, whose first tab is "
+    "the cases to sign for; the supervision board's panels carry their "
+    "own domain, since sao's board does not apply the action's"
+    actions = rows(demo,
+        'SELECT u.login, a.name FROM "res_user-ir_action" ua '
+        'JOIN res_user u ON u.id = ua.user '
+        'JOIN ir_action a ON a.id = ua.action '
+        "WHERE u.login IN ('approver', 'approver_mz') ORDER BY u.login")
+    assert actions == [
+        ('approver', 'Department Cases'), ('approver_mz', 'Department Cases')]
+    first, = rows(demo,
+        'SELECT d.domain FROM ir_action_act_window_domain d '
+        'JOIN ir_action_act_window w ON w.id = d.act_window '
+        'JOIN ir_action a ON a.id = w.action '
+        "WHERE a.name = 'Department Cases' ORDER BY d.sequence LIMIT 1")
+    assert "handover.state" in first[0] and '"sent"' in first[0]
+    panels = dict(rows(demo,
+        'SELECT a.name, d.domain FROM ir_action_act_window_domain d '
+        'JOIN ir_action_act_window w ON w.id = d.act_window '
+        'JOIN ir_action a ON a.id = w.action '
+        "WHERE a.name IN ('Open Red Cards', 'Open Yellow Cards')"))
+    assert '"red"' in panels['Open Red Cards']
+    assert '"yellow"' in panels['Open Yellow Cards']
+
+
+def test_log_dates(demo):
+    "The case log lived through the story: every entry is dated between "
+    "the case's application and its last change, and each acceptance on "
+    "the day the case was accepted"
+    outside = rows(demo,
+        'SELECT c.id, c.application_date, l.event, l.date '
+        'FROM onewindow_case_log l JOIN onewindow_case c ON c.id = l."case" '
+        'WHERE SUBSTR(l.date, 1, 10) < c.application_date '
+        'OR l.date > COALESCE(c.write_date, c.create_date)')
+    assert outside == []
+    accepted = rows(demo,
+        'SELECT COUNT(*), SUM(SUBSTR(l.date, 1, 10) = c.acceptance_date) '
+        'FROM onewindow_case_log l JOIN onewindow_case c ON c.id = l."case" '
+        "WHERE l.event = 'accept'")
+    count, same_day = accepted[0]
+    assert count > 100 and same_day == count
+    days = rows(demo,
+        'SELECT COUNT(DISTINCT SUBSTR(date, 1, 10)) FROM onewindow_case_log')
+    assert days[0][0] > 30

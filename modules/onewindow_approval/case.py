@@ -15,6 +15,7 @@ from trytond.model.exceptions import AccessError
 from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
+from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, ProtectedFieldsMixin)
 from trytond.modules.onewindow_matters.matter import (
@@ -1619,7 +1620,7 @@ class Case(
         Log = pool.get('onewindow.case.log')
         cls.lock_log(cases)
         employee = _employee()
-        now = dt.datetime.now()
+        now = hall_now()
         vlist = []
         for case in cases:
             vlist.append({
@@ -2796,7 +2797,7 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
         "Record that the copies were checked against the original"
         pool = Pool()
         employee = _employee()
-        now = dt.datetime.now()
+        now = hall_now()
         materials = [m for m in materials if not m.original_checked_by]
         if not materials:
             return

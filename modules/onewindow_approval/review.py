@@ -1,12 +1,12 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-import datetime as dt
 from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.modules.company.model import set_employee
+from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, ProtectedFieldsMixin)
 from trytond.pool import Pool
@@ -451,7 +451,7 @@ class CaseOpinion(
                 raise ReviewError(gettext(
                         'onewindow_approval.msg_opinion_disagree_comment',
                         opinion=opinion.rec_name))
-        cls.write(opinions, {'given_date': dt.datetime.now()})
+        cls.write(opinions, {'given_date': hall_now()})
         comments = defaultdict(list)
         for opinion in opinions:
             comments[opinion.case].append(gettext(
@@ -486,7 +486,7 @@ class CaseOpinion(
                 raise ReviewError(gettext(
                         'onewindow_approval.msg_opinion_resolution_missing',
                         opinion=opinion.rec_name))
-        cls.write(opinions, {'resolved_date': dt.datetime.now()})
+        cls.write(opinions, {'resolved_date': hall_now()})
         comments = defaultdict(list)
         for opinion in opinions:
             comments[opinion.case].append(gettext(
