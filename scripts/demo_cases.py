@@ -122,6 +122,9 @@ class Demo:
         self.config = config
         self.ctx = ctx
         self.rng = random.Random(20250102)
+        # The data of the forms and the parties' contacts have their own
+        # draws, so that they do not change the story of the cases
+        self.data_rng = random.Random(20251201)
         self.clock = Clock(config)
         self.admin = config.user
         self.users = {}
@@ -283,7 +286,8 @@ class Demo:
             identifier.code = credit_code(rng)
             mechanism = party.contact_mechanisms.new()
             mechanism.type = 'phone'
-            mechanism.value = '0751-28%05d' % rng.randrange(10 ** 5)
+            mechanism.value = '0751-28%05d' % self.data_rng.randrange(
+                10 ** 5)
             self.set_address(party, n + 7)
             party.save()
             agent = self.applicant('natural')[0]
@@ -314,7 +318,7 @@ class Demo:
             elif field.type_ == 'integer':
                 value = self.rng.randrange(1, 10)
             elif field.type_ in {'float', 'numeric'}:
-                value = float(self.rng.randrange(10, 500) * 10)
+                value = float(self.rng.randrange(100, 10000))
             elif field.type_ == 'boolean':
                 value = True
             elif field.type_ == 'date':
@@ -325,7 +329,7 @@ class Demo:
                     if l.strip()]
                 if not keys:
                     continue
-                key = self.rng.choice(keys)
+                key = self.data_rng.choice(keys)
                 value = key if field.type_ == 'selection' else [key]
             else:
                 continue
@@ -334,7 +338,7 @@ class Demo:
 
     def text_of(self, field, applicant):
         "Return a text of the field that fits the applicant"
-        rng = self.rng
+        rng = self.data_rng
         if field.name == 'legal_representative':
             return (rng.choice(SURNAMES) + rng.choice(GIVEN))
         elif field.name == 'business_scope':
@@ -361,9 +365,11 @@ class Demo:
         case.matter = matter
         case.applicant = applicant
         case.agent = agent
+        # Drawn as before the contacts of the parties, to keep the story
+        phone = '13%09d' % self.rng.randrange(10 ** 9)
         contact = agent or applicant
         case.phone = (contact.phone or contact.mobile or applicant.phone
-            or applicant.mobile)
+            or applicant.mobile or phone)
         case.channel = self.rng.choice(
             ['window'] * 6 + ['online', 'self_service', 'mail'])
         case.form_data = self.form_data(matter, applicant, day)
@@ -646,8 +652,9 @@ class BackOffice:
                 'short': (matter.department.short_name
                     or matter.department.name)[1:3],
                 'co_departments': [d.id for d in matter.co_departments],
+                # The step of the opinions takes its time as a review
                 'reviews': [s.limit for s in matter.steps
-                    if s.kind == 'review'],
+                    if s.kind in {'review', 'opinion'}],
                 'procedures': list(matter.special_procedures or []),
                 'methods': list(matter.delivery_methods or []),
                 'result': bool(matter.result_kind),

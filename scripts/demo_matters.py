@@ -949,7 +949,9 @@ def load_matters(config, ctx, clock):
     if new:
         Matter.save(new)
         with clock(OPENING):
-            Matter.click(new, 'publish')
+            # A record keeps the context it was read with: read them again
+            # on the day of the opening
+            Matter.click([Matter(m.id) for m in new], 'publish')
     ctx['matters'] = {m.code: m for m in Matter.find([
                 ('state', 'in', ['published', 'suspended'])])}
 

@@ -262,7 +262,7 @@ def test_matter_types(demo):
             "SELECT DISTINCT matter_type FROM onewindow_matter "
             "WHERE state = 'published'")}
     assert {'licence', 'public_service', 'payment', 'confirmation',
-        'adjudication', 'other'} <= types
+        'other'} <= types
     # The code says the type
     wrong = rows(demo,
         "SELECT code, matter_type FROM onewindow_matter "
@@ -280,10 +280,11 @@ action, = ActionReport.find([
         ('report_name', '=', 'onewindow.case.acceptance_notice'),
         ('extension', 'in', ['', None])])
 report = Report('onewindow.case.acceptance_notice')
-for matter_type in ['licence', 'public_service', 'payment']:
+for matter_type in ['licence', 'public_service', 'confirmation']:
     cases = Case.find([
             ('matter.matter_type', '=', matter_type),
-            ('state', 'in', ['accepted', 'review', 'approved']),
+            ('state', 'in', ['accepted', 'review', 'approved', 'ready',
+                    'delivered', 'archived']),
             ], limit=1)
     _, content, _, _ = report.execute(cases, {'action_id': action.id})
     xml = zipfile.ZipFile(io.BytesIO(content)).read('content.xml')
@@ -295,7 +296,8 @@ for matter_type in ['licence', 'public_service', 'payment']:
 
 def test_acceptance_notice_by_type(demo_database, demo):
     "The acceptance notice of a licence cites the Administrative Licensing "
-    "Law, those of a public service and of a payment cite their own basis"
+    "Law, those of a public service and of a confirmation cite their own "
+    "basis"
     output = run([sys.executable, '-c', ACCEPTANCE_NOTICES,
             demo_database.config, demo_database.name],
         demo_database.env, 300, 'acceptance notices')
@@ -303,13 +305,13 @@ def test_acceptance_notice_by_type(demo_database, demo):
     for line in output.splitlines():
         words = line.split()
         if len(words) == 4 and words[0] in {
-                'licence', 'public_service', 'payment'}:
+                'licence', 'public_service', 'confirmation'}:
             found[words[0]] = (words[2], words[3])
     print(output)
     assert found == {
         'licence': ('True', 'True'),
         'public_service': ('False', 'True'),
-        'payment': ('False', 'True'),
+        'confirmation': ('False', 'True'),
         }
 
 
