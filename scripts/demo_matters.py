@@ -587,7 +587,7 @@ CATALOGUE = {
             applicant_kind='both', result_kind='other',
             result_name="申报回执",
             legal_basis="《中华人民共和国税收征收管理法》第二十五条"),
-        matter("房产税、城镇土地使用税困难减免审批", 'other', 'promised',
+        matter("房产税、城镇土地使用税困难减免审批", 'licence', 'promised',
             15, 20,
             ["纳税人减免税申请核准表", "减免税申请报告", "房屋、土地权属证明*",
                 "困难情况证明材料"],
