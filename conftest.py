@@ -5,18 +5,20 @@
 The modules live in modules/<name> but are installed as
 trytond.modules.<name>: pytest would import them a second time under their
 folder name, so the folder name is made an alias of the installed package.
-Scenario doctests (tests/scenario_*.rst) are collected as Tryton runs them.
+Scenario doctests (tests/scenario_*.rst) are collected through each
+module's tests/test_scenario.py, as Tryton runs them.
 """
-import doctest
 import importlib
-import os
 import sys
+import unittest
 
 import pytest
 
 from trytond.tests import test_tryton  # noqa: F401 (configures trytond)
 
-MODULES = ['onewindow_hall', 'onewindow_matters', 'onewindow_approval']
+MODULES = [
+    'onewindow_hall', 'onewindow_matters', 'onewindow_approval',
+    'onewindow_portal', 'onewindow_evaluation']
 
 for name in MODULES:
     package = importlib.import_module('trytond.modules.%s' % name)
@@ -32,18 +34,17 @@ class ScenarioItem(pytest.Item):
         self.module = module
 
     def runtest(self):
-        from trytond.tests.test_tryton import (
-            doctest_checker, doctest_teardown)
-        optionflags = (
-            doctest.REPORT_ONLY_FIRST_FAILURE | doctest.ELLIPSIS
-            | doctest.NORMALIZE_WHITESPACE)
-        globs = {}
-        test = doctest.DocFileSuite(
-            str(self.path), module_relative=False,
-            tearDown=doctest_teardown,
-            encoding='utf-8', checker=doctest_checker,
-            optionflags=optionflags, globs=globs)
-        result = __import__('unittest').TestResult()
+        # The scenario is loaded by the module's own tests/test_scenario.py,
+        # as trytond's runners load it, with the same options
+        loader = unittest.TestLoader()
+        loader.testNamePatterns = [self.path.name]
+        scenarios = importlib.import_module(
+            'trytond.modules.%s.tests.test_scenario' % self.module)
+        test = scenarios.load_tests(loader, unittest.TestSuite(), None)
+        if not test.countTestCases():
+            raise ScenarioFailure(
+                '%s is not loaded by tests/test_scenario.py' % self.path)
+        result = unittest.TestResult()
         test.run(result)
         problems = result.failures + result.errors
         if problems:

@@ -23,6 +23,7 @@ sys.path.insert(0, HERE)
 
 from bench.database import (  # noqa: E402
     ADMIN_PASSWORD, MARK, Database, Servers, default_uri)
+from bench.ratios import parse as parse_output, print_ratios  # noqa: E402
 from bench.report import fail, fmt_ms, out, phase  # noqa: E402
 
 GROUPS = ['lists', 'searches', 'form', 'intake', 'reports', 'backoffice',
@@ -101,6 +102,10 @@ def parse_args():
         help="set PostgreSQL's random_page_cost on the benchmark database, "
         "e.g. 1.1 for SSDs as docs/performance.md recommends for production "
         "(default: the server's setting)")
+    parser.add_argument('--before', default=None, metavar='OUTPUT',
+        help="the output of an earlier run (of the code before a change, on "
+        "the same database) to give its figures beside this run's in the "
+        "table of the ratios; the throughput target needs it")
     parser.add_argument('--keep', action='store_true',
         help="keep the database at the end")
     parser.add_argument('--reuse', action='store_true',
@@ -290,6 +295,10 @@ def main():
     workdir = tempfile.mkdtemp(prefix='onewindow-bench-')
     database = Database(uri, args.database, workdir)
     database.write_config()
+    before = None
+    if args.before:
+        with open(args.before, encoding='utf-8') as fp:
+            before = parse_output(fp.read())
     begin = time.perf_counter()
     out('onewindow benchmark: database %s, %s cases%s' % (
             args.database, args.cases, ' (quick)' if args.quick else ''))
@@ -330,6 +339,7 @@ def main():
         out()
 
         environment(database)
+        loads = [load_average()]
 
         from bench.measure import Measure, runs_for
         measure = Measure(database.name, database,
@@ -355,6 +365,7 @@ def main():
             measure.back_office()
         measure.close()
 
+        throughputs = {}
         if 'clients' in args.only:
             from bench import clients
             out()
@@ -370,6 +381,7 @@ def main():
                 result = clients.level(servers.urls, database.name, count,
                     measure.numbers, measure.list_fields, args.seconds,
                     max_calls=20000)
+                throughputs[count] = result['throughput']
                 out('[clients] %2d clients on %d servers: %8.1f calls/s  '
                     'p50 %9s  p95 %9s  max %9s  calls %6d  errors %d' % (
                         count, args.servers, result['throughput'],
@@ -393,9 +405,10 @@ def main():
                         None: 'not checked'}[seen], text))
             servers.stop()
             servers = None
-        out('[env] load average after the measurements: %s'
-            % load_average())
+        loads.append(load_average())
+        out('[env] load average after the measurements: %s' % loads[-1])
         print_targets(measure.figures, open_cases)
+        print_ratios(measure.figures, throughputs, before, loads)
     finally:
         if servers:
             servers.stop()

@@ -21,7 +21,7 @@ VENV=${ONEWINDOW_VENV:-$top/.venv}
 DATA=${ONEWINDOW_DATA:-$top/data}
 DB=${ONEWINDOW_DB:-wengyuan}
 LISTEN=${ONEWINDOW_LISTEN:-127.0.0.1:8000}
-MODULES="onewindow_hall onewindow_matters onewindow_approval"
+MODULES="onewindow_hall onewindow_matters onewindow_approval onewindow_evaluation onewindow_portal"
 mkdir -p "$DATA"
 conf="$DATA/trytond.conf"
 cat > "$conf" <<CONF
@@ -59,5 +59,6 @@ fi
 "$VENV/bin/python" "$top/scripts/load_demo.py" -c "$conf" -d "$DB" $new
 if [ "$serve" -eq 1 ]; then
     echo "demo: serving http://$LISTEN/#$DB (logins in README.md; Ctrl-C stops)"
+    echo "demo: online hall http://$LISTEN/$DB/portal/"
     exec "$VENV/bin/trytond" -c "$conf"
 fi

@@ -18,7 +18,9 @@ PARTS = [
     ('onewindow_hall', 'demo_hall'),
     ('onewindow_matters', 'demo_matters'),
     ('onewindow_approval', 'demo_cases'),
+    ('onewindow_evaluation', 'demo_evaluation'),
     ('onewindow_approval', 'demo_supervision'),
+    ('onewindow_portal', 'demo_portal'),
     ]
 
 

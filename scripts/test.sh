@@ -46,12 +46,6 @@ status=0
 export PYTHONWARNINGS=ignore
 rm -f tests/artifacts/figures.txt
 
-echo "== SQLite: module tests, scenarios, the demo data and the browser test"
-TRYTOND_DATABASE_URI=sqlite:// DB_NAME=:memory: DB_CACHE="$work/cache-sqlite" \
-    "$VENV/bin/python" -m pytest -p no:warnings -q \
-    --ignore=tests/test_rpc_access.py \
-    --junitxml="$work/sqlite.xml" "$@" || status=1
-
 # trytond keeps one template database per set of activated modules
 # (test-<hash>); the hash does not change with the code, so start afresh.
 drop_templates() {
@@ -70,26 +64,66 @@ for name, in cursor.fetchall():
 PY
 }
 drop_templates
-echo "== PostgreSQL: module tests, scenarios and the access attacks over JSON-RPC"
-TRYTOND_DATABASE_URI="$PG_URI" DB_NAME="test_onewindow_$$" \
-    DB_CACHE=postgresql:// \
-    "$VENV/bin/python" -m pytest -p no:warnings -q \
-    --ignore=tests/test_browser.py --ignore=tests/test_demo.py \
-    --junitxml="$work/postgresql.xml" "$@" || status=1
+
+# The two passes run side by side: each waits much of its time on its
+# database or on the servers it starts, so together they take little more
+# than the longer one.
+sqlite_pass() {
+    TRYTOND_DATABASE_URI=sqlite:// DB_NAME=:memory: DB_CACHE="$work/cache-sqlite" \
+        "$VENV/bin/python" -m pytest -p no:warnings -q \
+        --ignore=tests/test_rpc_access.py \
+        --junitxml="$work/sqlite.xml" "$@"
+}
+postgresql_pass() {
+    TRYTOND_DATABASE_URI="$PG_URI" DB_NAME="test_onewindow_$$" \
+        DB_CACHE=postgresql:// \
+        "$VENV/bin/python" -m pytest -p no:warnings -q \
+        --ignore=tests/test_browser.py --ignore=tests/test_demo.py \
+        --junitxml="$work/postgresql.xml" "$@"
+}
+timed() {
+    local name=$1; shift
+    local begin=$SECONDS
+    "$@" > "$work/$name.log" 2>&1
+    local rc=$?
+    echo "$((SECONDS - begin))" > "$work/$name.seconds"
+    return $rc
+}
+echo "== SQLite (module tests, scenarios, the demo data, the browser tests) and"
+echo "== PostgreSQL (module tests, scenarios, the attacks over JSON-RPC), side by side"
+timed sqlite sqlite_pass "$@" & sqlite_pid=$!
+timed postgresql postgresql_pass "$@" & postgresql_pid=$!
+wait $sqlite_pid || status=1
+wait $postgresql_pid || status=1
+for name in sqlite postgresql; do
+    echo "== $name pass"
+    cat "$work/$name.log"
+done
 
 [ -f tests/artifacts/figures.txt ] && cat tests/artifacts/figures.txt
-"$VENV/bin/python" - "$work/sqlite.xml" "$work/postgresql.xml" <<'PY'
-import sys
+"$VENV/bin/python" - "$work" "$SECONDS" <<'PY'
+import collections, os, sys
 import xml.etree.ElementTree as ET
+work, total = sys.argv[1], int(sys.argv[2])
 passed = failed = skipped = 0
-for path in sys.argv[1:]:
+times = []
+for name, label in [('sqlite', 'SQLite'), ('postgresql', 'PostgreSQL')]:
     try:
-        root = ET.parse(path).getroot()
+        with open(os.path.join(work, name + '.seconds')) as f:
+            times.append('%s %s s' % (label, f.read().strip()))
+        root = ET.parse(os.path.join(work, name + '.xml')).getroot()
     except (OSError, ET.ParseError):
         failed += 1
         continue
+    files = collections.Counter()
     # One testcase element per test; subtests are not counted.
     for case in root.iter('testcase'):
+        parts = (case.get('classname') or '?').split('.')
+        for i, part in enumerate(parts):
+            if part.startswith(('test_', 'scenario_')):
+                parts = parts[:i + 1]
+                break
+        files['/'.join(parts)] += float(case.get('time') or 0)
         tags = {child.tag for child in case}
         if tags & {'failure', 'error'}:
             failed += 1
@@ -97,7 +131,10 @@ for path in sys.argv[1:]:
             skipped += 1
         else:
             passed += 1
-print("onewindow: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    print('%s: slowest files: %s' % (label, ', '.join(
+        '%s %.0f s' % (f, t) for f, t in files.most_common(6))))
+print("onewindow: %d passed, %d failed, %d skipped (%s; the whole command %s s)"
+    % (passed, failed, skipped, ', '.join(times), total))
 sys.exit(1 if failed or not passed else 0)
 PY
 summary=$?

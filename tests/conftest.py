@@ -17,7 +17,8 @@ import pytest
 
 TOP = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-MODULES = ['onewindow_hall', 'onewindow_matters', 'onewindow_approval']
+MODULES = ['onewindow_hall', 'onewindow_matters', 'onewindow_approval',
+    'onewindow_evaluation']
 
 DemoDatabase = collections.namedtuple(
     'DemoDatabase', ['path', 'name', 'config', 'env'])

@@ -30,6 +30,7 @@ MEASUREMENTS = [
     'dept_list_all', 'sql_list_all', 'clerk_list_all', 'sql_clerk_list_all',
     'search_number', 'sql_search_number',
     'search_applicant_id', 'sql_search_applicant_id', 'search_text',
+    'search_text_name', 'search_text_id',
     'open_form', 'sql_open_form',
     'intake', 'sql_intake', 'bare_create_paired',
     'report_odt', 'report_pdf',
@@ -85,4 +86,83 @@ def test_benchmark_quick():
     for label in TARGETS:
         assert re.search(r'^\[target\] %s.* (MET|MISSED)$'
             % re.escape(label), output, re.M), label
+    check_ratios(output)
     assert 'dropped the database %s' % name in output
+
+
+# The ratios the benchmark ends with: figure, statistic, baseline, its
+# statistic, factor, limit of queries
+RATIOS = [
+    ('search_text', 'p50', 'floor_search', 'p50', 25, None),
+    ('search_text_name', 'p50', 'floor_search', 'p50', 25, None),
+    ('search_text_id', 'p50', 'floor_search', 'p50', 25, None),
+    ('dept_list_open', 'p50', 'floor_list', 'p50', 5, None),
+    ('dept_list_late', 'p50', 'floor_list', 'p50', 5, None),
+    ('dept_list_all', 'p50', 'floor_list', 'p50', 5, None),
+    ('open_form', 'p50', 'floor_list', 'p50', 4, 25),
+    ('intake', 'p50', 'bare_create_paired', 'p50', 6, 80),
+    ('statistics_year_department', 'p95', 'floor_list', 'p50', 30, None),
+    ('statistics_year_matter', 'p95', 'floor_list', 'p50', 30, None),
+    ('statistics_year_period', 'p95', 'floor_list', 'p50', 30, None),
+    ]
+TIME = r'([\d.]+) (m?s)'
+
+
+def milliseconds(value, unit):
+    return float(value) * (1000 if unit == 's' else 1)
+
+
+def figures_of(output):
+    "The figures of the [measure] lines: key to (runs, p50, p95, max, queries)"
+    figures = {}
+    for match in re.finditer(r'^\[measure\] (\S+) .* runs +(\d+) +p50 +%s +'
+            r'p95 +%s +max +%s(?: +(\d+) queries)?' % (TIME, TIME, TIME),
+            output, re.M):
+        key, runs = match.group(1), int(match.group(2))
+        p50, p95, max_ = (milliseconds(*match.group(i, i + 1))
+            for i in [3, 5, 7])
+        queries = match.group(9)
+        figures[key] = (runs, p50, p95, max_,
+            int(queries) if queries else None)
+    return figures
+
+
+def check_ratios(output):
+    """The table of the ratios gives, for each figure, the value measured,
+    the limit computed from the baseline of the same run and the result
+    that follows from them"""
+    figures = figures_of(output)
+    statistic = {'p50': 1, 'p95': 2}
+    for key, (runs, p50, p95, max_, queries) in figures.items():
+        assert runs >= 1, (key, runs)
+        assert 0 < p50 <= p95 <= max_, (key, p50, p95, max_)
+    machine = re.search(r'^\[machine\] (\d+) cores, load average '
+        r'([\d.]+ [\d.]+ [\d.]+) / ([\d.]+ [\d.]+ [\d.]+), '
+        r'bare create p50 %s$' % TIME, output, re.M)
+    assert machine, output[-3000:]
+    assert int(machine.group(1)) == os.cpu_count()
+    assert milliseconds(*machine.group(4, 5)) == pytest.approx(
+        figures['bare_create'][1], rel=0.01, abs=0.01)
+    for key, stat, base_key, base_stat, factor, limit in RATIOS:
+        line = re.search(r'^\[ratio\] .{36} %s +(-|%s) +%s +%s +(\S+ <= .*?) '
+            r'x([\d.]+)(, (\d+) queries \(before \S+, limit (\d+)\))? '
+            r'(MET|MISSED)$' % (re.escape(key), TIME, TIME, TIME),
+            output, re.M)
+        assert line, 'no ratio for %s:\n%s' % (key, output[-3000:])
+        now = milliseconds(*line.group(4, 5))
+        measured = figures[key][statistic[stat]]
+        assert now == pytest.approx(measured, rel=0.01, abs=0.01), line[0]
+        base = figures[base_key][statistic[base_stat]]
+        assert milliseconds(*line.group(6, 7)) == pytest.approx(
+            factor * base, rel=0.02, abs=0.01), line[0]
+        assert float(line.group(9)) == pytest.approx(
+            measured / base, rel=0.05, abs=0.05), line[0]
+        met = measured <= factor * base
+        if limit is not None:
+            assert int(line.group(11)) == figures[key][4], line[0]
+            assert int(line.group(12)) == limit, line[0]
+            met = met and figures[key][4] <= limit
+        assert line.group(13) == ('MET' if met else 'MISSED'), line[0]
+    assert re.search(r'^\[ratio\] concurrency, 4 clients +clients_4 +- +'
+        r'[\d.]+/s .* no before \(--before\)$', output, re.M), (
+        output[-3000:])

@@ -29,7 +29,6 @@ def register():
         party.Party,
         party.Identifier,
         res.User,
-        ir.Rule,
         ir.Attachment,
         card.Card,
         card.CardResolveStart,

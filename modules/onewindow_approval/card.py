@@ -16,7 +16,8 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.onewindow_hall.ir import now as hall_now
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -56,7 +57,9 @@ def sql_message(msg_id, texts=None, **columns):
     return expression
 
 
-class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
+class Card(
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ModelView):
     """Supervision Card
 
     A yellow card when a case or one of its steps has one working day or
@@ -168,7 +171,7 @@ class Card(ProtectedFieldsMixin, Workflow, ModelSQL, ModelView):
             or _in_group('onewindow_hall', 'group_hall_admin'))
 
     @classmethod
-    @Workflow.transition('resolved')
+    @transition('resolved')
     def close(cls, cards, resolution):
         "Resolve the open cards with the resolution by the current user"
         resolution = (resolution or '').strip()

@@ -17,9 +17,10 @@ from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.modules.onewindow_matters.matter import (
-    JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION, LICENCE_LIMIT)
+    CREDIBILITIES, JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION,
+    LICENCE_LIMIT, REQUIREMENTS)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -32,6 +33,8 @@ from .exceptions import (
 from .party import (
     PERSONAL_IDENTIFIERS, hide_personal_codes, identifiers_readable,
     mask_identifier)
+from .search import (
+    create_trigram_extension, union_domain, update_trigram_indexes)
 
 # A problem that prevents the acceptance of a case.  key identifies what is
 # wrong across the one-time notices; applicant is True when the applicant
@@ -640,6 +643,15 @@ class Case(
         'onewindow.case.opinion_cases', context=False)
 
     @classmethod
+    def __register__(cls, module):
+        # The similarity indexes are trigram indexes once it exists
+        create_trigram_extension()
+        super().__register__(module)
+        # The parties the search bar reads through the applicant
+        update_trigram_indexes(
+            ['party.party', 'party.identifier', 'party.contact_mechanism'])
+
+    @classmethod
     def __setup__(cls):
         cls.number.search_unaccented = False
         super().__setup__()
@@ -663,6 +675,8 @@ class Case(
                     (t.id, Index.Range())),
                 Index(t, (t.matter, Index.Equality())),
                 Index(t, (t.applicant, Index.Equality())),
+                # The search bar: a trigram index with pg_trgm
+                Index(t, (t.number, Index.Similarity())),
                 Index(t, (t.acceptance_date, Index.Range())),
                 # A B-tree: a hash index keeps all the rows of a state in one
                 # bucket, and each insert walks its chain
@@ -825,8 +839,9 @@ class Case(
         # work lists of the departments read the cases whose deadline runs
         # or stands still in deadline order
         running = ['accepted', 'review', 'suspended', 'escalated']
+        # The cases of a slip are read through the index that trytond
+        # creates for the One2Many of the hand-over
         cls._sql_indexes.update({
-                Index(t, (t.handover, Index.Equality())),
                 Index(
                     t, (t.deadline, Index.Range()), (t.id, Index.Range()),
                     where=t.state.in_(running)),
@@ -1064,11 +1079,15 @@ class Case(
             bool_op = 'AND'
         else:
             bool_op = 'OR'
-        return [bool_op,
+        domain = [bool_op,
             ('number',) + tuple(clause[1:]),
             ('applicant.rec_name',) + tuple(clause[1:]),
             ('applicant_identifier',) + tuple(clause[1:]),
             ]
+        if bool_op == 'OR':
+            # Each branch from its index: the number's, the applicant's
+            domain = union_domain(cls, domain)
+        return domain
 
     @property
     def calendar(self):
@@ -1660,7 +1679,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('supplement')
+    @transition('supplement')
     def request_supplement(cls, cases):
         pool = Pool()
         Date = pool.get('ir.date')
@@ -1708,13 +1727,13 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('draft')
+    @transition('draft')
     def resubmit(cls, cases):
         cls.log_event(cases, 'resubmit', state='draft')
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('accepted')
+    @transition('accepted')
     def accept(cls, cases):
         pool = Pool()
         Date = pool.get('ir.date')
@@ -1764,7 +1783,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('refused')
+    @transition('refused')
     @set_employee('refused_by')
     def refuse(cls, cases):
         for case in cases:
@@ -1778,7 +1797,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('approved')
+    @transition('approved')
     @set_employee('decided_by')
     def approve(cls, cases):
         cls.check_decision(cases, 'approved')
@@ -1788,7 +1807,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('denied')
+    @transition('denied')
     @set_employee('decided_by')
     def deny(cls, cases):
         for case in cases:
@@ -1838,7 +1857,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('withdrawn')
+    @transition('withdrawn')
     def withdraw(cls, cases):
         pool = Pool()
         Date = pool.get('ir.date')
@@ -1885,7 +1904,7 @@ class Case(
             return {'res_id': [h.id for h in handovers]}
 
     @classmethod
-    @Workflow.transition('review')
+    @transition('review')
     def start_review(cls, cases):
         """Start the review of the cases handed over to their department:
         the first step of the matter runs, and each co-department of a
@@ -1914,7 +1933,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('suspended')
+    @transition('suspended')
     def suspend(cls, cases):
         """Stop the clock for the special procedure or the in-process
         supplement entered on the case"""
@@ -1946,7 +1965,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('review')
+    @transition('review')
     def resume(cls, cases):
         """Start the clock again: the deadlines move by the working days it
         stood still"""
@@ -1981,7 +2000,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('escalated')
+    @transition('escalated')
     @set_employee('escalated_by')
     def escalate(cls, cases):
         """Report the cases to the higher authority that decides them, once
@@ -2145,7 +2164,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('ready')
+    @transition('ready')
     @set_employee('verified_by')
     def verify_result(cls, cases):
         """Check the result against the decision and its scanned copy; the
@@ -2216,7 +2235,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('delivered')
+    @transition('delivered')
     @set_employee('delivered_by')
     def deliver(cls, cases):
         """Deliver the result at the window to the applicant or his
@@ -2257,7 +2276,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('archived')
+    @transition('archived')
     @set_employee('archived_by')
     def archive(cls, cases):
         """Close the cases and their files: they no longer change, except by
@@ -2546,11 +2565,9 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
             'readonly': True,
             })
     name = fields.Char("Name", required=True, states=_states)
-    requirement = fields.Selection([
-            ('required', "Required"),
-            ('optional', "Optional"),
-            ('conditional', "Conditional"),
-            ], "Requirement", required=True, readonly=True, sort=False)
+    requirement = fields.Selection(
+        REQUIREMENTS, "Requirement", required=True, readonly=True,
+        sort=False)
     condition = fields.Char("Condition", readonly=True)
     applicable = fields.Boolean("Applicable",
         states={
@@ -2573,13 +2590,9 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
     electronic_received = fields.Integer("Electronic Copies Received",
         required=True, states=_received_states,
         domain=[('electronic_received', '>=', 0)])
-    credibility = fields.Selection([
-            (None, ""),
-            ('A', "A: Issued with E-Seal"),
-            ('B', "B: Copy Checked against Original"),
-            ('C', "C: Uploaded by Applicant"),
-            ('D', "D: Applicant's Pledge"),
-            ], "Credibility", sort=False, states=_received_states,
+    credibility = fields.Selection(
+        [(None, "")] + CREDIBILITIES, "Credibility", sort=False,
+        states=_received_states,
         help="The credibility level of the material (国办函〔2016〕108号).")
     original_checked_by = fields.Many2One(
         'company.employee', "Original Checked by", readonly=True)

@@ -8,7 +8,7 @@ from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -178,7 +178,7 @@ class Handover(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('sent')
+    @transition('sent')
     @set_employee('sent_by')
     def send(cls, handovers):
         "Send the cases to the department, which starts their review"
@@ -209,7 +209,7 @@ class Handover(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('received')
+    @transition('received')
     @set_employee('received_by')
     def receive(cls, handovers):
         "Confirm that the department received the cases and materials"

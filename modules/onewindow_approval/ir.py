@@ -3,32 +3,6 @@
 from trytond.pool import Pool, PoolMeta
 
 
-class Rule(metaclass=PoolMeta):
-    __name__ = 'ir.rule'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.domain.help += (
-            '\n- "halls" as list of ids of the halls where the current '
-            'user\'s employees have a window')
-
-    @classmethod
-    def _get_cache_key(cls, model_name):
-        pool = Pool()
-        User = pool.get('res.user')
-        key = super()._get_cache_key(model_name)
-        return (*key, User.get_halls())
-
-    @classmethod
-    def _get_context(cls, model_name):
-        pool = Pool()
-        User = pool.get('res.user')
-        context = super()._get_context(model_name)
-        context['halls'] = User.get_halls()
-        return context
-
-
 class Attachment(metaclass=PoolMeta):
     __name__ = 'ir.attachment'
 

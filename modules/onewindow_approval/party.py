@@ -1,7 +1,10 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.model import Index
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
+
+from .search import union_domain
 
 # The identifiers that are personal data: resident ID numbers (居民身份证)
 PERSONAL_IDENTIFIERS = {'cn_ric'}
@@ -54,11 +57,23 @@ class Party(metaclass=PoolMeta):
         domain = super().search_rec_name(name, clause)
         if not identifiers_readable():
             domain = hide_personal_codes(domain)
+        if domain and domain[0] == 'OR':
+            # The name, the code, the identifiers and the contacts each from
+            # its index
+            domain = union_domain(cls, domain)
         return domain
 
 
 class Identifier(metaclass=PoolMeta):
     __name__ = 'party.identifier'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The searches by ID: with pg_trgm the similarity index of the code
+        # is a trigram index, which reads an equality of digits slowly
+        cls._sql_indexes.add(Index(t, (t.code, Index.Range())))
 
     def get_rec_name(self, name):
         rec_name = super().get_rec_name(name)

@@ -10,6 +10,12 @@ class User(metaclass=PoolMeta):
     _get_halls_cache = Cache(__name__ + '.get_halls', context=False)
 
     @classmethod
+    def get_rule_context(cls):
+        context = super().get_rule_context()
+        context['halls'] = cls.get_halls()
+        return context
+
+    @classmethod
     def get_halls(cls):
         """Return the sorted tuple of the ids of the halls where the current
         user's employees have a window"""

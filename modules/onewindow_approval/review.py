@@ -8,7 +8,7 @@ from trytond.model import (
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -426,7 +426,7 @@ class CaseOpinion(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('given')
+    @transition('given')
     @set_employee('given_by')
     def give_opinion(cls, opinions):
         "Give the opinion of the co-department"

@@ -792,7 +792,8 @@ class MonthlyReport(Report):
             domain.append(('case.hall', '=', hall.id))
         cards = {}
         for card in Card.search(domain):
-            key = (card.department.id, card.colour)
+            key = (card.department.id if card.department else None,
+                card.colour)
             cards[key] = cards.get(key, 0) + 1
         context.update({
                 'company': company,

@@ -14,7 +14,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import CalendarDayValidationError, CalendarError
-from .model import ButtonStateMixin, ProtectedFieldsMixin
+from .model import ButtonStateMixin, ProtectedFieldsMixin, transition
 
 # Names of the holidays of the chinese-calendar library
 HOLIDAY_NAMES = {
@@ -254,7 +254,7 @@ class CalendarYear(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('published')
+    @transition('published')
     def publish(cls, years):
         pool = Pool()
         Calendar = pool.get('onewindow.calendar')

@@ -20,21 +20,24 @@ class Rule(metaclass=PoolMeta):
         super().__setup__()
         cls.domain.help += (
             '\n- "departments" as list of ids of the current user\'s '
-            'departments')
+            'departments'
+            '\n- "employees" as list of ids of the current user\'s '
+            'employees'
+            '\n- and the other keys of res.user.get_rule_context')
 
     @classmethod
     def _get_cache_key(cls, model_name):
         pool = Pool()
         User = pool.get('res.user')
         key = super()._get_cache_key(model_name)
-        return (*key, User.get_departments())
+        return (*key, *sorted(User.get_rule_context().items()))
 
     @classmethod
     def _get_context(cls, model_name):
         pool = Pool()
         User = pool.get('res.user')
         context = super()._get_context(model_name)
-        context['departments'] = User.get_departments()
+        context.update(User.get_rule_context())
         return context
 
 

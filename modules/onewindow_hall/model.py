@@ -62,18 +62,16 @@ class ProtectedFieldsMixin:
         super().write(*args)
 
 
-# The code of the wrapper that Workflow.transition puts around a button
-_TRANSITION_CODE = Workflow.transition(None)(
-    lambda cls, records: None).__code__
+def transition(state):
+    """Workflow.transition that records on the method the state it leads to
 
-
-def _transition_target(method):
-    "Return the state to which the button method transitions, or None"
-    func = getattr(method, '__func__', method)
-    while func is not None:
-        if getattr(func, '__code__', None) is _TRANSITION_CODE:
-            return inspect.getclosurevars(func).nonlocals['state']
-        func = getattr(func, '__wrapped__', None)
+    ButtonStateMixin reads it to refuse a button clicked on a record whose
+    state does not allow the transition."""
+    def decorator(func):
+        wrapper = Workflow.transition(state)(func)
+        wrapper.transition_target = state
+        return wrapper
+    return decorator
 
 
 class ButtonStateMixin:
@@ -102,15 +100,9 @@ class ButtonStateMixin:
                 continue
             methods[name] = method.__func__
         # The targets of all the transitions, buttons or not
-        targets = Counter()
-        for name in dir(cls):
-            method = inspect.getattr_static(cls, name, None)
-            if isinstance(method, classmethod):
-                target = _transition_target(method.__func__)
-                if target is not None:
-                    targets[target] += 1
+        targets = Counter(cls._transition_targets().values())
         for name, func in methods.items():
-            target = _transition_target(func)
+            target = getattr(func, 'transition_target', None)
             # Where two buttons lead to the same state from different ones
             # (the department starts the review of an accepted case and
             # resumes that of a suspended one), the transitions do not say
@@ -119,6 +111,18 @@ class ButtonStateMixin:
             visible = target is None or targets[target] > 1
             setattr(cls, name, classmethod(
                     cls._button_state_wrapper(name, func, target, visible)))
+
+    @classmethod
+    def _transition_targets(cls):
+        "Return the state to which each transition method leads"
+        targets = {}
+        for name in dir(cls):
+            method = inspect.getattr_static(cls, name, None)
+            if isinstance(method, classmethod):
+                target = getattr(method.__func__, 'transition_target', None)
+                if target is not None:
+                    targets[name] = target
+        return targets
 
     @classmethod
     def _button_state_wrapper(cls, name, func, target, visible):

@@ -35,6 +35,19 @@ class User(metaclass=PoolMeta):
         return status
 
     @classmethod
+    def get_rule_context(cls):
+        """Return the values of the current user that the record rules read
+        (the keys of Eval in their domains)
+
+        Modules extend it with their own keys; each value must be hashable
+        and depend only on the user, as it is part of the rules' cache
+        key."""
+        return {
+            'departments': cls.get_departments(),
+            'employees': cls.get_employees(),
+            }
+
+    @classmethod
     def get_departments(cls):
         "Return the sorted tuple of the current user's department ids"
         user_id = Transaction().user

@@ -7,7 +7,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 
 from .exceptions import DelegationError
 
@@ -177,7 +177,7 @@ class Delegation(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('active')
+    @transition('active')
     def activate(cls, delegations):
         for delegation in delegations:
             if not delegation.matters:
@@ -187,7 +187,7 @@ class Delegation(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('revoked')
+    @transition('revoked')
     def revoke(cls, delegations):
         pool = Pool()
         Date = pool.get('ir.date')

@@ -11,7 +11,7 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -815,7 +815,7 @@ class Matter(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('published')
+    @transition('published')
     @set_employee('published_by')
     def publish(cls, matters):
         """Publish draft versions; the version they replace is superseded
@@ -864,7 +864,7 @@ class Matter(
                 })
 
     @classmethod
-    @Workflow.transition('superseded')
+    @transition('superseded')
     def supersede(cls, matters, by_code):
         "Mark the matters as replaced by the new versions of by_code"
         pool = Pool()
@@ -881,7 +881,7 @@ class Matter(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('suspended')
+    @transition('suspended')
     @set_employee('suspended_by')
     def suspend(cls, matters):
         "Stop accepting the matter for a while"
@@ -891,7 +891,7 @@ class Matter(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('published')
+    @transition('published')
     def resume(cls, matters):
         "Accept a suspended matter again"
         cls.write(matters, {
@@ -900,7 +900,7 @@ class Matter(
                 })
 
     @classmethod
-    @Workflow.transition('cancelled')
+    @transition('cancelled')
     @set_employee('cancelled_by')
     def cancel(cls, matters):
         """Take the matters out of the catalogue

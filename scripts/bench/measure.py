@@ -540,6 +540,23 @@ class Measure:
             "clerk's search bar: number typed as free text",
             self.numbers, lambda v: [('rec_name', 'ilike', '%' + v + '%')],
             None, runs=self.runs['slow'], budget=self.runs['budget'])
+        cursor = self.sql.cursor()
+        cursor.execute("SELECT p.name FROM party_party p "
+            "JOIN (SELECT applicant FROM onewindow_case "
+            "TABLESAMPLE SYSTEM (5) REPEATABLE (4) LIMIT 5000) c "
+            "ON c.applicant = p.id")
+        names = [n for n, in cursor.fetchall()]
+        self.sql.rollback()
+        self.search('search_text_name',
+            "clerk's search bar: applicant's name as free text",
+            names or self.numbers,
+            lambda v: [('rec_name', 'ilike', '%' + v + '%')],
+            None, runs=self.runs['slow'], budget=self.runs['budget'])
+        self.search('search_text_id',
+            "clerk's search bar: applicant's ID as free text",
+            self.identifiers,
+            lambda v: [('rec_name', 'ilike', '%' + v + '%')],
+            None, runs=self.runs['slow'], budget=self.runs['budget'])
 
     # The case form
 

@@ -4,6 +4,8 @@ import datetime as dt
 import itertools
 from unittest.mock import patch
 
+from trytond import backend
+from trytond.i18n import gettext
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.onewindow_approval.case import (
@@ -13,6 +15,7 @@ from trytond.modules.onewindow_approval.tests.tools import resident_id
 from trytond.modules.onewindow_hall.tests.test_module import create_calendar
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tools import is_full_text, lstrip_wildcard
 from trytond.transaction import Transaction
 
 
@@ -121,14 +124,23 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
             defects=None, pledge=None, deferred_until=None,
             original_check=False)
         date = dt.date(2025, 6, 10)
-        self.assertEqual(len(material.get_problems(date)), 1)
+
+        def texts(date):
+            return [p.text for p in material.get_problems(date)]
+
+        self.assertEqual(texts(date), [gettext(
+                    'onewindow_approval.msg_problem_material_pledge',
+                    material="Contract")])
         material.pledge = "I will bring it."
         material.deferred_until = dt.date(2025, 6, 20)
-        self.assertEqual(material.get_problems(date), [])
-        self.assertEqual(
-            len(material.get_problems(dt.date(2025, 6, 21))), 1)
+        self.assertEqual(texts(date), [])
+        self.assertEqual(texts(dt.date(2025, 6, 21)), [gettext(
+                    'onewindow_approval.msg_problem_material_pledge_date',
+                    material="Contract", date='2025-06-20')])
         material.deferrable = False
-        self.assertEqual(len(material.get_problems(date)), 1)
+        self.assertEqual(texts(date), [gettext(
+                    'onewindow_approval.msg_problem_material_not_deferrable',
+                    material="Contract")])
 
     @with_transaction()
     def test_number_and_deadline(self):
@@ -421,6 +433,107 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(case.statutory_limit, None)
         matter.statutory_limit = 30
         self.assertEqual(case.statutory_limit, 30)
+
+    @with_transaction()
+    def test_search_bar(self):
+        "The search bar finds the cases by number, applicant, ID and phone"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            with today(dt.date(2025, 6, 10)):
+                setup = create_setup(company)
+                other = Party(name="Li Xiaohong", identifiers=[
+                        {'type': 'cn_ric', 'code': resident_id(2)}],
+                    contact_mechanisms=[
+                        {'type': 'mobile', 'value': '13912345678'}])
+                other.save()
+                cases = [self._case(setup) for _ in range(3)]
+                setup['applicant'] = other
+                cases.append(self._case(setup))
+                for case in cases[:3]:
+                    case.materials[0].paper_received = 1
+                    case.materials[0].save()
+                Case.accept(cases[:2])
+        wang, xiaohong = cases[0].applicant, other
+        self.assertNotEqual(cases[0].number, cases[1].number)
+
+        def found(Model, value, operator='ilike'):
+            return set(Model.search([('rec_name', operator, value)]))
+
+        def written_out(Model, value, operator='ilike'):
+            "The OR of the branches as Tryton would search it"
+            code = value
+            if is_full_text(value):
+                code = lstrip_wildcard(value)
+            if Model == Case:
+                clauses = [('number', operator, value),
+                    ('applicant.rec_name', operator, value),
+                    ('applicant_identifier', operator, value)]
+            else:
+                clauses = [('code', operator, code),
+                    ('identifiers.code', operator, code),
+                    ('name', operator, value),
+                    ('contact_mechanisms.rec_name', operator, value)]
+            bool_op = 'AND' if operator.startswith('not') else 'OR'
+            return set(Model.search([bool_op] + clauses))
+
+        number = cases[1].number
+        self.assertEqual(found(Case, '%' + number[-4:] + '%'), {cases[1]})
+        self.assertEqual(found(Case, number), {cases[1]})
+        self.assertEqual(
+            found(Case, '%wang%'), set(cases[:3]))
+        self.assertEqual(found(Case, '%xiaohong%'), {cases[3]})
+        self.assertEqual(
+            found(Case, '%' + resident_id(2)[-6:] + '%'), {cases[3]})
+        self.assertEqual(found(Case, '%12345678%'), {cases[3]})
+        self.assertEqual(found(Case, '%nobody%'), set())
+        self.assertEqual(found(Party, '%xiaohong%'), {xiaohong})
+        # The identifiers of a party from their beginning
+        self.assertEqual(found(Party, '%' + resident_id(1) + '%'), {wang})
+        self.assertEqual(found(Party, '%12345678%'), {xiaohong})
+        for value in ['%' + number[-4:] + '%', number, '%WY-%', '%wang%',
+                '%xiao%', '%' + resident_id(1)[-6:] + '%', resident_id(2),
+                '%5678',
+                '%nobody%']:
+            for operator in ['ilike', 'not ilike']:
+                for Model in [Case, Party]:
+                    self.assertEqual(found(Model, value, operator),
+                        written_out(Model, value, operator),
+                        msg=(Model.__name__, operator, value))
+
+    @with_transaction()
+    def test_search_bar_indexes(self):
+        "The module update creates pg_trgm and the trigram indexes"
+        transaction = Transaction()
+        if backend.name != 'postgresql':
+            self.skipTest("PostgreSQL only")
+        cursor = transaction.connection.cursor()
+        cursor.execute("SELECT 1 FROM pg_available_extensions "
+            "WHERE name = 'pg_trgm'")
+        if not cursor.fetchone():
+            self.skipTest("pg_trgm is not available")
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        self.assertTrue(cursor.fetchone())
+        for table, column in [
+                ('onewindow_case', 'number'),
+                ('party_party', 'name'),
+                ('party_identifier', 'code'),
+                ]:
+            cursor.execute("SELECT indexdef FROM pg_indexes "
+                "WHERE tablename = %s AND indexdef LIKE %s",
+                (table, '%%gin_trgm_ops%%'))
+            definitions = [d for d, in cursor]
+            self.assertTrue(
+                any('"%s"' % column in d or '(%s ' % column in d
+                        for d in definitions),
+                msg=(table, column, definitions))
+        # The equality of an ID reads a B-tree
+        cursor.execute("SELECT indexdef FROM pg_indexes "
+            "WHERE tablename = 'party_identifier' "
+            "AND indexdef LIKE '%%btree (code)%%'")
+        self.assertTrue(cursor.fetchone())
 
 
 del ModuleTestCase

@@ -8,7 +8,9 @@ the sequence, a case only moves along the transitions of the workflow, a
 button clicked in the wrong state is refused and changes nothing, and the
 case log explains the state: the last logged transition ends in it."""
 import datetime as dt
+import re
 import unittest
+from collections import Counter
 
 from hypothesis import given, settings, strategies as st
 
@@ -58,6 +60,23 @@ def create_user(company, login, groups, window=None, departments=()):
     return user
 
 
+def own_messages():
+    "Return the messages of the onewindow modules as regular expressions"
+    pool = Pool()
+    Message = pool.get('ir.message')
+    ModelData = pool.get('ir.model.data')
+    patterns = []
+    data = ModelData.search([
+            ('model', '=', 'ir.message'),
+            ('module', 'like', 'onewindow_%'),
+            ])
+    for message in Message.browse([d.db_id for d in data]):
+        parts = re.split(r'%\(\w+\)[sd]', message.text)
+        patterns.append(re.compile(
+                '.*'.join(re.escape(p) for p in parts), re.DOTALL))
+    return patterns
+
+
 class WorkflowTestCase(unittest.TestCase):
     "Test the case workflow with random buttons"
 
@@ -84,6 +103,8 @@ class WorkflowTestCase(unittest.TestCase):
                     departments=[department]),
                 }
             moves = {'tried': 0, 'refused': 0, 'moved': 0}
+            rules = Counter()
+            messages = own_messages()
             reached = set()
 
             @settings(max_examples=60, deadline=None, database=None)
@@ -98,10 +119,24 @@ class WorkflowTestCase(unittest.TestCase):
                                     else 'approver'].id), \
                                 Transaction().set_context(
                                     _check_access=True):
-                            self.click(case, button)
+                            error = self.click(case, button)
                     except ButtonStateError:
                         moves['refused'] += 1
                         self.assertEqual(Case(case.id).state, before)
+                    else:
+                        if error:
+                            # A rule of the case refused the click: it must
+                            # say so with one of the modules' own messages,
+                            # not with an error of Tryton that the setup of
+                            # the case or the role ran into, and change
+                            # nothing
+                            self.assertEqual(Case(case.id).state, before)
+                            self.assertTrue(
+                                any(m.fullmatch(error.message)
+                                    for m in messages),
+                                msg='%s in %s: %s: %s' % (button, before,
+                                    type(error).__name__, error.message))
+                            rules[type(error).__name__] += 1
                     moves['tried'] += 1
                     self.check(Case(case.id), before)
                     if Case(case.id).state != before:
@@ -109,8 +144,11 @@ class WorkflowTestCase(unittest.TestCase):
                     reached.add(Case(case.id).state)
             run()
         print('\nworkflow property test: %s clicks, %s moves, %s refused '
-            'in the wrong state, 0 violations; states reached: %s' % (
+            'in the wrong state, %s refused by a rule (%s), 0 violations; '
+            'states reached: %s' % (
                 moves['tried'], moves['moved'], moves['refused'],
+                sum(rules.values()), ', '.join(
+                    '%s %s' % (n, c) for n, c in sorted(rules.items())),
                 ', '.join(sorted(reached))))
         # The sequences went through the workflow, not only refusals
         self.assertGreater(moves['moved'], 0)
@@ -175,6 +213,7 @@ class WorkflowTestCase(unittest.TestCase):
                 cache.clear()
             if isinstance(error, ButtonStateError):
                 raise
+            return error
         else:
             cursor.execute('RELEASE SAVEPOINT click')
 

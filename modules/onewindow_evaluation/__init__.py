@@ -1,0 +1,40 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.pool import Pool
+
+from . import (
+    card, case, complaint, configuration, device, document, evaluation,
+    ir, notification, rectification, routes, statistic)
+
+__all__ = ['register']
+
+
+def register():
+    Pool.register(
+        ir.Cron,
+        configuration.Configuration,
+        evaluation.Reason,
+        evaluation.IndicatorSet,
+        evaluation.Indicator,
+        evaluation.Evaluation,
+        evaluation.EvaluationReason,
+        evaluation.EvaluationLine,
+        evaluation.EvaluationLink,
+        device.Device,
+        rectification.Rectification,
+        complaint.Complaint,
+        case.Case,
+        notification.CaseNotification,
+        card.Card,
+        statistic.SatisfactionDepartment,
+        statistic.SatisfactionWindow,
+        statistic.SatisfactionEmployee,
+        statistic.SatisfactionMatter,
+        statistic.SatisfactionPeriod,
+        module='onewindow_evaluation', type_='model')
+    Pool.register(
+        document.AcceptanceNotice,
+        document.DeliveryReceipt,
+        complaint.ComplaintAcknowledgement,
+        complaint.ComplaintReply,
+        module='onewindow_evaluation', type_='report')

@@ -1,0 +1,596 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The ratings of the services (好差评): one per service contact and one per
+case, given once through a one-time link or the window device"""
+import datetime as dt
+import hashlib
+import secrets
+
+from sql import Null
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
+from trytond.model.exceptions import AccessError
+from trytond.modules.onewindow_hall.model import (
+    ButtonStateMixin, ProtectedFieldsMixin, transition)
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import EvaluationError
+
+# The five levels of GB/T 39734-2020, best first
+LEVELS = [
+    ('very_satisfied', "Very Satisfied"),
+    ('satisfied', "Satisfied"),
+    ('basic', "Basically Satisfied"),
+    ('dissatisfied', "Dissatisfied"),
+    ('very_dissatisfied', "Very Dissatisfied"),
+    ]
+# The levels that count as satisfied in the satisfaction rate
+GOOD_LEVELS = ('very_satisfied', 'satisfied')
+# The levels of a bad rating (差评): reasons required, rectification opened
+BAD_LEVELS = ('dissatisfied', 'very_dissatisfied')
+
+STAGES = [
+    ('acceptance', "Acceptance"),
+    ('delivery', "Delivery"),
+    ('case', "Whole Case"),
+    ]
+
+INDICATOR_CHANNELS = [
+    ('hall', "At the Hall"),
+    ('online', "Online"),
+    ]
+
+CHANNELS = [
+    (None, ""),
+    ('device', "Window Device"),
+    ('qr', "QR Code"),
+    ('sms', "SMS Link"),
+    ('portal', "Portal"),
+    ]
+
+
+def hash_token(token):
+    "Return the stored form of a rating link token"
+    return hashlib.sha256(token.encode('utf-8')).hexdigest()
+
+
+class Reason(sequence_ordered(), ModelSQL, ModelView):
+    """Bad Rating Reason
+
+    The reasons an applicant picks for a rating at one of the two lowest
+    levels (a configurable list)."""
+    __name__ = 'onewindow.evaluation.reason'
+    code = fields.Char("Code", required=True, size=20)
+    name = fields.Char("Name", required=True, translate=True, size=100)
+    active = fields.Boolean("Active")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Unique(t, t.code),
+                'onewindow_evaluation.msg_reason_code_unique'),
+            ]
+
+    @classmethod
+    def default_active(cls):
+        return True
+
+
+class IndicatorSet(ModelSQL, ModelView):
+    """Rating Indicators
+
+    The indicators rated at a channel (GB/T 39734-2020): one version is in
+    force from its date; a new version replaces it without changing the
+    ratings given under the previous one."""
+    __name__ = 'onewindow.evaluation.indicator.set'
+    name = fields.Char("Name", required=True, translate=True)
+    channel = fields.Selection(INDICATOR_CHANNELS, "Channel", required=True,
+        sort=False)
+    version = fields.Integer("Version", required=True)
+    valid_from = fields.Date("Valid from", required=True)
+    indicators = fields.One2Many(
+        'onewindow.evaluation.indicator', 'set', "Indicators")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('version_unique', Unique(t, t.channel, t.version),
+                'onewindow_evaluation.msg_indicator_set_version_unique'),
+            ]
+        cls._order.insert(0, ('valid_from', 'DESC'))
+
+    def get_rec_name(self, name):
+        return '%s (v%s)' % (self.name, self.version)
+
+    @classmethod
+    def in_force(cls, channel, date):
+        "Return the set of the channel in force on date, or None"
+        with without_check_access():
+            sets = cls.search([
+                    ('channel', '=', channel),
+                    ('valid_from', '<=', date),
+                    ], order=[('valid_from', 'DESC'), ('version', 'DESC')],
+                limit=1)
+        return sets[0] if sets else None
+
+    @classmethod
+    def write(cls, *args):
+        pool = Pool()
+        Evaluation = pool.get('onewindow.evaluation')
+        actions = iter(args)
+        for sets, values in zip(actions, actions):
+            if Evaluation.search([('indicator_set', 'in', [s.id for s in sets]),
+                        ('state', '!=', 'pending')], limit=1):
+                raise AccessError(gettext(
+                        'onewindow_evaluation.msg_indicator_set_used',
+                        set=sets[0].rec_name))
+        super().write(*args)
+
+
+class Indicator(sequence_ordered(), ModelSQL, ModelView):
+    "Rating Indicator"
+    __name__ = 'onewindow.evaluation.indicator'
+    set = fields.Many2One('onewindow.evaluation.indicator.set', "Set",
+        required=True, ondelete='CASCADE')
+    code = fields.Char("Code", required=True, size=30)
+    name = fields.Char("Name", required=True, translate=True, size=100)
+    overall = fields.Boolean("Overall",
+        help="The overall satisfaction (整体满意度): its level is the level of "
+        "the rating.")
+
+
+class Evaluation(
+        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ModelView):
+    """Rating
+
+    The applicant's rating of one service contact (the acceptance, the
+    delivery) or of the whole case (一事一评), at one of five levels, with
+    the indicators of the channel.  It is given once and never changes; the
+    center may void a false or malicious one with a recorded reason."""
+    __name__ = 'onewindow.evaluation'
+    company = fields.Many2One(
+        'company.company', "Company", required=True, readonly=True)
+    case = fields.Many2One('onewindow.case', "Case", required=True,
+        readonly=True, ondelete='RESTRICT')
+    stage = fields.Selection(STAGES, "Service", required=True,
+        readonly=True, sort=False)
+    stage_string = stage.translated('stage')
+    hall = fields.Many2One('onewindow.hall', "Hall", required=True,
+        readonly=True, ondelete='RESTRICT')
+    matter = fields.Many2One('onewindow.matter', "Matter", required=True,
+        readonly=True, ondelete='RESTRICT')
+    department = fields.Many2One('onewindow.department', "Department",
+        required=True, readonly=True, ondelete='RESTRICT')
+    window = fields.Many2One('onewindow.window', "Window", readonly=True,
+        ondelete='RESTRICT')
+    employee = fields.Many2One('company.employee', "Staff", readonly=True,
+        ondelete='RESTRICT', help="The staff member who gave the service.")
+    service_date = fields.DateTime("Service Time", required=True,
+        readonly=True)
+    indicator_set = fields.Many2One(
+        'onewindow.evaluation.indicator.set', "Indicators", readonly=True,
+        ondelete='RESTRICT')
+    level = fields.Selection([(None, "")] + LEVELS, "Level", readonly=True,
+        sort=False)
+    level_string = level.translated('level')
+    lines = fields.One2Many('onewindow.evaluation.line', 'evaluation',
+        "Indicators", readonly=True)
+    reasons = fields.Many2Many(
+        'onewindow.evaluation-onewindow.evaluation.reason', 'evaluation',
+        'reason', "Reasons", readonly=True)
+    comment = fields.Text("Comment", readonly=True, size=1000)
+    channel = fields.Selection(CHANNELS, "Channel", readonly=True,
+        sort=False)
+    channel_string = channel.translated('channel')
+    rating_date = fields.DateTime("Rated at", readonly=True)
+    rating_day = fields.Date("Rated on", readonly=True,
+        help="The day of the rating in the company's time zone: the "
+        "statistics count it on that day.")
+    # The rater's identity: read by the center and the supervisor only
+    # (field access)
+    rater = fields.Many2One('party.party', "Rater", readonly=True,
+        ondelete='RESTRICT', loading='lazy',
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    rater_phone = fields.Char("Rater Phone", readonly=True, size=40,
+        loading='lazy')
+    real_name = fields.Boolean("Real Name", readonly=True,
+        help="The rater is identified: the call-back of a bad rating is "
+        "required.")
+    default = fields.Boolean("Default Level", readonly=True,
+        help="Given by the system after the rating period: never counted "
+        "as the applicant's own voice.")
+    void_reason = fields.Text("Void Reason", readonly=True)
+    voided_by = fields.Many2One('company.employee', "Voided by",
+        readonly=True)
+    void_date = fields.DateTime("Voided at", readonly=True)
+    rectifications = fields.One2Many(
+        'onewindow.rectification', 'evaluation', "Rectifications",
+        readonly=True)
+    state = fields.Selection([
+            ('pending', "Pending"),
+            ('rated', "Rated"),
+            ('defaulted', "Default Level"),
+            ('voided', "Voided"),
+            ], "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._protected_fields |= {
+            'company', 'case', 'stage', 'hall', 'matter', 'department',
+            'window', 'employee', 'service_date', 'indicator_set', 'level',
+            'lines', 'reasons', 'comment', 'channel', 'rating_date',
+            'rating_day', 'rater', 'rater_phone', 'real_name', 'default',
+            'void_reason', 'voided_by', 'void_date'}
+        cls._sql_constraints += [
+            # One rating per service contact and one per case
+            ('case_stage_unique', Unique(t, t.case, t.stage),
+                'onewindow_evaluation.msg_evaluation_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.department, Index.Equality()),
+                    (t.rating_day, Index.Range())),
+                Index(t, (t.employee, Index.Equality())),
+                Index(t, (t.window, Index.Equality()),
+                    (t.service_date, Index.Range()),
+                    where=t.state == 'pending'),
+                Index(t, (t.rating_day, Index.Range()),
+                    where=t.state == 'rated'),
+                })
+        cls._order = [('service_date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('pending', 'rated'),
+            ('pending', 'defaulted'),
+            ('rated', 'voided'),
+            }
+
+    @classmethod
+    def default_state(cls):
+        return 'pending'
+
+    @classmethod
+    def default_default(cls):
+        return False
+
+    @classmethod
+    def default_real_name(cls):
+        return False
+
+    def get_rec_name(self, name):
+        return '%s %s' % (self.case.rec_name, self.stage_string)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('case.rec_name',) + tuple(clause[1:])]
+
+    @property
+    def bad(self):
+        return self.state == 'rated' and self.level in BAD_LEVELS
+
+    @classmethod
+    def delete(cls, evaluations):
+        for evaluation in evaluations:
+            if evaluation.state != 'pending':
+                raise AccessError(gettext(
+                        'onewindow_evaluation.msg_evaluation_delete',
+                        evaluation=evaluation.rec_name))
+        super().delete(evaluations)
+
+    # Issuing the ratings
+
+    @classmethod
+    def issue(cls, cases, stage):
+        """Create the pending ratings of the service stage of the cases that
+        have none yet and return them"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        IndicatorSet = pool.get('onewindow.evaluation.indicator.set')
+        today = Date.today()
+        now = dt.datetime.now()
+        with without_check_access():
+            existing = {(e.case.id, e.stage) for e in cls.search([
+                        ('case', 'in', [c.id for c in cases]),
+                        ('stage', '=', stage),
+                        ])}
+        sets = {}
+        vlist = []
+        for case in cases:
+            if (case.id, stage) in existing:
+                continue
+            indicator_channel = 'online' if case.channel == 'online' else 'hall'
+            if indicator_channel not in sets:
+                sets[indicator_channel] = IndicatorSet.in_force(
+                    indicator_channel, today)
+            indicator_set = sets[indicator_channel]
+            if stage == 'acceptance':
+                employee = case.accepted_by
+            elif stage == 'delivery':
+                employee = case.delivered_by
+            else:
+                employee = case.accepted_by
+            vlist.append({
+                    'company': case.company.id,
+                    'case': case.id,
+                    'stage': stage,
+                    'hall': case.hall.id,
+                    'matter': case.matter.id,
+                    'department': case.department.id,
+                    'window': case.window.id if case.window else None,
+                    'employee': employee.id if employee else None,
+                    'service_date': now,
+                    'indicator_set': (
+                        indicator_set.id if indicator_set else None),
+                    'rater': case.applicant.id,
+                    'rater_phone': case.phone,
+                    })
+        with without_check_access():
+            return cls.create(vlist)
+
+    def new_link(self, channel):
+        """Return a new one-time link token of the pending rating for the
+        channel; only its hash is stored"""
+        pool = Pool()
+        Link = pool.get('onewindow.evaluation.link')
+        Configuration = pool.get('onewindow.evaluation.configuration')
+        config = Configuration(1)
+        token = secrets.token_urlsafe(24)
+        with without_check_access():
+            Link.create([{
+                        'evaluation': self.id,
+                        'channel': channel,
+                        'token_hash': hash_token(token),
+                        'expires': dt.datetime.now() + dt.timedelta(
+                            days=config.link_validity),
+                        }])
+        return token
+
+    @classmethod
+    def from_token(cls, token):
+        """Return the link of the token if it may still be used to rate, or
+        None (unknown, used, expired or rated)"""
+        pool = Pool()
+        Link = pool.get('onewindow.evaluation.link')
+        if not token or len(token) > 100:
+            return None
+        with without_check_access():
+            links = Link.search([
+                    ('token_hash', '=', hash_token(token)),
+                    ], limit=1)
+        if not links:
+            return None
+        link, = links
+        if (link.used or link.expires < dt.datetime.now()
+                or link.evaluation.state != 'pending'):
+            return None
+        return link
+
+    @classmethod
+    def pending_at_window(cls, window, minutes=30):
+        """Return the service just finished at the window that is not rated
+        yet, or None"""
+        since = dt.datetime.now() - dt.timedelta(minutes=minutes)
+        with without_check_access():
+            evaluations = cls.search([
+                    ('window', '=', window.id),
+                    ('state', '=', 'pending'),
+                    ('stage', 'in', ['acceptance', 'delivery']),
+                    ('service_date', '>=', since),
+                    ], order=[('service_date', 'DESC'), ('id', 'DESC')],
+                limit=1)
+        return evaluations[0] if evaluations else None
+
+    # Rating
+
+    def check_values(self, level, levels=None, reasons=None):
+        "Raise if the level, the indicator levels or the reasons are invalid"
+        pool = Pool()
+        Reason = pool.get('onewindow.evaluation.reason')
+        valid = {l for l, _ in LEVELS}
+        if level not in valid:
+            raise EvaluationError(gettext(
+                    'onewindow_evaluation.msg_evaluation_level',
+                    evaluation=self.rec_name))
+        indicators = {i.id for i in (
+                self.indicator_set.indicators if self.indicator_set else [])}
+        for indicator, value in (levels or {}).items():
+            if indicator not in indicators or value not in valid:
+                raise EvaluationError(gettext(
+                        'onewindow_evaluation.msg_evaluation_indicator',
+                        evaluation=self.rec_name))
+        if level in BAD_LEVELS:
+            if not reasons:
+                raise EvaluationError(gettext(
+                        'onewindow_evaluation.msg_evaluation_reason_required',
+                        evaluation=self.rec_name,
+                        level=dict(LEVELS)[level]))
+            with without_check_access():
+                active = Reason.search([('id', 'in', list(reasons))])
+            if len(active) != len(set(reasons)):
+                raise EvaluationError(gettext(
+                        'onewindow_evaluation.msg_evaluation_indicator',
+                        evaluation=self.rec_name))
+
+    @classmethod
+    def rate(cls, evaluation, channel, level, levels=None, reasons=None,
+            comment=None, link=None):
+        """Record the applicant's rating of the pending evaluation once
+
+        Called by the rating pages, never over RPC: a staff session cannot
+        rate.  The row is locked, so that two submissions of one service
+        record one rating."""
+        pool = Pool()
+        Line = pool.get('onewindow.evaluation.line')
+        Link = pool.get('onewindow.evaluation.link')
+        Date = pool.get('ir.date')
+        cls.lock([evaluation])
+        with without_check_access():
+            evaluation = cls(evaluation.id)
+            if evaluation.state != 'pending':
+                raise EvaluationError(gettext(
+                        'onewindow_evaluation.msg_evaluation_rated',
+                        evaluation=evaluation.rec_name))
+            evaluation.check_values(level, levels, reasons)
+            comment = (comment or '').strip()[:1000] or None
+            lines = []
+            for indicator in (evaluation.indicator_set.indicators
+                    if evaluation.indicator_set else []):
+                lines.append(Line(evaluation=evaluation, indicator=indicator,
+                        level=level if indicator.overall
+                        else (levels or {}).get(indicator.id, level)))
+            Line.save(lines)
+            cls.write([evaluation], {
+                    'level': level,
+                    'channel': channel,
+                    'reasons': [('add', list(reasons or []))]
+                    if level in BAD_LEVELS else [],
+                    'comment': comment,
+                    'rating_date': dt.datetime.now(),
+                    'rating_day': Date.today(),
+                    # Identified: logged in at the portal, or the link sent
+                    # to the applicant's phone; a printed QR code or the
+                    # window device may be used by anyone
+                    'real_name': channel in {'portal', 'sms'},
+                    })
+            links = Link.search([
+                    ('evaluation', '=', evaluation.id),
+                    ('used', '=', None),
+                    ])
+            Link.write(links, {'used': dt.datetime.now()})
+            cls._rated([evaluation])
+        return evaluation
+
+    @classmethod
+    @transition('rated')
+    def _rated(cls, evaluations):
+        pool = Pool()
+        Rectification = pool.get('onewindow.rectification')
+        Rectification.open_for(
+            [e for e in evaluations if e.level in BAD_LEVELS])
+
+    @classmethod
+    @transition('voided')
+    def void(cls, evaluations, reason):
+        "Void the ratings found false or malicious, with the reason"
+        pool = Pool()
+        User = pool.get('res.user')
+        user = User(Transaction().user)
+        cls.write(evaluations, {
+                'void_reason': reason,
+                'void_date': dt.datetime.now(),
+                'voided_by': user.employee.id if user.employee else None,
+                })
+
+    @classmethod
+    @transition('defaulted')
+    def _default(cls, evaluations, level):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        cls.write(evaluations, {
+                'level': level,
+                'default': True,
+                'rating_date': dt.datetime.now(),
+                'rating_day': Date.today(),
+                })
+
+    @classmethod
+    def give_defaults(cls):
+        """Give the configured default level to the services not rated
+        within the configured days; called by the scheduler (nothing when
+        the configuration leaves it off)"""
+        pool = Pool()
+        Configuration = pool.get('onewindow.evaluation.configuration')
+        config = Configuration(1)
+        if not config.default_days:
+            return []
+        since = dt.datetime.now() - dt.timedelta(days=config.default_days)
+        with without_check_access():
+            evaluations = cls.search([
+                    ('state', '=', 'pending'),
+                    ('service_date', '<', since),
+                    ])
+            cls._default(evaluations, config.default_level)
+        return evaluations
+
+
+class EvaluationReason(ModelSQL):
+    "Rating - Reason"
+    __name__ = 'onewindow.evaluation-onewindow.evaluation.reason'
+    evaluation = fields.Many2One('onewindow.evaluation', "Rating",
+        required=True, ondelete='CASCADE')
+    reason = fields.Many2One('onewindow.evaluation.reason', "Reason",
+        required=True, ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('evaluation')
+
+
+class EvaluationLine(ModelSQL, ModelView):
+    "Rating Indicator Level"
+    __name__ = 'onewindow.evaluation.line'
+    evaluation = fields.Many2One('onewindow.evaluation', "Rating",
+        required=True, readonly=True, ondelete='CASCADE')
+    indicator = fields.Many2One('onewindow.evaluation.indicator',
+        "Indicator", required=True, readonly=True, ondelete='RESTRICT')
+    level = fields.Selection(LEVELS, "Level", required=True, readonly=True,
+        sort=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('evaluation')
+
+    @classmethod
+    def write(cls, *args):
+        if Transaction().check_access:
+            raise AccessError(gettext(
+                    'onewindow_evaluation.msg_evaluation_immutable'))
+        super().write(*args)
+
+    @classmethod
+    def delete(cls, lines):
+        if Transaction().check_access:
+            raise AccessError(gettext(
+                    'onewindow_evaluation.msg_evaluation_immutable'))
+        super().delete(lines)
+
+
+class EvaluationLink(ModelSQL):
+    """Rating Link
+
+    A one-time link to rate a service, sent by SMS or printed as a QR code:
+    only the hash of its token is stored, it expires and works once."""
+    __name__ = 'onewindow.evaluation.link'
+    evaluation = fields.Many2One('onewindow.evaluation', "Rating",
+        required=True, ondelete='CASCADE')
+    channel = fields.Selection(CHANNELS, "Channel", required=True)
+    token_hash = fields.Char("Token Hash", required=True)
+    expires = fields.DateTime("Expires", required=True)
+    used = fields.DateTime("Used")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('token_hash_unique', Unique(t, t.token_hash),
+                'onewindow_evaluation.msg_link_unique'),
+            ]
+        cls._sql_indexes.add(
+            Index(t, (t.evaluation, Index.Equality()),
+                where=t.used == Null))

@@ -1,0 +1,289 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The satisfaction figures of the supervisor: ratings and satisfaction
+rate, bad ratings, rectifications and complaints on time, by department,
+window, staff, matter and period"""
+import datetime as dt
+
+from sql import Literal, Null, Union
+from sql.aggregate import Min, Sum
+from sql.conditionals import Case as SqlCase
+from sql.functions import DateTrunc
+
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .evaluation import BAD_LEVELS, GOOD_LEVELS
+
+
+class SatisfactionMixin(ModelSQL, ModelView):
+    """The satisfaction figures of the period of the context, grouped by
+    the key of the model
+
+    The ratings count by the day they were given (the applicant's own
+    ratings only: not the default levels nor the voided ones); the
+    rectifications and the complaints by the day they were closed or
+    answered, or by their deadline when it passed while they still run."""
+
+    ratings = fields.Integer("Ratings",
+        help="The ratings given by the applicants in the period.")
+    satisfied = fields.Integer("Satisfied",
+        help="The ratings at the two highest levels.")
+    satisfaction_rate = fields.Float("Satisfaction Rate (%)",
+        digits=(16, 1),
+        help="The share of the ratings at the two highest levels.")
+    bad = fields.Integer("Bad Ratings",
+        help="The ratings at the two lowest levels (差评).")
+    rectifications = fields.Integer("Rectifications Due",
+        help="The rectifications closed in the period, and those whose "
+        "deadline passed in the period while they still run.")
+    rectifications_on_time = fields.Integer("Rectified on Time")
+    rectification_rate = fields.Float("Rectification On-Time Rate (%)",
+        digits=(16, 1))
+    complaints = fields.Integer("Complaints Due",
+        help="The complaints answered in the period, and those whose "
+        "deadline passed in the period without an answer.")
+    complaints_on_time = fields.Integer("Answered on Time")
+    complaint_rate = fields.Float("Complaint On-Time Rate (%)",
+        digits=(16, 1))
+
+    @classmethod
+    def _key(cls, table):
+        "Return the SQL expression of the key of the rows"
+        raise NotImplementedError
+
+    @classmethod
+    def _key_name(cls):
+        raise NotImplementedError
+
+    @classmethod
+    def table_query(cls):
+        events = cls._events()
+        key = cls._key(events)
+        integer = cls.ratings.sql_cast
+
+        def total(column):
+            # A sum is a numeric on PostgreSQL
+            return integer(Sum(column))
+        ratings = total(events.rating)
+        satisfied = total(events.good)
+        rectifications = total(events.rectification)
+        rectified = total(events.rectification_on_time)
+        complaints = total(events.complaint)
+        answered = total(events.complaint_on_time)
+
+        def rate(part, whole):
+            return cls.satisfaction_rate.sql_cast(SqlCase(
+                    (whole > 0, part * Literal(100.0) / whole),
+                    else_=Null))
+        return events.select(
+            Min(events.id).as_('id'),
+            Literal(0).as_('create_uid'),
+            cls.create_date.sql_cast(Literal(Null)).as_('create_date'),
+            cls.write_uid.sql_cast(Literal(Null)).as_('write_uid'),
+            cls.write_date.sql_cast(Literal(Null)).as_('write_date'),
+            key.as_(cls._key_name()),
+            ratings.as_('ratings'),
+            satisfied.as_('satisfied'),
+            rate(satisfied, ratings).as_('satisfaction_rate'),
+            total(events.bad).as_('bad'),
+            rectifications.as_('rectifications'),
+            rectified.as_('rectifications_on_time'),
+            rate(rectified, rectifications).as_('rectification_rate'),
+            complaints.as_('complaints'),
+            answered.as_('complaints_on_time'),
+            rate(answered, complaints).as_('complaint_rate'),
+            where=cls._key_filter(key),
+            group_by=[key])
+
+    @classmethod
+    def _key_filter(cls, key):
+        return key != Null
+
+    @classmethod
+    def _events(cls):
+        """Return the union of the rows of the ratings, rectifications and
+        complaints of the period of the context"""
+        pool = Pool()
+        Evaluation = pool.get('onewindow.evaluation')
+        Rectification = pool.get('onewindow.rectification')
+        Complaint = pool.get('onewindow.complaint')
+        Case = pool.get('onewindow.case')
+        Date = pool.get('ir.date')
+        context = Transaction().context
+        today = Date.today()
+        from_date = context.get('from_date') or dt.date.min
+        to_date = context.get('to_date') or today
+        if isinstance(from_date, dt.datetime):
+            from_date = from_date.date()
+        if isinstance(to_date, dt.datetime):
+            to_date = to_date.date()
+        company = context.get('company', -1)
+        zero, one = Literal(0), Literal(1)
+
+        def common(table, where):
+            where &= table.company == company
+            if context.get('hall'):
+                where &= table.hall == context['hall']
+            if context.get('department'):
+                where &= table.department == context['department']
+            return where
+
+        evaluation = Evaluation.__table__()
+        ratings = evaluation.select(
+            (evaluation.id * 3).as_('id'),
+            evaluation.department.as_('department'),
+            evaluation.window.as_('window'),
+            evaluation.employee.as_('employee'),
+            evaluation.matter.as_('matter'),
+            evaluation.rating_day.as_('date'),
+            one.as_('rating'),
+            SqlCase((evaluation.level.in_(GOOD_LEVELS), one),
+                else_=zero).as_('good'),
+            SqlCase((evaluation.level.in_(BAD_LEVELS), one),
+                else_=zero).as_('bad'),
+            zero.as_('rectification'),
+            zero.as_('rectification_on_time'),
+            zero.as_('complaint'),
+            zero.as_('complaint_on_time'),
+            where=common(evaluation, (evaluation.state == 'rated')
+                & (evaluation.rating_day >= from_date)
+                & (evaluation.rating_day <= to_date)))
+
+        rectification = Rectification.__table__()
+        running = rectification.state.in_(Rectification._running_states)
+        r_date = SqlCase((running, rectification.deadline),
+            else_=rectification.done_date)
+        r_case = Case.__table__()
+        rectifications = rectification.join(r_case,
+            condition=rectification.case == r_case.id).select(
+            (rectification.id * 3 + 1).as_('id'),
+            rectification.department.as_('department'),
+            rectification.window.as_('window'),
+            rectification.employee.as_('employee'),
+            r_case.matter.as_('matter'),
+            r_date.as_('date'),
+            zero.as_('rating'),
+            zero.as_('good'),
+            zero.as_('bad'),
+            one.as_('rectification'),
+            SqlCase(((rectification.state == 'done')
+                    & (rectification.on_time == Literal(True)), one),
+                else_=zero).as_('rectification_on_time'),
+            zero.as_('complaint'),
+            zero.as_('complaint_on_time'),
+            where=common(rectification,
+                ((rectification.state == 'done')
+                    | (running & (rectification.deadline < today)))
+                & (r_date >= from_date) & (r_date <= to_date)))
+
+        complaint = Complaint.__table__()
+        c_case = Case.__table__()
+        running = complaint.state.in_(Complaint._running_states)
+        late = running & (complaint.deadline < today)
+        c_date = SqlCase((late, complaint.deadline),
+            else_=complaint.answer_date)
+        complaints = complaint.join(c_case, 'LEFT',
+            condition=complaint.case == c_case.id).select(
+            (complaint.id * 3 + 2).as_('id'),
+            complaint.department.as_('department'),
+            complaint.window.as_('window'),
+            complaint.employee.as_('employee'),
+            c_case.matter.as_('matter'),
+            c_date.as_('date'),
+            zero.as_('rating'),
+            zero.as_('good'),
+            zero.as_('bad'),
+            zero.as_('rectification'),
+            zero.as_('rectification_on_time'),
+            one.as_('complaint'),
+            SqlCase((~late & (complaint.on_time == Literal(True)), one),
+                else_=zero).as_('complaint_on_time'),
+            where=common(complaint,
+                (late | complaint.state.in_(['answered', 'closed']))
+                & (c_date >= from_date) & (c_date <= to_date)))
+        return Union(ratings, rectifications, complaints, all_=True)
+
+
+class SatisfactionDepartment(SatisfactionMixin):
+    "Satisfaction by Department"
+    __name__ = 'onewindow.evaluation.statistic.department'
+    department = fields.Many2One('onewindow.department', "Department")
+
+    @classmethod
+    def _key(cls, table):
+        return table.department
+
+    @classmethod
+    def _key_name(cls):
+        return 'department'
+
+    @classmethod
+    def _key_filter(cls, key):
+        # The complaints routed to the center are its own row
+        return Literal(True)
+
+
+class SatisfactionWindow(SatisfactionMixin):
+    "Satisfaction by Window"
+    __name__ = 'onewindow.evaluation.statistic.window'
+    window = fields.Many2One('onewindow.window', "Window")
+
+    @classmethod
+    def _key(cls, table):
+        return table.window
+
+    @classmethod
+    def _key_name(cls):
+        return 'window'
+
+
+class SatisfactionEmployee(SatisfactionMixin):
+    "Satisfaction by Staff"
+    __name__ = 'onewindow.evaluation.statistic.employee'
+    employee = fields.Many2One('company.employee', "Staff")
+
+    @classmethod
+    def _key(cls, table):
+        return table.employee
+
+    @classmethod
+    def _key_name(cls):
+        return 'employee'
+
+
+class SatisfactionMatter(SatisfactionMixin):
+    "Satisfaction by Matter"
+    __name__ = 'onewindow.evaluation.statistic.matter'
+    matter = fields.Many2One('onewindow.matter', "Matter")
+
+    @classmethod
+    def _key(cls, table):
+        return table.matter
+
+    @classmethod
+    def _key_name(cls):
+        return 'matter'
+
+
+class SatisfactionPeriod(SatisfactionMixin):
+    "Satisfaction by Period"
+    __name__ = 'onewindow.evaluation.statistic.period'
+    date = fields.Date("Date")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('date', 'ASC'))
+
+    @classmethod
+    def _key(cls, table):
+        period = Transaction().context.get('period') or 'month'
+        if period not in {'year', 'month', 'day'}:
+            period = 'month'
+        return cls.date.sql_cast(DateTrunc(period, table.date))
+
+    @classmethod
+    def _key_name(cls):
+        return 'date'

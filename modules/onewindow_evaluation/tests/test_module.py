@@ -1,0 +1,255 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import datetime as dt
+import random
+from collections import defaultdict
+
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.onewindow_approval.tests.test_module import (
+    create_setup, today)
+from trytond.modules.onewindow_evaluation.evaluation import (
+    BAD_LEVELS, GOOD_LEVELS, LEVELS)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+
+class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Evaluation module"
+    module = 'onewindow_evaluation'
+
+    @with_transaction()
+    def test_statistics_recount(self):
+        "The satisfaction statistics equal a recount of the records"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Evaluation = pool.get('onewindow.evaluation')
+        Rectification = pool.get('onewindow.rectification')
+        Complaint = pool.get('onewindow.complaint')
+        Department = pool.get('onewindow.department')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+        Reason = pool.get('onewindow.evaluation.reason')
+        rng = random.Random(17)
+        company = create_company()
+        with set_company(company):
+            setup = create_setup(company)
+            other = Department(name="Civil Affairs", code='MZ')
+            other.save()
+            employees = [Employee(company=company,
+                    party=Party(name="Clerk %s" % i)) for i in range(3)]
+            Employee.save(employees)
+            reason, = Reason.search([], limit=1)
+            cases = Case.create([{
+                        'hall': setup['hall'].id,
+                        'window': setup['window'].id,
+                        'matter': setup['matter'].id,
+                        'applicant': setup['applicant'].id,
+                        'applicant_kind': 'natural',
+                        } for _ in range(60)])
+            # Spread the cases over two departments and three clerks
+            for case in cases:
+                case.department = rng.choice([setup['matter'].department,
+                        other])
+                case.accepted_by = rng.choice(employees + [None])
+            Case.save(cases)
+            evaluations = []
+            for stage in ['acceptance', 'case']:
+                evaluations += Evaluation.issue(cases, stage)
+            for evaluation in evaluations:
+                day = dt.date(2026, rng.choice([1, 2, 3]), rng.randint(1, 28))
+                with today(day):
+                    choice = rng.random()
+                    if choice < 0.1:
+                        continue  # never rated
+                    if choice < 0.2:
+                        Evaluation._default([evaluation], 'satisfied')
+                        continue
+                    level = rng.choice([l for l, _ in LEVELS])
+                    Evaluation.rate(evaluation, 'qr', level,
+                        reasons=[reason.id] if level in BAD_LEVELS else [])
+            rectifications = Rectification.search([])
+            for rectification in rectifications:
+                choice = rng.random()
+                if choice < 0.2:
+                    Evaluation.void([rectification.evaluation], "malicious")
+                    Rectification.write([rectification], {'state': 'voided'})
+                elif choice < 0.7:
+                    day = rectification.deadline + dt.timedelta(
+                        days=rng.randint(-20, 5))
+                    with today(day):
+                        Rectification._done([rectification])
+                    Rectification.write([rectification], {'state': 'done'})
+            complaints = Complaint.create([{
+                        'company': company.id,
+                        'hall': setup['hall'].id,
+                        'source': 'window',
+                        'receive_date': dt.date(2026, 1, 5),
+                        'complainant_name': "Wang",
+                        'subject': "Slow", 'description': "Slow",
+                        'case': rng.choice(cases).id,
+                        'department': rng.choice(
+                            [setup['matter'].department, other]).id,
+                        'employee': rng.choice(employees).id,
+                        } for _ in range(15)])
+            for complaint in complaints:
+                with today(dt.date(2026, 1, rng.randint(5, 20))):
+                    Complaint.register([complaint])
+                if rng.random() < 0.8:
+                    complaint.reply = "Answered"
+                    complaint.save()
+                    with today(complaint.deadline + dt.timedelta(
+                                days=rng.randint(-5, 3))):
+                        Complaint.answer([complaint])
+
+            context = {
+                'company': company.id,
+                'from_date': dt.date(2026, 1, 1),
+                'to_date': dt.date(2026, 3, 31),
+                }
+            day = dt.date(2026, 4, 15)
+            with today(day):
+                departments = self._figures('department', context)
+                self.assertEqual(
+                    self._recount(day, 'department', context), departments)
+                self.assertEqual(
+                    self._recount(day, 'employee', context),
+                    self._figures('employee', context))
+                self.assertEqual(
+                    self._recount(day, 'matter', context),
+                    self._figures('matter', context))
+                self.assertEqual(
+                    self._recount(day, 'window', context),
+                    self._figures('window', context))
+                months = self._figures('period', context)
+                self.assertEqual(
+                    self._recount(day, 'period', context), months)
+        # The recount is not trivial: every kind of figure is there
+        totals = [sum(v[i] for v in departments.values()) for i in range(7)]
+        self.assertTrue(all(totals), msg=totals)
+        self.assertGreater(totals[0], 80)
+        self.assertEqual(len(departments), 2)
+        self.assertEqual(sorted(months), [
+                dt.date(2026, 1, 1), dt.date(2026, 2, 1),
+                dt.date(2026, 3, 1)])
+
+    @with_transaction()
+    def test_default_level(self):
+        "The default level is given only when configured, and marked"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Evaluation = pool.get('onewindow.evaluation')
+        Configuration = pool.get('onewindow.evaluation.configuration')
+        company = create_company()
+        with set_company(company):
+            setup = create_setup(company)
+            case, = Case.create([{
+                        'hall': setup['hall'].id,
+                        'window': setup['window'].id,
+                        'matter': setup['matter'].id,
+                        'applicant': setup['applicant'].id,
+                        'applicant_kind': 'natural',
+                        }])
+            old, recent = Evaluation.issue([case], 'acceptance') + \
+                Evaluation.issue([case], 'case')
+            Evaluation.write([old], {
+                    'service_date': dt.datetime.now() - dt.timedelta(days=8)})
+            # Off by default
+            self.assertEqual(Evaluation.give_defaults(), [])
+            config = Configuration(1)
+            config.default_days = 7
+            config.default_level = 'satisfied'
+            config.save()
+            self.assertEqual(Evaluation.give_defaults(), [old])
+            self.assertEqual(
+                (old.state, old.level, old.default),
+                ('defaulted', 'satisfied', True))
+            self.assertEqual(recent.state, 'pending')
+            # Never counted as the applicant's voice
+            with Transaction().set_context(company=company.id,
+                    from_date=dt.date(2000, 1, 1),
+                    to_date=dt.date(2100, 1, 1)):
+                Statistic = pool.get(
+                    'onewindow.evaluation.statistic.department')
+                self.assertEqual(
+                    sum(l.ratings for l in Statistic.search([])), 0)
+
+    def _figures(self, key, context):
+        pool = Pool()
+        Statistic = pool.get('onewindow.evaluation.statistic.%s' % key)
+        name = 'date' if key == 'period' else key
+        result = {}
+        with Transaction().set_context(**context):
+            for line in Statistic.search([]):
+                value = getattr(line, name)
+                value = getattr(value, 'id', value)
+                result[value] = (line.ratings, line.satisfied, line.bad,
+                    line.rectifications, line.rectifications_on_time,
+                    line.complaints, line.complaints_on_time,
+                    round(line.satisfaction_rate, 6)
+                    if line.satisfaction_rate is not None else None)
+        return result
+
+    def _recount(self, today_, key, context):
+        "Count the figures of the records one by one"
+        pool = Pool()
+        Evaluation = pool.get('onewindow.evaluation')
+        Rectification = pool.get('onewindow.rectification')
+        Complaint = pool.get('onewindow.complaint')
+        first, last = context['from_date'], context['to_date']
+        counts = defaultdict(lambda: [0] * 7)
+
+        def keys(record, date, matter):
+            value = {
+                'department': record.department,
+                'employee': record.employee,
+                'window': record.window,
+                'matter': matter,
+                'period': date.replace(day=1) if date else None,
+                }[key]
+            return getattr(value, 'id', value)
+
+        for evaluation in Evaluation.search([('state', '=', 'rated')]):
+            date = evaluation.rating_day
+            if not first <= date <= last:
+                continue
+            k = keys(evaluation, date, evaluation.matter)
+            counts[k][0] += 1
+            counts[k][1] += evaluation.level in GOOD_LEVELS
+            counts[k][2] += evaluation.level in BAD_LEVELS
+        for rectification in Rectification.search([]):
+            if rectification.state == 'done':
+                date, on_time = rectification.done_date, rectification.on_time
+            elif (rectification.state in Rectification._running_states
+                    and rectification.deadline < today_):
+                date, on_time = rectification.deadline, False
+            else:
+                continue
+            if not first <= date <= last:
+                continue
+            k = keys(rectification, date, rectification.case.matter)
+            counts[k][3] += 1
+            counts[k][4] += bool(on_time)
+        for complaint in Complaint.search([]):
+            if (complaint.state in Complaint._running_states
+                    and complaint.deadline < today_):
+                date, on_time = complaint.deadline, False
+            elif complaint.state in {'answered', 'closed'}:
+                date, on_time = complaint.answer_date, complaint.on_time
+            else:
+                continue
+            if not first <= date <= last:
+                continue
+            k = keys(complaint, date,
+                complaint.case.matter if complaint.case else None)
+            counts[k][5] += 1
+            counts[k][6] += bool(on_time)
+        if key != 'department':
+            counts.pop(None, None)
+        return {k: tuple(v) + (
+                round(v[1] * 100.0 / v[0], 6) if v[0] else None,)
+            for k, v in counts.items()}
+
+
+del ModuleTestCase

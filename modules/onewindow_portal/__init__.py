@@ -1,0 +1,27 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.pool import Pool
+
+from . import (
+    account, application, authorization, kiosk, lookup, notification,
+    online, routes, sms, web_user)
+
+__all__ = ['register', 'account', 'lookup', 'online', 'routes']
+
+
+def register():
+    Pool.register(
+        application.Configuration,
+        application.Application,
+        application.ApplicationMaterial,
+        application.Case,
+        application.Attachment,
+        web_user.User,
+        web_user.VerificationCode,
+        web_user.Attempt,
+        authorization.AgentAuthorization,
+        sms.Message,
+        notification.CaseNotification,
+        notification.Case,
+        kiosk.Terminal,
+        module='onewindow_portal', type_='model')

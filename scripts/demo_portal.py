@@ -1,0 +1,131 @@
+# This file is part of onewindow.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The online hall's demo: a person and a company agent with their
+accounts (logins in README.md), the agent's authorization recorded by the
+center, and online applications in every state, pre-reviewed by the clerk
+of the comprehensive window.  Nothing is done when the accounts exist."""
+import datetime as dt
+
+from proteus import Model
+
+from trytond.modules.onewindow_approval.tests.tools import (
+    credit_code, resident_id)
+
+PASSWORD = 'wengyuan-demo'
+PERSON = ('13800000001', "林小雨", resident_id(901, dt.date(1990, 3, 15)))
+AGENT = ('13800000002', "黄志伟", resident_id(902, dt.date(1988, 7, 22)))
+COMPANY = ("翁源县绿源农业科技有限公司", credit_code(90210))
+PDF = b'%PDF-1.4\n% demo scan\n%%EOF\n'
+
+
+def load(config, ctx):
+    WebUser = Model.get('web.user')
+    Party = Model.get('party.party')
+    Authorization = Model.get('onewindow.portal.authorization')
+    if Authorization.find([]):
+        print("demo_portal: the accounts exist")
+        return
+    password_hash = config.pool.get('web.user').hash_password(PASSWORD)
+
+    def person(mobile, name, code):
+        users = WebUser.find([('mobile', '=', mobile)])
+        if users:
+            return users[0].party, users[0]
+        party = Party(name=name)
+        identifier = party.identifiers.new()
+        identifier.type = 'cn_ric'
+        identifier.code = code
+        mechanism = party.contact_mechanisms.new()
+        mechanism.type = 'mobile'
+        mechanism.value = mobile
+        party.save()
+        user = WebUser(mobile=mobile, party=party,
+            password_hash=password_hash)
+        user.save()
+        return party, user
+
+    person_party, _ = person(*PERSON)
+    agent_party, agent_user = person(*AGENT)
+    company = Party(name=COMPANY[0])
+    identifier = company.identifiers.new()
+    identifier.type = 'cn_vat'
+    identifier.code = COMPANY[1]
+    company.save()
+    today = dt.date.today()
+    authorization = Authorization(web_user=agent_user,
+        company_party=company, letter=PDF, letter_name='授权委托书.pdf',
+        valid_from=today - dt.timedelta(days=30),
+        valid_to=today + dt.timedelta(days=335))
+    authorization.save()
+    authorization.click('record')
+    applications(config, ctx, person_party, agent_party, company)
+
+
+def applications(config, ctx, person_party, agent_party, company):
+    "Online applications in every state"
+    Application = Model.get('onewindow.application')
+    Attachment = Model.get('ir.attachment')
+    Matter = Model.get('onewindow.matter')
+    User = Model.get('res.user')
+    clerk, = User.find([('login', '=', 'clerk')])
+    window, = [w for w in clerk.employees[0].windows
+        if w.kind == 'comprehensive'][:1]
+    departments = [d.id for d in window.departments]
+    matters = {}
+    for kind in ['natural', 'legal']:
+        found = Matter.find([
+                ('state', '=', 'published'),
+                ('department', 'in', departments),
+                ('applicant_kind', 'in', [kind, 'both']),
+                ('handling', '=', 'promised'),
+                ], order=[('code', 'ASC')], limit=1)
+        matters[kind] = found[0]
+
+    def apply(party, kind, agent=None, phone='13800000001'):
+        matter = matters[kind]
+        application = Application(hall=window.hall, matter=matter,
+            applicant=party, applicant_kind=kind, agent=agent, phone=phone)
+        data = {}
+        for field in matter.form_fields:
+            data[field.name] = {
+                'boolean': True, 'integer': 1, 'float': 1.0,
+                'date': dt.date.today(),
+                'selection': (field.selection or 'x:x').splitlines()[0]
+                .split(':')[0].strip(),
+                }.get(field.type_, "网上申请演示")
+        application.form_data = data
+        application.save()
+        for material in application.materials:
+            if material.requirement == 'required':
+                Attachment(resource=material, name='%s.pdf' % material.name,
+                    data=PDF).save()
+        return application
+
+    states = {}
+    states['draft'] = apply(person_party, 'natural')
+    submitted = [apply(person_party, 'natural') for _ in range(4)]
+    submitted.append(apply(company, 'legal', agent=agent_party,
+            phone='13800000002'))
+    Application.click(submitted, 'submit')
+    withdrawn = apply(person_party, 'natural')
+    withdrawn.click('withdraw')
+    admin = config.user
+    context = config._context
+    config.user = clerk.id
+    config._context = User.get_preferences(True, {})
+    try:
+        passed, returned, rejected, _, company_app = [
+            Application(a.id) for a in submitted]
+        passed.click('pass_review')
+        returned.correction_notice = "身份证扫描件不清晰，请重新上传正反面。"
+        returned.save()
+        returned.click('send_back')
+        rejected.rejection_reason = "申请人不在本县户籍范围内，请向户籍地申请。"
+        rejected.save()
+        rejected.click('reject')
+    finally:
+        config.user = admin
+        config._context = context
+    print("demo_portal: applications %s" % ', '.join(
+            '%s %s' % (a.number or '-', Application(a.id).state)
+            for a in [states['draft']] + submitted + [withdrawn]))
