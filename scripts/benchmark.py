@@ -37,6 +37,8 @@ TARGETS = [
         50),
     ('department case list p95 (tab All)', 'dept_list_all', 'p95', 50),
     ('case-number search p95', 'search_number', 'p95', 20),
+    ('party search by a department user p95', 'party_search_department',
+        'p95', 50),
     ('intake + acceptance p95 (server-side)', 'intake', 'p95', 60),
     ('card sweep over the open cases, hourly', 'card_sweep', 'max', 2000),
     ('card sweep, first of a day', 'card_sweep_daily', 'max', 2000),

@@ -68,7 +68,7 @@ def demo_database(tmp_path_factory):
         env, 900, 'trytond-admin')
     run([sys.executable, TOP / 'scripts' / 'load_demo.py',
             '-c', config, '-d', name, '--new'],
-        env, 900, 'scripts/load_demo.py')
+        env, 1800, 'scripts/load_demo.py')
     return DemoDatabase(path, name, config, env)
 
 
@@ -142,7 +142,7 @@ def pg_demo_server(tmp_path_factory):
         env, 900, 'trytond-admin')
     run([sys.executable, TOP / 'scripts' / 'load_demo.py',
             '-c', config, '-d', name, '--new'],
-        env, 900, 'scripts/load_demo.py')
+        env, 1800, 'scripts/load_demo.py')
     log = path / 'trytond.log'
     with log.open('w') as output:
         server = subprocess.Popen(

@@ -3,8 +3,8 @@
 from trytond.pool import Pool
 
 from . import (
-    calendar_, card, case, configuration, document, hall, handover, ir,
-    notification, party, res, review, statistic, suspension)
+    calendar_, card, case, configuration, correction, document, hall,
+    handover, ir, notification, party, res, review, statistic, suspension)
 
 __all__ = ['register']
 
@@ -30,6 +30,8 @@ def register():
         party.Identifier,
         res.User,
         ir.Attachment,
+        correction.CaseLog,
+        correction.CaseCorrectStart,
         card.Card,
         card.CardResolveStart,
         card.CardSweep,
@@ -51,6 +53,7 @@ def register():
         module='onewindow_approval', type_='model')
     Pool.register(
         card.CardResolve,
+        correction.CaseCorrect,
         statistic.MonthlyReportPrint,
         module='onewindow_approval', type_='wizard')
     Pool.register(

@@ -113,10 +113,6 @@ class Card(
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._protected_fields |= {
-            'company', 'case', 'step', 'department', 'kind', 'colour',
-            'deadline', 'issue_date', 'employee', 'description',
-            'resolution_date', 'resolved_by', 'resolution'}
         cls._sql_indexes.update({
                 Index(t, (t.case, Index.Equality())),
                 Index(t, (t.step, Index.Equality()),
@@ -799,6 +795,5 @@ class CaseNotification(metaclass=PoolMeta):
         super().__setup__()
         t = cls.__table__()
         cls.kind.selection.append(('card', "Supervision Card"))
-        cls._protected_fields.add('card')
         cls._sql_indexes.add(
             Index(t, (t.card, Index.Equality()), where=t.card != Null))

@@ -17,10 +17,10 @@ from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, transition)
+    ButtonStateMixin, ProtectedFieldsMixin, real_date, transition)
 from trytond.modules.onewindow_matters.matter import (
     CREDIBILITIES, JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION,
-    LICENCE_LIMIT, REQUIREMENTS)
+    LICENCE_LIMIT, MAX_COPIES, MAX_FEE, REQUIREMENTS)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -485,6 +485,7 @@ class Case(
             'invisible': Eval('handling') != 'escalated',
             })
     higher_decision_date = fields.Date("Higher Decision Date",
+        domain=real_date('higher_decision_date'),
         states={
             'readonly': Eval('state') != 'escalated',
             'invisible': Eval('handling') != 'escalated',
@@ -608,12 +609,14 @@ class Case(
             'invisible': Eval('delivery_method') != 'courier',
             })
     sent_date = fields.Date("Sent on",
+        domain=real_date('sent_date'),
         states={
             'readonly': Eval('state') != 'ready',
             'invisible': Eval('delivery_method') != 'courier',
             },
         help="The day the result was handed to the carrier.")
     delivery_date = fields.Date("Delivered on",
+        domain=real_date('delivery_date'),
         states={
             'readonly': (Eval('state') != 'delivered')
             | (Eval('delivery_method') != 'courier'),
@@ -824,17 +827,6 @@ class Case(
                     'depends': ['state'],
                     },
                 })
-        cls._protected_fields |= {
-            'number', 'acceptance_date', 'promised_limit', 'deadline',
-            'deadline_explanation', 'statutory_deadline',
-            'county_review_deadline', 'suspended_days', 'extended_days',
-            'extended_by', 'extension_date', 'accepted_by', 'refused_by',
-            'decided_by', 'decision', 'decision_date', 'escalated_to',
-            'escalation_date', 'escalated_by', 'result_sent_by',
-            'result_sent_date', 'verified_by', 'verification_date',
-            'delivered_by', 'archived_by', 'archive_date',
-            'supplement_date', 'supplement_due_date',
-            }
         # The back office lists the cases of a slip and the open cases; the
         # work lists of the departments read the cases whose deadline runs
         # or stands still in deadline order
@@ -1148,6 +1140,8 @@ class Case(
         super().validate_fields(cases, field_names)
         cls.check_files(cases, field_names)
         cls.check_form_data(cases, field_names)
+        cls.check_application_date(cases, field_names)
+        cls.check_extension_days(cases, field_names)
 
     @classmethod
     def check_form_data(cls, cases, field_names=None):
@@ -1165,6 +1159,58 @@ class Case(
                             value=value,
                             content=(field.content_string
                                 or field.type_string)))
+
+    @classmethod
+    def check_extension_days(cls, cases, field_names=None):
+        "Raise if the extension asked goes beyond the bound of the law"
+        if field_names is not None and 'extension_days' not in field_names:
+            return
+        for case in cases:
+            if not case.extension_days:
+                continue
+            total = (case.extended_days or 0) + case.extension_days
+            if total > case.extension_limit:
+                raise ReviewError(gettext(
+                        'onewindow_approval.msg_case_extend_bound',
+                        case=case.rec_name, days=case.extension_days,
+                        extended=case.extended_days or 0,
+                        limit=case.extension_limit,
+                        handling=case.matter.handling_string))
+
+    @classmethod
+    def check_application_date(cls, cases, field_names=None):
+        """Raise if the application date of a case is after today or before
+        its matter was first published"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Matter = pool.get('onewindow.matter')
+        if field_names is not None and not (
+                field_names & {'application_date', 'matter'}):
+            return
+        today = Date.today()
+        for case in cases:
+            date = case.application_date
+            if not date:
+                continue
+            if date > today:
+                raise CaseValidationError(gettext(
+                        'onewindow_approval.msg_case_application_future',
+                        case=case.rec_name, date=date, today=today))
+            valid_from = case.matter.valid_from if case.matter else None
+            if valid_from and date < valid_from:
+                # A draft moves to the version published after it came
+                # in: the matter must have existed on that day
+                first = Matter.search([
+                        ('code', '=', case.matter.code),
+                        ('valid_from', '!=', None),
+                        ], order=[('valid_from', 'ASC')], limit=1)
+                if first:
+                    valid_from = first[0].valid_from
+            if valid_from and date < valid_from:
+                raise CaseValidationError(gettext(
+                        'onewindow_approval.msg_case_application_before',
+                        case=case.rec_name, date=date,
+                        matter=case.matter.rec_name, valid_from=valid_from))
 
     @classmethod
     def check_files(cls, cases, field_names):
@@ -1268,6 +1314,17 @@ class Case(
             if amendments:
                 cls.log_event(list(amendments), 'amend', comments=amendments)
             super().write(*args)
+
+    @classmethod
+    def client_readonly_allowed(cls, cases, values):
+        """An amendment of archived cases by the center administrator, with
+        its reason, may change their read-only fields: write logs it"""
+        if not (values.get('amendment_reason')
+                and _in_group('onewindow_hall', 'group_hall_admin')):
+            return False
+        ids = [c.id for c in cases if c.id is not None and c.id >= 0]
+        return all(
+            c['state'] == 'archived' for c in cls.read(ids, ['state']))
 
     @classmethod
     def delete(cls, cases):
@@ -2584,12 +2641,14 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
     paper_expected = fields.Integer("Paper Copies Expected", readonly=True)
     paper_received = fields.Integer("Paper Copies Received",
         required=True, states=_received_states,
-        domain=[('paper_received', '>=', 0)])
+        domain=[('paper_received', '>=', 0),
+            ('paper_received', '<=', MAX_COPIES)])
     electronic_expected = fields.Integer(
         "Electronic Copies Expected", readonly=True)
     electronic_received = fields.Integer("Electronic Copies Received",
         required=True, states=_received_states,
-        domain=[('electronic_received', '>=', 0)])
+        domain=[('electronic_received', '>=', 0),
+            ('electronic_received', '<=', MAX_COPIES)])
     credibility = fields.Selection(
         [(None, "")] + CREDIBILITIES, "Credibility", sort=False,
         states=_received_states,
@@ -2618,6 +2677,7 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
             },
         help="The applicant's written commitment.")
     deferred_until = fields.Date("Due Date",
+        domain=real_date('deferred_until'),
         states={
             'readonly': Eval('case_state') != 'draft',
             'invisible': ~Eval('deferred'),
@@ -2951,7 +3011,7 @@ class CaseFee(CaseLineMixin, ModelSQL, ModelView):
     basis = fields.Text("Fee Basis", readonly=True,
         help="The legal basis of the fee, from the matter.")
     amount = fields.Numeric("Amount", digits=(16, 2), required=True,
-        domain=[('amount', '>', 0)])
+        domain=[('amount', '>', 0), ('amount', '<=', MAX_FEE)])
     paid = fields.Boolean("Paid")
     paid_date = fields.Date("Payment Date",
         states={

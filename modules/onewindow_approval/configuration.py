@@ -49,11 +49,13 @@ class Configuration(
             help="Numbers the hand-over slips; the number is the hall code "
             "followed by this number."))
     supplement_limit = fields.Integer("Supplement Time Limit",
-        required=True, domain=[('supplement_limit', '>=', 0)],
+        required=True, domain=[('supplement_limit', '>=', 0),
+            ('supplement_limit', '<=', 60)],
         help="The working days the applicant has to bring what a one-time "
         "notice asks for.")
     file_size_limit = fields.Integer("File Size Limit", required=True,
-        domain=[('file_size_limit', '>', 0)],
+        domain=[('file_size_limit', '>', 0),
+            ('file_size_limit', '<=', 1024)],
         help="The largest scanned material, result or document accepted on "
         "a case, in megabytes.")
     file_types = fields.Char("Allowed File Types", required=True, size=200,

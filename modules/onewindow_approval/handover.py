@@ -8,7 +8,7 @@ from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, transition)
+    ButtonStateMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -19,7 +19,7 @@ from .exceptions import CaseAccessError, HandoverError
 
 
 class Handover(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Hand-Over
 
@@ -98,8 +98,6 @@ class Handover(
             ('date', 'DESC NULLS FIRST'),
             ('id', 'DESC'),
             ]
-        cls._protected_fields |= {
-            'number', 'date', 'sent_by', 'received_by', 'received_date'}
         cls._transitions |= {
             ('draft', 'sent'),
             ('sent', 'received'),

@@ -56,9 +56,6 @@ class CaseNotification(
         super().__setup__()
         t = cls.__table__()
         cls.__access__.add('case')
-        cls._protected_fields |= {
-            'case', 'kind', 'channel', 'recipient', 'message', 'state',
-            'sent_date', 'error'}
         cls._sql_indexes.update({
                 Index(t, (t.case, Index.Equality())),
                 # A B-tree: a hash index keeps all the queued messages in

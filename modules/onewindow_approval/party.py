@@ -1,6 +1,8 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.model import Index
+from sql import Literal, Null
+
+from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -51,6 +53,104 @@ def hide_personal_codes(domain):
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
+    case_departments = fields.Function(fields.Many2Many(
+            'onewindow.department', None, None, "Case Departments",
+            help="The departments of the cases the party applies for, "
+            "is the agent or the collector of, or gives an opinion on."),
+        'get_case_departments', searcher='search_case_departments')
+    staff = fields.Function(fields.Boolean("Staff",
+            help="The party of a company or of an employee."),
+        'get_staff', searcher='search_staff')
+
+    @classmethod
+    def _case_department_query(cls, departments=None):
+        """Return the query of the parties (party, department) of the
+        cases, with the co-departments of the joint cases, limited to
+        departments when given"""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Opinion = pool.get('onewindow.case.opinion')
+        case = Case.__table__()
+        opinion = Opinion.__table__()
+        queries = []
+        for column in ['applicant', 'agent', 'collector']:
+            party = getattr(case, column)
+            where = party != Null
+            if departments is not None:
+                where &= (case.department.in_(departments)
+                    if departments else Literal(False))
+            queries.append(case.select(
+                    party.as_('party'), case.department.as_('department'),
+                    where=where))
+            where = party != Null
+            if departments is not None:
+                where &= (opinion.department.in_(departments)
+                    if departments else Literal(False))
+            queries.append(case.join(opinion,
+                    condition=opinion.case == case.id).select(
+                    party.as_('party'),
+                    opinion.department.as_('department'),
+                    where=where))
+        query = queries[0]
+        for other in queries[1:]:
+            query = query | other
+        return query
+
+    @classmethod
+    def get_case_departments(cls, parties, name):
+        cursor = Transaction().connection.cursor()
+        result = {p.id: set() for p in parties}
+        query = cls._case_department_query()
+        cursor.execute(*query.select(
+                query.party, query.department,
+                where=query.party.in_(list(result))))
+        for party, department in cursor:
+            result[party].add(department)
+        return {k: sorted(v) for k, v in result.items()}
+
+    @classmethod
+    def search_case_departments(cls, name, clause):
+        """Search the parties of the cases of departments: the record
+        rules of the department users read the applicants through it"""
+        _, operator, value = clause[:3]
+        if operator not in {'=', 'in'} or len(clause) > 3:
+            query = cls._case_department_query()
+            return [('id', 'in', query.select(query.party, where=(
+                            query.department.in_(value)
+                            if operator == 'in' else
+                            query.department == value)))]
+        if not isinstance(value, (list, tuple)):
+            value = [value]
+        value = [v for v in value if isinstance(v, int)]
+        query = cls._case_department_query(value)
+        return [('id', 'in', query.select(query.party))]
+
+    @classmethod
+    def _staff_query(cls):
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        Company = pool.get('company.company')
+        employee = Employee.__table__()
+        company = Company.__table__()
+        return (employee.select(employee.party.as_('party'))
+            | company.select(company.party.as_('party')))
+
+    @classmethod
+    def get_staff(cls, parties, name):
+        cursor = Transaction().connection.cursor()
+        query = cls._staff_query()
+        ids = [p.id for p in parties]
+        cursor.execute(*query.select(
+                query.party, where=query.party.in_(ids)))
+        staff = {p for p, in cursor}
+        return {i: i in staff for i in ids}
+
+    @classmethod
+    def search_staff(cls, name, clause):
+        _, operator, value = clause[:3]
+        operator = 'in' if (operator == '=') == bool(value) else 'not in'
+        query = cls._staff_query()
+        return [('id', operator, query.select(query.party))]
 
     @classmethod
     def search_rec_name(cls, name, clause):

@@ -8,7 +8,7 @@ from trytond.model import (
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, transition)
+    ButtonStateMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -20,7 +20,7 @@ from .exceptions import CaseAccessError, ReviewError
 
 
 class CaseStep(
-        ButtonStateMixin, ProtectedFieldsMixin, CaseLineMixin,
+        ButtonStateMixin, CaseLineMixin,
         sequence_ordered(), ModelSQL, ModelView):
     """Case Step
 
@@ -68,9 +68,6 @@ class CaseStep(
         super().__setup__()
         t = cls.__table__()
         cls.__access__.add('case')
-        cls._protected_fields |= {
-            'case', 'name', 'kind', 'limit', 'state', 'start_date',
-            'deadline', 'done_date', 'done_by'}
         cls._sql_indexes.add(Index(t, (t.case, Index.Equality())))
         cls._buttons.update({
                 'complete': {
@@ -253,7 +250,7 @@ class CaseStep(
 
 
 class CaseOpinion(
-        ButtonStateMixin, ProtectedFieldsMixin, CaseLineMixin, Workflow,
+        ButtonStateMixin, CaseLineMixin, Workflow,
         ModelSQL, ModelView):
     """Case Opinion
 
@@ -322,9 +319,6 @@ class CaseOpinion(
                 Index(t, (t.department, Index.Equality())),
                 })
         cls._order = [('case', 'ASC'), ('id', 'ASC')]
-        cls._protected_fields |= {
-            'case', 'department', 'given_by', 'given_date', 'resolved_by',
-            'resolved_date'}
         cls._transitions |= {
             ('pending', 'given'),
             }

@@ -84,14 +84,36 @@ def update_trigram_indexes(names):
 
     The indexes of the models of modules not updated with this one (the
     contact mechanisms of party) would stay B-trees until the next update of
-    every module."""
+    every module.  They are only created here: the indexes that the modules
+    registered later declare on these models are not known yet, and the
+    update drops the old ones of the models it updates itself."""
     if backend.name != 'postgresql':
         return
-    if not Transaction().database.has_extension(TRIGRAM):
+    from psycopg2.sql import SQL, Identifier
+    transaction = Transaction()
+    if not transaction.database.has_extension(TRIGRAM):
         return
     pool = Pool()
+    cursor = transaction.connection.cursor()
     for name in names:
-        pool.get(name)._update_sql_indexes()
+        Model = pool.get(name)
+        table_h = Model.__table_handler__()
+        for index in Model._sql_indexes:
+            if not any(u.__class__.__name__ == 'Similarity'
+                    for _, u in index.expressions):
+                continue
+            translator = table_h.index_translator_for(index)
+            if not translator:
+                continue
+            index_name, query, params = translator.definition(index)
+            index_name = 'idx_' + table_h.convert_name(
+                '_'.join([table_h.table_name, index_name]),
+                reserved=len('idx_'))
+            cursor.execute(
+                SQL('CREATE INDEX IF NOT EXISTS {} ON {} USING {}').format(
+                    Identifier(index_name), Identifier(table_h.table_name),
+                    query),
+                params)
 
 
 def union_domain(Model, domain):
@@ -111,3 +133,25 @@ def union_domain(Model, domain):
     else:
         query = Union(*queries)
     return [('id', 'in', query)]
+
+
+def _drop_forgets_extensions():
+    """Make a dropped PostgreSQL database forget its extensions
+
+    trytond 7.0 forgets the functions of a database it drops, not its
+    extensions: a database created again under the same name (as the tests
+    do between their runs) would be taken to have pg_trgm, and the first
+    trigram index of its update would fail."""
+    from trytond.backend.postgresql.database import Database
+    drop = Database.drop.__func__
+    if getattr(drop, 'forgets_extensions', False):
+        return
+
+    def wrapper(cls, connection, database_name):
+        drop(cls, connection, database_name)
+        cls._extensions.pop(database_name, None)
+    wrapper.forgets_extensions = True
+    Database.drop = classmethod(wrapper)
+
+
+_drop_forgets_extensions()

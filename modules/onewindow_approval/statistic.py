@@ -40,7 +40,6 @@ class Case(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._protected_fields.add('working_days')
         # The statistics of a period read the cases by the date of each
         # event
         cls._sql_indexes.update({

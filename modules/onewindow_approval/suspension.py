@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
+from trytond.modules.onewindow_matters.matter import MAX_DAYS
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
@@ -10,8 +10,7 @@ from .case import CaseLineMixin, _employee
 from .exceptions import CaseAccessError
 
 
-class CaseSuspension(
-        ProtectedFieldsMixin, CaseLineMixin, ModelSQL, ModelView):
+class CaseSuspension(CaseLineMixin, ModelSQL, ModelView):
     """Case Suspension
 
     A special procedure (site survey, technical review, expert review,
@@ -40,7 +39,7 @@ class CaseSuspension(
     expected_days = fields.Integer("Expected Duration", states=_states,
         domain=['OR',
             ('expected_days', '=', None),
-            ('expected_days', '>=', 0),
+            [('expected_days', '>=', 0), ('expected_days', '<=', MAX_DAYS)],
             ],
         help="In working days; printed on the notice.")
     state = fields.Selection([
@@ -66,9 +65,6 @@ class CaseSuspension(
         super().__setup__()
         t = cls.__table__()
         cls.__access__.add('case')
-        cls._protected_fields |= {
-            'state', 'start_date', 'end_date', 'days', 'started_by',
-            'ended_by'}
         cls._sql_indexes.add(Index(t, (t.case, Index.Equality())))
         cls._order = [('case', 'ASC'), ('id', 'ASC')]
 

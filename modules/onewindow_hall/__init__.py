@@ -1,8 +1,9 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.model import ModelStorage, ModelView
 from trytond.pool import Pool
 
-from . import calendar_, department, duty, hall, ir, res, terminal
+from . import calendar_, department, duty, hall, ir, model, res, terminal
 
 __all__ = ['register']
 
@@ -38,6 +39,12 @@ def register():
         ir.Email,
         ir.ModelLog,
         module='onewindow_hall', type_='model')
+    # Every model of the pool, ours and the core ones, checks the calls of
+    # the clients where they enter
+    Pool.register_mixin(
+        model.RPCGuardMixin, ModelStorage, module='onewindow_hall')
+    Pool.register_mixin(
+        model.RPCGuardMixin, ModelView, module='onewindow_hall')
     Pool.register(
         calendar_.CalendarFill,
         duty.DutyCheck,

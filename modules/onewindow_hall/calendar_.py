@@ -14,7 +14,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import CalendarDayValidationError, CalendarError
-from .model import ButtonStateMixin, ProtectedFieldsMixin, transition
+from .model import ButtonStateMixin, transition
 
 # Names of the holidays of the chinese-calendar library
 HOLIDAY_NAMES = {
@@ -28,6 +28,9 @@ HOLIDAY_NAMES = {
     'Anti-Fascist 70th Day': "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
     }
 
+
+# The most working days a caller may count at once (about 40 years)
+MAX_DAYS = 10000
 
 class Calendar(ModelSQL, ModelView):
     """Working-Day Calendar
@@ -95,10 +98,36 @@ class Calendar(ModelSQL, ModelView):
         memo[key] = frozenset(holidays), frozenset(workdays)
         return memo[key]
 
+    @classmethod
+    def _check_arguments(cls, calendars, **arguments):
+        """Return the one calendar of calendars or raise CalendarError if
+        an argument given by a caller is not what the methods expect"""
+        if isinstance(calendars, cls):
+            calendars = [calendars]
+        if len(calendars) != 1:
+            raise CalendarError(gettext(
+                    'onewindow_hall.msg_calendar_one_calendar'))
+        for name, value in arguments.items():
+            if name == 'days':
+                valid = (isinstance(value, int)
+                    and not isinstance(value, bool)
+                    and 0 <= value <= MAX_DAYS)
+                message = 'onewindow_hall.msg_calendar_days_argument'
+            else:
+                valid = (isinstance(value, dt.date)
+                    and not isinstance(value, dt.datetime))
+                message = 'onewindow_hall.msg_calendar_date_argument'
+            if not valid:
+                if isinstance(value, str) and len(value) > 50:
+                    value = value[:50] + '…'
+                raise CalendarError(gettext(
+                        message, name=name, value=value, max=MAX_DAYS))
+        return calendars[0]
+
     @dualmethod
     def is_working_day(cls, calendars, date):
         "Return True if date is a working day"
-        calendar, = calendars
+        calendar = cls._check_arguments(calendars, date=date)
         return calendar._is_working_day(date)
 
     @dualmethod
@@ -107,19 +136,19 @@ class Calendar(ModelSQL, ModelView):
 
         The day of date itself does not count: day one is the next working
         day."""
-        calendar, = calendars
+        calendar = cls._check_arguments(calendars, date=date, days=days)
         return calendar._add_working_days(date, days)
 
     @dualmethod
     def working_days_between(cls, calendars, start, end):
         "Return the number of working days after start up to end included"
-        calendar, = calendars
+        calendar = cls._check_arguments(calendars, start=start, end=end)
         return calendar._working_days_between(start, end)
 
     @dualmethod
     def explain_add_working_days(cls, calendars, date, days):
         "Return a text that explains the result of add_working_days"
-        calendar, = calendars
+        calendar = cls._check_arguments(calendars, date=date, days=days)
         return calendar._explain_add_working_days(date, days)
 
     def _is_working_day(self, date):
@@ -198,14 +227,14 @@ class Calendar(ModelSQL, ModelView):
 
 
 class CalendarYear(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     "Working-Day Calendar Year"
     __name__ = 'onewindow.calendar.year'
     calendar = fields.Many2One(
         'onewindow.calendar', "Calendar", required=True, ondelete='CASCADE')
     year = fields.Integer("Year", required=True,
-        domain=[('year', '>=', 1950), ('year', '<=', 2200)],
+        domain=[('year', '>=', 2000), ('year', '<=', 2200)],
         states={
             'readonly': Eval('state') != 'draft',
             })

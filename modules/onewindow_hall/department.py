@@ -4,6 +4,8 @@ from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
+from .model import real_date
+
 ROLES = [
     (None, ""),
     ('clerk', "Window Clerk"),
@@ -34,10 +36,12 @@ class Department(DeactivableMixin, ModelSQL, ModelView):
         help="A non-resident department has joined the comprehensive window "
         "and keeps at least one on-site day a week through its liaisons.")
     batch = fields.Integer("Entry Batch",
-        domain=['OR', ('batch', '=', None), ('batch', '>', 0)],
+        domain=['OR', ('batch', '=', None),
+            [('batch', '>', 0), ('batch', '<=', 100)]],
         help="The batch in which the department joined the comprehensive "
         "window (1 for the first batch).")
     entry_date = fields.Date("Entry Date",
+        domain=real_date('entry_date'),
         states={
             'invisible': ~Eval('batch'),
             })

@@ -18,3 +18,7 @@ class DutyWarning(UserWarning):
 
 class ButtonStateError(UserError):
     pass
+
+
+class InvalidValueError(UserError):
+    pass

@@ -28,7 +28,7 @@ class Hall(ModelSQL, ModelView):
     phone = fields.Char("Phone")
     opening_hours = fields.Text("Opening Hours")
     floors = fields.Integer("Floors", required=True,
-        domain=[('floors', '>', 0)])
+        domain=[('floors', '>', 0), ('floors', '<=', 200)])
     calendar = fields.Many2One(
         'onewindow.calendar', "Working-Day Calendar", required=True,
         help="The calendar that counts the time limits of the hall's cases.")
@@ -60,7 +60,8 @@ class Zone(DeactivableMixin, ModelSQL, ModelView):
         'onewindow.hall', "Hall", required=True, ondelete='CASCADE')
     name = fields.Char("Name", required=True, translate=True)
     kind = fields.Selection(ZONE_KINDS, "Kind", required=True, sort=False)
-    floor = fields.Integer("Floor", required=True)
+    floor = fields.Integer("Floor", required=True,
+        domain=[('floor', '>=', -10), ('floor', '<=', 200)])
     rooms = fields.One2Many(
         'onewindow.room', 'zone', "Rooms",
         domain=[('hall', '=', Eval('hall', -1))])
@@ -82,7 +83,8 @@ class Room(ModelSQL, ModelView):
         'onewindow.hall', "Hall", required=True, ondelete='CASCADE')
     number = fields.Char("Number", required=True,
         help="The number printed on the door.")
-    floor = fields.Integer("Floor", required=True)
+    floor = fields.Integer("Floor", required=True,
+        domain=[('floor', '>=', -10), ('floor', '<=', 200)])
     zone = fields.Many2One(
         'onewindow.zone', "Zone", ondelete='SET NULL',
         domain=[('hall', '=', Eval('hall', -1))])

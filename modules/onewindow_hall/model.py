@@ -1,26 +1,31 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
 import inspect
-from collections import Counter
+from collections import Counter, defaultdict
+from decimal import Decimal, InvalidOperation
 from functools import wraps
 
 from trytond.i18n import gettext
-from trytond.model import Workflow
+from trytond.model import Model, ModelStorage, Workflow
 from trytond.model.modelstorage import AccessError, EvalEnvironment
 from trytond.pool import Pool
-from trytond.pyson import PYSONDecoder, PYSONEncoder
+from trytond.pyson import Date, PYSON, PYSONDecoder, PYSONEncoder
+from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import ButtonStateError
+from .exceptions import ButtonStateError, InvalidValueError
 
 
 class ProtectedFieldsMixin:
     """Fields that only the system sets
 
-    A field declared readonly is only shown so by the clients: a call over
-    RPC could still write it.  The state of a workflow and what the
-    transitions compute (numbers, deadlines) are refused in the writes
-    coming from the clients; buttons and internal code set them."""
+    The fields of _protected_fields are refused in the writes coming from
+    the clients; buttons and internal code set them.  RPCGuardMixin, which
+    the pool applies to every model, already refuses the client writes of
+    every field read-only for the record: a model whose protected fields
+    are declared readonly does not need this mixin (the hall, catalogue and
+    case models do not use it any more)."""
     __slots__ = ()
 
     @classmethod
@@ -60,6 +65,12 @@ class ProtectedFieldsMixin:
         for records, values in zip(actions, actions):
             cls._check_protected_fields(records, values)
         super().write(*args)
+
+
+def real_date(name, years=1):
+    """Return the domain of the date field name that records a day that
+    happened or comes soon: not more than years ahead"""
+    return ['OR', (name, '=', None), (name, '<=', Date(delta_years=years))]
 
 
 def transition(state):
@@ -199,3 +210,398 @@ class ButtonStateMixin:
                 'onewindow_hall.msg_button_wrong_state',
                 button=label, record=record.rec_name, state=state,
                 model=cls.__names__()['model']))
+
+
+class GuardedRPC(RPC):
+    """An RPC whose arguments are checked where they enter the server
+
+    The records a call instantiates from the ids a client gives (the
+    record of an on_change, the records of a button, the values of the
+    related fields given with them) must be readable by the user, as if he
+    had called read; and what a client writes or creates must not change a
+    field that is read-only for the record."""
+    __slots__ = ('method',)
+
+    def __init__(self, rpc, method):
+        for name in RPC.__slots__:
+            setattr(self, name, getattr(rpc, name))
+        self.method = method
+
+    def convert(self, obj, *args, **kwargs):
+        try:
+            c_args, c_kwargs, context, timestamp = super().convert(
+                obj, *args, **kwargs)
+        except ValueError as exception:
+            if str(exception) != "Duplicate ids":
+                raise
+            # The context of the call is not set yet: its language is
+            context = kwargs.get('context', args[-1] if args else {})
+            language = (context.get('language')
+                if isinstance(context, dict) else None)
+            with Transaction().set_context(language=language):
+                message = gettext(
+                    'onewindow_hall.msg_duplicate_ids',
+                    model=getattr(obj, '__names__', lambda: {
+                            'model': obj.__name__})()['model'])
+            raise InvalidValueError(message) from exception
+        transaction = Transaction()
+        if transaction.user and self.check_access:
+            with transaction.set_context(context):
+                if self.instantiate is not None:
+                    if isinstance(self.instantiate, slice):
+                        instances = c_args[self.instantiate]
+                    else:
+                        instances = [c_args[self.instantiate]]
+                    check_readable(instances)
+                if self.method == 'write':
+                    actions = iter(c_args)
+                    for records, values in zip(actions, actions):
+                        obj.check_client_values(values)
+                        obj.check_client_write(records, values)
+                elif self.method == 'create' and c_args:
+                    vlist = c_args[0]
+                    if not isinstance(vlist, list):
+                        vlist = [vlist]
+                    for values in vlist:
+                        obj.check_client_values(values)
+                    obj.check_client_create(vlist)
+        return c_args, c_kwargs, context, timestamp
+
+
+def _instances(value, found, depth=0):
+    if isinstance(value, Model):
+        if isinstance(value, ModelStorage) and value.id is not None \
+                and value.id >= 0:
+            found[value.__name__].add(value.id)
+        values = getattr(value, '_values', None)
+        if values is not None and depth < 4:
+            for _, item in values._items():
+                _instances(item, found, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _instances(item, found, depth)
+
+
+def check_readable(instances):
+    """Raise AccessError unless the current user may read every stored
+    record among the instances and the related records given with them"""
+    pool = Pool()
+    found = defaultdict(set)
+    _instances(instances, found)
+    for name, ids in found.items():
+        Model = pool.get(name)
+        Model.read(list(ids), ['id'])
+
+
+def _same_value(field, stored, value):
+    "Tell whether value written to field is the stored value"
+    type_ = field._type
+    if type_ in {'one2many', 'many2many'}:
+        return not value
+    if type_ in {'many2one', 'one2one'}:
+        stored = stored.id if stored else None
+    elif type_ == 'reference':
+        stored = str(stored) if stored else None
+        value = value or None
+    elif type_ in {'numeric', 'float'} and value is not None \
+            and stored is not None:
+        try:
+            return Decimal(str(value)) == Decimal(str(stored))
+        except (InvalidOperation, ValueError, TypeError):
+            return False
+    elif type_ in {'char', 'text'}:
+        stored, value = stored or None, value or None
+    elif type_ == 'boolean':
+        stored, value = bool(stored), bool(value)
+    return type(stored) is type(value) and stored == value
+
+
+_INTEGER_MAX = 2 ** 31 - 1
+# The hall's records are of this century (the core models keep their
+# own dates: a currency rate from date.min)
+_HALL_DATE_MIN, _HALL_DATE_MAX = dt.date(2000, 1, 1), dt.date(2200, 12, 31)
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _value_kind(field, value, dates=None):
+    """Return the kind of value field expects if value is not one, or
+    None"""
+    type_ = field._type
+    if type_ in {'char', 'text'} and not isinstance(value, str):
+        return 'text'
+    if type_ == 'selection' and isinstance(field.selection, (list, tuple)):
+        keys = {k for k, _ in field.selection}
+        if all(isinstance(k, str) for k in keys if k is not None):
+            if not isinstance(value, str):
+                return 'text'
+            if value not in keys and not (value == '' and None in keys):
+                return 'selection'
+    if type_ in {'char', 'text'} and field.size is not None \
+            and not isinstance(field.size, PYSON) \
+            and len(value) > field.size:
+        return 'shorter'
+    if type_ == 'integer':
+        if not _is_int(value):
+            return 'integer'
+        if abs(value) > _INTEGER_MAX:
+            return 'smaller'
+    if type_ in {'float', 'numeric'}:
+        if not (_is_int(value) or isinstance(value, (float, Decimal))):
+            return 'number'
+        if abs(value) >= 10 ** 12 or value != value:
+            return 'smaller'
+    if type_ == 'boolean' and not isinstance(value, bool):
+        return 'boolean'
+    if type_ == 'date':
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            return 'date'
+        if dates and not dates[0] <= value <= dates[1]:
+            return 'date_range'
+    if type_ in {'datetime', 'timestamp'}:
+        if not isinstance(value, dt.datetime):
+            return 'datetime'
+        if dates and not dates[0] <= value.date() <= dates[1]:
+            return 'date_range'
+    if type_ == 'time' and not isinstance(value, dt.time):
+        return 'time'
+    if type_ in {'many2one', 'one2one'}:
+        if not _is_int(value) or not 0 <= value <= _INTEGER_MAX:
+            return 'record'
+    if type_ == 'reference':
+        if not isinstance(value, (str, list, tuple)):
+            return 'record'
+    if type_ in {'one2many', 'many2many'}:
+        if not isinstance(value, list) or not all(
+                isinstance(a, (list, tuple)) and a
+                and a[0] in {'create', 'write', 'delete', 'remove', 'add',
+                    'copy'}
+                for a in value):
+            return 'lines'
+        for action in value:
+            if action[0] == 'create' and not (
+                    len(action) == 2 and isinstance(action[1], list)
+                    and all(isinstance(v, dict) for v in action[1])):
+                return 'lines'
+            if action[0] in {'delete', 'remove', 'add', 'copy'} and not (
+                    len(action) >= 2 and isinstance(action[1], list)
+                    and all(_is_int(i) for i in action[1])):
+                return 'lines'
+            if action[0] == 'write' and not (
+                    len(action) >= 3 and len(action) % 2
+                    and all(isinstance(i, list)
+                        and all(_is_int(j) for j in i)
+                        for i in action[1::2])
+                    and all(isinstance(v, dict) for v in action[2::2])):
+                return 'lines'
+    if type_ == 'dict' and not isinstance(value, dict):
+        return 'dict'
+    if type_ == 'binary' and not isinstance(value, (bytes, bytearray)):
+        return 'binary'
+
+
+class RPCGuardMixin:
+    """Every client call checked at the door of the server
+
+    Applied by the pool to every model: the RPC methods that instantiate
+    records from the client's ids check that the user may read them, and
+    the client's writes and creations are refused for the fields that are
+    read-only for the record, by the field's readonly attribute or its
+    states evaluated on the stored record.  Only the call coming from the
+    client is checked: the buttons, wizards and the scheduler write as
+    they did.  A model lets some client writes change read-only fields by
+    defining client_readonly_allowed(records, values) (it is not defined
+    here: the mixin comes first in the class of the pool)."""
+    __slots__ = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        rpcs = dict(getattr(cls, '__rpc__', {}))
+        for name, rpc in rpcs.items():
+            if isinstance(rpc, GuardedRPC):
+                continue
+            if rpc.instantiate is not None or name in {'write', 'create'}:
+                rpcs[name] = GuardedRPC(rpc, name)
+        cls.__rpc__ = rpcs
+
+    @classmethod
+    def _client_set_fields(cls):
+        """Return for each field the fields whose on_change or
+        on_change_with sets it: the client writes it when they are
+        changed, even if it is read-only"""
+        key = '_onewindow_client_set'
+        if key not in cls.__dict__:
+            setters = defaultdict(set)
+            for name in cls._fields:
+                method = getattr(cls, 'on_change_%s' % name, None)
+                for depend in getattr(method, 'depends', ()):
+                    if '.' not in depend and depend in cls._fields:
+                        setters[depend].add(name)
+                method = getattr(cls, 'on_change_with_%s' % name, None)
+                for depend in getattr(method, 'depends', ()):
+                    if '.' not in depend and depend in cls._fields:
+                        setters[name].add(depend)
+            state = getattr(cls, '_transition_state', None)
+            setters.pop(state, None)
+            for setter in setters.values():
+                setter.discard(state)
+            setattr(cls, key, dict(setters))
+        return cls.__dict__[key]
+
+    @classmethod
+    def _eval_readonly(cls, field, env):
+        if field.readonly:
+            return True
+        readonly = field.states.get('readonly')
+        if isinstance(readonly, PYSON):
+            return bool(PYSONDecoder(env).decode(
+                    PYSONEncoder().encode(readonly)))
+        return bool(readonly)
+
+    @classmethod
+    def _record_env(cls, record):
+        env = EvalEnvironment(record, cls)
+        env['context'] = Transaction().context
+        env['active_model'] = cls.__name__
+        env['active_id'] = record.id
+        return env
+
+    @classmethod
+    def _is_readonly(cls, name, env, setting=True):
+        field = cls._fields[name]
+        if not cls._eval_readonly(field, env):
+            return False
+        if setting:
+            # A field that an on_change of a writable field sets
+            for setter in cls._client_set_fields().get(name, ()):
+                if not cls._is_readonly(setter, env, setting=False):
+                    return False
+        return True
+
+    @classmethod
+    def _raise_readonly(cls, record, name):
+        raise AccessError(gettext(
+                'onewindow_hall.msg_readonly_field',
+                model=cls.__names__()['model'],
+                record=record.rec_name if record else '',
+                field=cls.__names__(name)['field']))
+
+    @classmethod
+    def check_client_values(cls, values):
+        """Raise InvalidValueError for a value of a client's write or
+        creation that the field cannot hold, with a message in the user's
+        language instead of the error of the database or of Python"""
+        if not isinstance(values, dict):
+            raise InvalidValueError(gettext(
+                    'onewindow_hall.msg_invalid_values',
+                    model=cls.__names__()['model']))
+        dates = ((_HALL_DATE_MIN, _HALL_DATE_MAX)
+            if cls.__name__.startswith('onewindow.') else None)
+        for name, value in values.items():
+            field = cls._fields.get(name)
+            if field is None or value is None:
+                continue
+            kind = _value_kind(field, value, dates)
+            if kind:
+                if isinstance(value, str) and len(value) > 50:
+                    value = value[:50] + '…'
+                raise InvalidValueError(gettext(
+                        'onewindow_hall.msg_invalid_value',
+                        model=cls.__names__()['model'],
+                        field=cls.__names__(name)['field'],
+                        value=value,
+                        expected=gettext('onewindow_hall.msg_expect_' + kind)))
+            if field._type in {'one2many', 'many2many'}:
+                Target = field.get_target()
+                if not hasattr(Target, 'check_client_values'):
+                    continue
+                for action in value:
+                    if action[0] == 'create':
+                        for line in action[1]:
+                            Target.check_client_values(line)
+                    elif action[0] == 'write':
+                        items = iter(action[1:])
+                        for _, line in zip(items, items):
+                            Target.check_client_values(line)
+
+    @classmethod
+    def check_client_write(cls, records, values):
+        """Raise AccessError if values change a field read-only for
+        one of the records, or for the lines they write"""
+        if not isinstance(values, dict):
+            return
+        names = [n for n in values if n in cls._fields
+            and (cls._fields[n].readonly
+                or 'readonly' in cls._fields[n].states
+                or cls._fields[n]._type in {'one2many', 'many2many'})]
+        if not names or not records:
+            return
+        # A model may let some writes change read-only fields, such as an
+        # amendment that gives its reason and is logged
+        allowed = getattr(cls, 'client_readonly_allowed', None)
+        if allowed and allowed(records, values):
+            return
+        ids = [r.id for r in records if r.id is not None and r.id >= 0]
+        # The user must be allowed to read the records before being told
+        # about their fields
+        cls.read(ids, ['id'])
+        with without_check_access():
+            for record in cls.browse(ids):
+                env = cls._record_env(record)
+                for name in names:
+                    field = cls._fields[name]
+                    if cls._is_readonly(name, env):
+                        if not _same_value(
+                                field, getattr(record, name), values[name]):
+                            cls._raise_readonly(record, name)
+        for name in names:
+            cls._check_client_lines(name, values[name])
+
+    @classmethod
+    def check_client_create(cls, vlist):
+        """Raise AccessError if a creation sets a read-only field
+        to another value than its default"""
+        if not isinstance(vlist, list):
+            return
+        for values in vlist:
+            if not isinstance(values, dict):
+                continue
+            for name, value in values.items():
+                field = cls._fields.get(name)
+                if field is None:
+                    continue
+                if field._type in {'one2many', 'many2many'}:
+                    cls._check_client_lines(name, value)
+                if not field.readonly or value in {None, '', False} \
+                        or value == []:
+                    continue
+                if cls._client_set_fields().get(name):
+                    continue
+                default = getattr(cls, 'default_%s' % name, None)
+                if default is not None and default() == value:
+                    continue
+                cls._raise_readonly(None, name)
+
+    @classmethod
+    def _check_client_lines(cls, name, actions):
+        "Check the lines written or created through a x2many field"
+        field = cls._fields[name]
+        if not isinstance(actions, list):
+            return
+        Target = field.get_target()
+        if not hasattr(Target, 'check_client_write'):
+            return
+        for action in actions:
+            if not isinstance(action, (list, tuple)) or not action:
+                continue
+            if action[0] == 'create' and len(action) > 1:
+                Target.check_client_create(action[1])
+            elif action[0] == 'write' and len(action) > 1:
+                items = iter(action[1:])
+                for ids, values in zip(items, items):
+                    if isinstance(ids, list) and all(
+                            isinstance(i, int) for i in ids):
+                        Target.check_client_write(
+                            Target.browse(ids), values)

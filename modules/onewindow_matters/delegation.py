@@ -7,7 +7,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, transition)
+    ButtonStateMixin, transition)
 
 from .exceptions import DelegationError
 
@@ -15,7 +15,7 @@ _DRAFT = {'readonly': Eval('state') != 'draft'}
 
 
 class Delegation(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Acceptance Delegation
 

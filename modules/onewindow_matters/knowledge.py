@@ -4,6 +4,7 @@ import datetime as dt
 
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields)
+from trytond.modules.onewindow_hall.model import real_date
 from trytond.pool import Pool
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
@@ -36,6 +37,7 @@ class Knowledge(DeactivableMixin, ModelSQL, ModelView):
         'company.employee', "Owner", ondelete='RESTRICT',
         help="Who keeps the entry up to date.")
     last_reviewed = fields.Date("Last Reviewed",
+        domain=real_date('last_reviewed'),
         help="The day the owner last checked the answer.")
     review_due = fields.Function(
         fields.Boolean("Review Due",

@@ -11,7 +11,7 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, transition)
+    ButtonStateMixin, real_date, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -30,6 +30,11 @@ LICENCE_LIMIT = 20
 LICENCE_EXTENSION = 10
 JOINT_LIMIT = 45
 JOINT_EXTENSION = 15
+# Bounds of what a person could enter: a year of working days, the copies
+# of one material, one fee in yuan
+MAX_DAYS = 250
+MAX_COPIES = 1000
+MAX_FEE = 100000000
 
 CODE_PATTERN = re.compile(r'^[0-9A-Z][0-9A-Z-]{3,39}$')
 KEY_PATTERN = re.compile(r'^[a-z][a-z0-9_]*$')
@@ -145,7 +150,7 @@ _DRAFT = {'readonly': Eval('state') != 'draft'}
 
 
 class Matter(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Matter
 
@@ -227,13 +232,15 @@ class Matter(
     statutory_limit = fields.Integer("Statutory Time Limit", states=_DRAFT,
         domain=['OR',
             ('statutory_limit', '=', None),
-            ('statutory_limit', '>=', 0),
+            [('statutory_limit', '>=', 0),
+                ('statutory_limit', '<=', MAX_DAYS)],
             ],
         help="In working days, as the law sets it.\n"
         "Leave empty when no law sets one.")
     promised_limit = fields.Integer("Promised Time Limit", required=True,
         states=_DRAFT,
-        domain=[('promised_limit', '>=', 0)],
+        domain=[('promised_limit', '>=', 0),
+            ('promised_limit', '<=', MAX_DAYS)],
         help="In working days, no longer than the statutory time limit; "
         "0 for a same-day matter.\n"
         "The deadline of a case counts from the day after its "
@@ -241,7 +248,8 @@ class Matter(
     extension_limit = fields.Integer("Extension", states=_DRAFT,
         domain=['OR',
             ('extension_limit', '=', None),
-            ('extension_limit', '>=', 0),
+            [('extension_limit', '>=', 0),
+                ('extension_limit', '<=', JOINT_EXTENSION)],
             ],
         help="In working days: how much the head of the department may "
         "extend the time limit, with a written notice to the applicant.")
@@ -260,7 +268,7 @@ class Matter(
     fee_amount = fields.Numeric("Fee", digits=(16, 2), states=_DRAFT,
         domain=['OR',
             ('fee_amount', '=', None),
-            ('fee_amount', '>=', 0),
+            [('fee_amount', '>=', 0), ('fee_amount', '<=', MAX_FEE)],
             ],
         help="In yuan. Leave empty when the fee depends on the case.")
     fee_basis = fields.Text("Fee Basis", states=_DRAFT,
@@ -365,10 +373,6 @@ class Matter(
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._protected_fields |= {
-            'valid_from', 'valid_to', 'published_by', 'suspended_by',
-            'suspended_date', 'cancelled_by', 'cancelled_date',
-            'superseded_by'}
         t = cls.__table__()
         cls._sql_constraints = [
             ('code_version_unique', Unique(t, t.code, t.version),
@@ -1040,7 +1044,7 @@ class MatterStep(MatterLineMixin, sequence_ordered(), ModelSQL, ModelView):
         "co-department of a joint case has given its opinion.")
     kind_string = kind.translated('kind')
     limit = fields.Integer("Time Limit", required=True,
-        domain=[('limit', '>=', 0)],
+        domain=[('limit', '>=', 0), ('limit', '<=', MAX_DAYS)],
         help="In working days.")
     description = fields.Text("Description")
 
@@ -1089,9 +1093,11 @@ class MatterMaterial(
     original_check = fields.Boolean("Check the Original",
         help="The window checks the copies against the original.")
     paper_copies = fields.Integer("Paper Copies", required=True,
-        domain=[('paper_copies', '>=', 0)])
+        domain=[('paper_copies', '>=', 0),
+            ('paper_copies', '<=', MAX_COPIES)])
     electronic_copies = fields.Integer("Electronic Copies", required=True,
-        domain=[('electronic_copies', '>=', 0)])
+        domain=[('electronic_copies', '>=', 0),
+            ('electronic_copies', '<=', MAX_COPIES)])
     credibility = fields.Selection(CREDIBILITIES, "Credibility",
         required=True, sort=False,
         help="The credibility level expected of the material.")
@@ -1276,7 +1282,8 @@ class MatterAdjustment(ModelSQL, ModelView):
     document_number = fields.Char("Document Number", required=True,
         help="The number of the document that orders the adjustment, "
         "e.g. 翁府〔2017〕12号.")
-    document_date = fields.Date("Document Date")
+    document_date = fields.Date(
+        "Document Date", domain=real_date('document_date'))
     authority = fields.Char("Issued by",
         help="The authority that issued the document.")
     devolved_to = fields.Char("Devolved to",
@@ -1286,7 +1293,8 @@ class MatterAdjustment(ModelSQL, ModelView):
         help="The lower level that handles the matter from now on.")
     document = fields.Binary("Document", filename='document_name')
     document_name = fields.Char("Document Name")
-    date = fields.Date("Effective Date", required=True)
+    date = fields.Date(
+        "Effective Date", required=True, domain=real_date('date'))
     description = fields.Text("Description")
     new_version = fields.Many2One(
         'onewindow.matter', "New Version", readonly=True,
@@ -1328,7 +1336,8 @@ class MatterAdjustStart(ModelView):
         "Adjustment: a new draft version is created to edit and publish.")
     document_number = fields.Char("Document Number", required=True,
         help="The number of the document that orders the adjustment.")
-    document_date = fields.Date("Document Date")
+    document_date = fields.Date(
+        "Document Date", domain=real_date('document_date'))
     authority = fields.Char("Issued by")
     devolved_to = fields.Char("Devolved to",
         states={
@@ -1337,7 +1346,8 @@ class MatterAdjustStart(ModelView):
             })
     document = fields.Binary("Document", filename='document_name')
     document_name = fields.Char("Document Name")
-    date = fields.Date("Effective Date", required=True)
+    date = fields.Date(
+        "Effective Date", required=True, domain=real_date('date'))
     description = fields.Text("Description")
 
     @staticmethod

@@ -25,3 +25,6 @@ def register():
         notification.Case,
         kiosk.Terminal,
         module='onewindow_portal', type_='model')
+    Pool.register(
+        application.ApplicationReceipt,
+        module='onewindow_portal', type_='report')

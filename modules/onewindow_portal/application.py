@@ -11,6 +11,7 @@ from trytond.model import (
     Index, ModelSingleton, ModelSQL, ModelView, Workflow, fields,
     sequence_ordered)
 from trytond.model.exceptions import AccessError
+from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, ProtectedFieldsMixin, transition)
@@ -791,3 +792,20 @@ class Attachment(metaclass=PoolMeta):
                 Material.check_file(
                     material, values.get('data'), values.get('name'))
         return super().create(vlist)
+
+
+class ApplicationReceipt(CompanyReport):
+    "Online Application Receipt"
+    __name__ = 'onewindow.application.receipt'
+
+    @classmethod
+    def execute(cls, ids, data):
+        with Transaction().set_context(language='zh_CN'):
+            return super().execute(ids, data)
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        from trytond.modules.onewindow_approval.document import cn_date
+        context = super().get_context(records, header, data)
+        context['cn_date'] = cn_date
+        return context

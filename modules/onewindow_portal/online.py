@@ -237,6 +237,25 @@ def application_file(page, application_id, file_id):
     raise NotFound(gettext("The file cannot be found."))
 
 
+@portal_route('application/<int:application_id>/receipt.pdf')
+def application_receipt(page, application_id):
+    "The receipt of a submitted application as PDF"
+    pool = page.pool
+    ActionReport = pool.get('ir.action.report')
+    Receipt = pool.get('onewindow.application.receipt', type='report')
+    application = own_application(page, application_id)
+    if not application.number:
+        raise NotFound(gettext("The page cannot be shown."))
+    action, = ActionReport.search([
+            ('report_name', '=', 'onewindow.application.receipt'),
+            ], limit=1)
+    extension, content, _, _ = Receipt.execute(
+        [application.id], {'action_id': action.id})
+    return download(page, content, '%s.%s' % (
+            application.number, extension),
+        content_type='application/pdf' if extension == 'pdf' else None)
+
+
 @portal_route('my')
 def my(page):
     "The account's applications and cases"

@@ -557,6 +557,32 @@ class Measure:
             self.identifiers,
             lambda v: [('rec_name', 'ilike', '%' + v + '%')],
             None, runs=self.runs['slow'], budget=self.runs['budget'])
+        self.party_search()
+
+    def party_search(self):
+        """A department user looks an applicant up by a part of his name:
+        the record rules give him only the parties of his departments'
+        cases"""
+        cursor = self.sql.cursor()
+        cursor.execute('SELECT name FROM party_party '
+            'WHERE id IN (SELECT applicant FROM onewindow_case '
+            'ORDER BY id DESC LIMIT 200)')
+        names = [n[-2:] for n, in cursor if n] or ['张']
+        self.sql.commit()
+        figure = self.figure('party_search_department',
+            "department user's search of the parties by a part of the name")
+        rng = random.Random('party')
+
+        def run(i):
+            user = self.approvers[i % len(self.approvers)]
+            ids = self.server.call(user, 'party.party', 'search',
+                [('rec_name', 'ilike', '%' + rng.choice(names) + '%')],
+                0, 80, None)
+            self.server.call(user, 'party.party', 'read', ids,
+                ['rec_name'])
+        timed(figure, run, self.runs['search'])
+        count_queries(figure, run)
+        self.emit(figure)
 
     # The case form
 

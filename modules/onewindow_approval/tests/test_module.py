@@ -520,6 +520,7 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                 ('onewindow_case', 'number'),
                 ('party_party', 'name'),
                 ('party_identifier', 'code'),
+                ('party_contact_mechanism', 'value'),
                 ]:
             cursor.execute("SELECT indexdef FROM pg_indexes "
                 "WHERE tablename = %s AND indexdef LIKE %s",

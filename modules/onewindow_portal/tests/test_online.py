@@ -5,7 +5,8 @@ real name, application with uploads, submission, pre-review, progress
 lookup; and what another account or a visitor cannot reach"""
 import re  # noqa: F401
 
-from trytond.modules.onewindow_approval.tests.tools import resident_id
+from trytond.modules.onewindow_approval.tests.tools import (
+    pdf_text, resident_id)
 from trytond.modules.onewindow_portal.tests.tools import (
     NUMBER, PDF, PNG, QUERY, ApplicantRouteTestCase)
 
@@ -37,6 +38,19 @@ class OnlineTestCase(ApplicantRouteTestCase):
                     ('kind', '=', 'submitted')])
             self.assertEqual(len(texts), 1)
             self.assertIn(number, texts[0].text)
+
+        # The receipt prints as PDF for the applicant only
+        application_id = int(path.split('/')[1])
+        response = self.get(client, 'application/%d/receipt.pdf' % (
+                application_id))
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.data.startswith(b'%PDF'))
+        text = pdf_text(response.data)
+        self.assertIn(number, text)
+        self.assertIn("网上申请回执", text)
+        self.assertEqual(self.get(self.client(),
+                'application/%d/receipt.pdf' % application_id).status_code,
+            404)
 
         # A visitor follows it with the number and the code
         visitor = self.client()
