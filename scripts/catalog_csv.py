@@ -12,7 +12,7 @@ says which ("matter", "step", "material", "field") and the columns "code" and
 "version" name the matter of every row.  The other columns apply to some
 types and stay empty for the others:
 
-  matter    name short_name category applicant_kind handling higher_authority
+  matter    name short_name matter_type applicant_kind handling higher_authority
             department co_departments acceptance statutory_limit
             promised_limit extension_limit special_procedures fee_amount
             fee_basis result_kind result_name result_validity
@@ -25,7 +25,7 @@ types and stay empty for the others:
             selection help
 
 Selections are written with their keys (handling: same_day, promised,
-escalated, joint; category: licence, public_service, other...), several keys
+escalated, joint; matter_type: licence, payment, confirmation, public_service...), several keys
 separated by ";", departments by their codes, yes/no as 1/0.  Text cells may
 hold line breaks.  The export writes UTF-8 with a byte order mark (for
 spreadsheets); the import reads UTF-8 or GB18030.

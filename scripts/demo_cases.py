@@ -14,13 +14,13 @@ matters to the higher authority, decides and sends the result back; the
 clerk verifies the result, the applicant collects it at the window or gets
 it by courier, and the case is archived.  The later the application, the
 less of this road it has travelled on the last day, so that every state has
-cases.  The demo clock is moved to each day while the cases of that day are
+cases.  The demo clock (the context's onewindow_today, which only a demo
+database reads) is moved to each day while the cases of that day are
 worked.  Nothing is done when the hall has cases already."""
 import datetime as dt
 import random
 from collections import defaultdict
 from decimal import Decimal
-from unittest.mock import Mock, patch
 
 from proteus import Model
 from stdnum.cn import ric, uscc
@@ -38,11 +38,12 @@ GIVEN = ["建国", "海燕", "志明", "秀英", "文华", "丽萍", "国强", "
     "晓东", "红梅", "俊杰", "美玲", "德明", "雪芳", "振宇", "桂兰", "伟东",
     "子涵", "思远", "嘉怡", "浩然", "欣怡", "宇航", "雨桐", "家豪"]
 TOWNS = ["龙仙", "坝仔", "江尾", "官渡", "周陂", "翁城", "新江", "铁龙"]
+STREETS = ["建设", "人民", "环城", "文化", "新华", "朝阳"]
 TRADES = [("农业", "科技"), ("建材", "贸易"), ("劳务", "服务"), ("餐饮", "管理"),
     ("物流", "运输"), ("旅游", "开发"), ("电子", "商务"), ("建筑", "工程")]
 REFUSALS = [
     ('not_competent', "申请事项属于上级主管部门职权范围，已告知向韶关市主管部门申请。"),
-    ('not_required', "申请事项依法不需要取得行政许可，可直接办理。"),
+    ('not_required', "申请事项依法无需办理，已告知申请人。"),
     ('not_eligible', "申请人不符合该事项规定的申请条件。"),
     ]
 WITHDRAWALS = [
@@ -52,7 +53,7 @@ WITHDRAWALS = [
     ]
 # The order in which the back office works on a day
 ACTIONS = ['hand_over', 'receive', 'resume', 'suspend', 'step', 'opinion',
-    'extend', 'resolve', 'escalate', 'higher', 'decide', 'send', 'verify',
+    'opinions_done', 'extend', 'resolve', 'escalate', 'higher', 'decide', 'send', 'verify',
     'deliver', 'courier_done', 'archive']
 DISAGREEMENTS = [
     "经现场核查，申请人的消防安全条件尚未达到要求，建议整改后再行审批。",
@@ -63,6 +64,19 @@ DENIALS = [
     "经审查，申请人提交的场所证明与实际情况不符。",
     ]
 CARRIERS = ["中国邮政EMS", "顺丰速运"]
+# The matters of a type of their own that were counted as public services
+FORMER_PUBLIC_SERVICES = {
+    "最低生活保障审批", "社会体育指导员技术等级称号授予（三级）",
+    "乡村旅游经营单位等级评定", "残疾人证核发", "残疾人辅助器具适配补贴申请",
+    "法律援助申请审查"}
+# The free texts of the forms, by field
+TEXTS = {
+    'subject': ["语文", "数学", "英语", "音乐", "体育", "美术"],
+    'practice_scope': ["内科专业", "外科专业", "妇产科专业", "儿科专业",
+        "全科医学专业"],
+    'route': ["翁源县城—龙仙镇—坝仔镇", "翁源县城—江尾镇—官渡镇",
+        "翁源县城—周陂镇—翁城镇"],
+    }
 
 
 def resident_id(rng):
@@ -83,25 +97,28 @@ def credit_code(rng):
 
 
 class Clock:
-    "Move the demo server's today (ir.date.today) through the days"
+    """The day of the demo's story: in a demo database ir.date.today reads
+    it from the context (onewindow_today)"""
 
     def __init__(self, config):
-        self.pool = getattr(config, 'pool', None)
-        self.patcher = None
+        self.config = config
+        self.date = None
 
     def set(self, date):
-        if self.pool is None:
-            return
-        if self.patcher is None:
-            Date = self.pool.get('ir.date')
-            self.patcher = patch.object(Date, 'today', Mock())
-            self.patcher.start()
-        self.pool.get('ir.date').today.return_value = date
+        self.date = date
+        self.apply()
+
+    def apply(self):
+        "Put the day into the context of the current user"
+        context = dict(self.config._context)
+        if self.date:
+            context['onewindow_today'] = self.date
+        else:
+            context.pop('onewindow_today', None)
+        self.config._context = context
 
     def stop(self):
-        if self.patcher is not None:
-            self.patcher.stop()
-            self.patcher = None
+        self.set(None)
 
 
 class Demo:
@@ -110,6 +127,9 @@ class Demo:
         self.config = config
         self.ctx = ctx
         self.rng = random.Random(20250102)
+        # The data of the forms and the parties' contacts have their own
+        # draws, so that they do not change the story of the cases
+        self.data_rng = random.Random(20251201)
         self.clock = Clock(config)
         self.admin = config.user
         self.users = {}
@@ -126,6 +146,7 @@ class Demo:
             if user_id not in self.contexts:
                 self.contexts[user_id] = User.get_preferences(True, {})
             self.config._context = self.contexts[user_id]
+            self.clock.apply()
 
     def password_hash(self):
         """Return the hash of the demo password, computed once (hashing
@@ -254,6 +275,7 @@ class Demo:
             mechanism = party.contact_mechanisms.new()
             mechanism.type = 'mobile'
             mechanism.value = '13%09d' % rng.randrange(10 ** 9)
+            self.set_address(party, n)
             party.save()
             agent = None
         else:
@@ -267,18 +289,37 @@ class Demo:
             identifier = party.identifiers.new()
             identifier.type = 'cn_vat'
             identifier.code = credit_code(rng)
+            mechanism = party.contact_mechanisms.new()
+            mechanism.type = 'phone'
+            mechanism.value = '0751-28%05d' % self.data_rng.randrange(
+                10 ** 5)
+            self.set_address(party, n + 7)
             party.save()
             agent = self.applicant('natural')[0]
         pool.append((party, agent))
         return party, agent
 
+    def set_address(self, party, n):
+        "Give the party an address in one of the towns of the county"
+        address = (party.addresses[0] if party.addresses
+            else party.addresses.new())
+        address.city = "翁源县"
+        address.street = "%s镇%s路%s号" % (TOWNS[n % len(TOWNS)],
+            STREETS[(n // len(TOWNS)) % len(STREETS)], 1 + n % 88)
+
     # Cases
 
-    def form_data(self, matter, day):
+    def form_data(self, matter, applicant, day):
+        """Return the values of the form fields that are not prefilled from
+        the applicant or the agent at registration"""
         data = {}
         for field in matter.form_fields:
+            if field.prefill:
+                continue
             if field.type_ in {'char', 'text'}:
-                value = "%s申请" % (matter.short_name or matter.name)
+                value = self.text_of(field, applicant)
+                if value is None:
+                    continue
             elif field.type_ == 'integer':
                 value = self.rng.randrange(1, 10)
             elif field.type_ in {'float', 'numeric'}:
@@ -293,11 +334,28 @@ class Demo:
                     if l.strip()]
                 if not keys:
                     continue
-                value = keys[0] if field.type_ == 'selection' else keys[:1]
+                key = self.data_rng.choice(keys)
+                value = key if field.type_ == 'selection' else [key]
             else:
                 continue
             data[field.name] = value
         return data
+
+    def text_of(self, field, applicant):
+        "Return a text of the field that fits the applicant"
+        rng = self.data_rng
+        if field.name == 'legal_representative':
+            return (rng.choice(SURNAMES) + rng.choice(GIVEN))
+        elif field.name == 'business_scope':
+            for trade, suffix in TRADES:
+                if trade in applicant.name:
+                    return "%s%s；%s咨询服务（依法须经批准的项目，经相关部门批准后"\
+                        "方可开展经营活动）" % (trade, suffix, trade)
+            return "商务信息咨询；企业管理服务"
+        choices = TEXTS.get(field.name)
+        if choices:
+            return rng.choice(choices)
+        return None
 
     def register(self, matter, window, plan, day):
         Case = Model.get('onewindow.case')
@@ -312,10 +370,14 @@ class Demo:
         case.matter = matter
         case.applicant = applicant
         case.agent = agent
-        case.phone = '13%09d' % self.rng.randrange(10 ** 9)
+        # Drawn as before the contacts of the parties, to keep the story
+        phone = '13%09d' % self.rng.randrange(10 ** 9)
+        contact = agent or applicant
+        case.phone = (contact.phone or contact.mobile or applicant.phone
+            or applicant.mobile or phone)
         case.channel = self.rng.choice(
             ['window'] * 6 + ['online', 'self_service', 'mail'])
-        case.form_data = self.form_data(matter, day)
+        case.form_data = self.form_data(matter, applicant, day)
         deferred = False
         for material in case.materials:
             complete = material.requirement == 'required' or (
@@ -384,10 +446,22 @@ class Demo:
     # The days
 
     def matters(self):
-        "Return the published matters that the demo hall may accept"
+        """Return the published matters that the demo hall may accept, in
+        the order of the codes the catalogue had before the types, which
+        the story of the cases was drawn with"""
         Matter = Model.get('onewindow.matter')
         matters = Matter.find([('state', '=', 'published')])
-        return [m for m in matters if m.materials]
+
+        def former_code(matter):
+            if matter.matter_type == 'licence':
+                prefix = 'XK'
+            elif (matter.matter_type == 'public_service'
+                    or matter.name in FORMER_PUBLIC_SERVICES):
+                prefix = 'GG'
+            else:
+                prefix = 'QT'
+            return prefix + matter.code[2:]
+        return sorted((m for m in matters if m.materials), key=former_code)
 
     def windows_of(self, matter):
         windows = self.ctx['windows'].values()
@@ -595,8 +669,9 @@ class BackOffice:
                 'short': (matter.department.short_name
                     or matter.department.name)[1:3],
                 'co_departments': [d.id for d in matter.co_departments],
+                # The step of the opinions takes its time as a review
                 'reviews': [s.limit for s in matter.steps
-                    if s.kind == 'review'],
+                    if s.kind in {'review', 'opinion'}],
                 'procedures': list(matter.special_procedures or []),
                 'methods': list(matter.delivery_methods or []),
                 'result': bool(matter.result_kind),
@@ -700,6 +775,9 @@ class BackOffice:
                 self.at(day, 'opinion', info, (department, opinion))
                 last = max(last, day)
             t = last
+            # The lead department closes the step of the opinions once
+            # they are all in
+            self.at(last, 'opinions_done', info)
             if disagree is not None:
                 if rng.random() < 0.7:
                     # The lead department answers the disagreement the next
@@ -931,6 +1009,19 @@ class BackOffice:
                 ('state', '=', 'running'),
                 ('kind', '=', 'review'),
                 ])
+        if steps:
+            Step.click(steps, 'complete')
+
+    def do_opinions_done(self, items, day):
+        Step = Model.get('onewindow.case.step')
+        steps = Step.find([
+                ('case', 'in', [i['id'] for i, _ in items]),
+                ('case.state', '=', 'review'),
+                ('state', '=', 'running'),
+                ('kind', '=', 'opinion'),
+                ])
+        steps = [s for s in steps
+            if all(o.state == 'given' for o in s.case.opinions)]
         if steps:
             Step.click(steps, 'complete')
 

@@ -18,9 +18,10 @@ Everything is looked up before it is created: loading twice changes
 nothing."""
 import datetime as dt
 from decimal import Decimal
-from unittest.mock import Mock, patch
 
 from proteus import Model, Wizard
+
+from trytond.modules.onewindow_matters.matter import MATTER_TYPE_PREFIXES
 
 OPENING = dt.date(2017, 11, 1)
 SHAOGUAN_HR = "韶关市人力资源和社会保障局"
@@ -33,7 +34,6 @@ DEPARTMENT_NUMBERS = {
     'HB': 23,
     }
 DEDICATED = ['GA', 'GD', 'GS', 'GSJ', 'DS', 'GT', 'SF', 'HB']
-PREFIXES = {'licence': 'XK', 'public_service': 'GG', 'other': 'QT'}
 
 ID = "居民身份证*"
 HOUSEHOLD = "户口簿*"
@@ -42,9 +42,10 @@ LEGAL_ID = "法定代表人居民身份证*"
 AGENT = "委托书及受托人居民身份证|委托他人办理的"
 
 
-def matter(name, category, handling, promised, statutory, materials,
+def matter(name, matter_type, handling, promised, statutory, materials,
         **values):
-    return dict(values, name=name, category=category, handling=handling,
+    return dict(values, name=name, matter_type=matter_type,
+        handling=handling,
         promised_limit=promised, statutory_limit=statutory,
         materials=materials)
 
@@ -109,7 +110,7 @@ CATALOGUE = {
             applicant_kind='legal', result_kind='other',
             result_name="财政票据",
             legal_basis="《财政票据管理办法》第二十条"),
-        matter("政府采购供应商投诉处理", 'other', 'promised', 20, 20,
+        matter("政府采购供应商投诉处理", 'adjudication', 'promised', 20, 20,
             ["投诉书", "投诉人身份证明*", "质疑和质疑答复情况说明",
                 "相关证明材料?"],
             applicant_kind='both', result_kind='approval',
@@ -140,7 +141,7 @@ CATALOGUE = {
             applicant_kind='legal', result_kind='certificate',
             result_name="民办非企业单位登记证书",
             legal_basis="《民办非企业单位登记管理暂行条例》第九条"),
-        matter("内地居民婚姻登记", 'other', 'same_day', 0, None,
+        matter("内地居民婚姻登记", 'confirmation', 'same_day', 0, None,
             ["双方居民身份证*", "双方户口簿*", "本人无配偶以及与对方当事人"
                 "没有直系血亲和三代以内旁系血亲关系的签字声明",
                 "近期2寸半身免冠合影照片3张"],
@@ -151,7 +152,7 @@ CATALOGUE = {
             form_fields=[('registration_kind', "登记类别", 'selection', True,
                     "marriage:结婚登记\ndivorce:离婚登记\n"
                     "reissue:补领婚姻登记证")]),
-        matter("最低生活保障审批", 'public_service', 'promised', 15, 20,
+        matter("最低生活保障审批", 'payment', 'promised', 15, 20,
             ["最低生活保障申请书", ID, HOUSEHOLD,
                 "家庭收入和财产状况声明", "家庭成员收入证明",
                 "残疾证或病历证明|家庭成员患重病或残疾的"],
@@ -260,7 +261,7 @@ CATALOGUE = {
             applicant_kind='both', result_kind='approval',
             result_name="健身气功活动（站点）批准文件",
             legal_basis="《健身气功管理办法》第十三条"),
-        matter("社会体育指导员技术等级称号授予（三级）", 'public_service',
+        matter("社会体育指导员技术等级称号授予（三级）", 'confirmation',
             'promised', 10, None,
             ["社会体育指导员技术等级申请表", ID, "培训考核合格证明*",
                 "近期1寸免冠照片2张"],
@@ -283,7 +284,7 @@ CATALOGUE = {
             applicant_kind='legal', result_kind='filing',
             result_name="旅行社分社备案登记证明",
             legal_basis="《旅行社条例》第十条"),
-        matter("乡村旅游经营单位等级评定", 'public_service', 'promised', 15,
+        matter("乡村旅游经营单位等级评定", 'confirmation', 'promised', 15,
             None,
             ["乡村旅游等级评定申请表", LICENCE, "经营情况自评报告",
                 "经营场所照片"],
@@ -418,14 +419,14 @@ CATALOGUE = {
             "《机动车驾驶员培训管理规定》"),
         ],
     'CL': [
-        matter("残疾人证核发", 'public_service', 'promised', 15, None,
+        matter("残疾人证核发", 'confirmation', 'promised', 15, None,
             ["残疾人证申请表", ID, HOUSEHOLD, "近期2寸免冠彩色照片3张",
                 "残疾评定表"],
             applicant_kind='natural', special_procedures=['expert_review'],
             result_kind='certificate', result_name="中华人民共和国残疾人证",
             legal_basis="《中华人民共和国残疾人保障法》\n"
             "《中国残疾人联合会关于第二代残疾人证的管理规定》"),
-        matter("残疾人辅助器具适配补贴申请", 'public_service', 'promised', 10,
+        matter("残疾人辅助器具适配补贴申请", 'payment', 'promised', 10,
             None,
             ["辅助器具适配申请表", ID, "残疾人证*"],
             applicant_kind='natural', result_kind='approval',
@@ -545,7 +546,7 @@ CATALOGUE = {
             legal_basis="《中华人民共和国公司法》第六条\n"
             "《中华人民共和国公司登记管理条例》第二十条、第五十三条",
             form_fields=[('registered_capital', "注册资本（万元）",
-                    'numeric', True, None),
+                    'numeric', True, None, 'amount'),
                 ('business_scope', "经营范围", 'char', True, None)]),
         matter("个体工商户注册登记", 'licence', 'same_day', 0, 15,
             ["个体工商户开业登记申请书", "经营者居民身份证*",
@@ -562,7 +563,7 @@ CATALOGUE = {
             "《企业名称登记管理实施办法》"),
         ],
     'GSJ': [
-        matter("增值税一般纳税人登记", 'other', 'same_day', 0, None,
+        matter("增值税一般纳税人登记", 'confirmation', 'same_day', 0, None,
             ["增值税一般纳税人登记表", LICENCE, "经办人身份证明*"],
             applicant_kind='legal', result_kind='filing',
             result_name="税务事项通知书",
@@ -602,7 +603,7 @@ CATALOGUE = {
             legal_basis="《税收票证管理办法》第二十五条"),
         ],
     'GT': [
-        matter("不动产登记（首次登记）", 'other', 'promised', 10, 30,
+        matter("不动产登记（首次登记）", 'confirmation', 'promised', 10, 30,
             ["不动产登记申请书", "申请人身份证明*", "不动产权属来源证明*",
                 "不动产界址、空间界限、面积等材料", "完税凭证"],
             applicant_kind='both', special_procedures=['site_survey',
@@ -634,7 +635,7 @@ CATALOGUE = {
             result_name="公证书",
             fee_basis="《广东省公证服务收费标准》（按公证事项计收）",
             legal_basis="《中华人民共和国公证法》第二十五条、第三十条"),
-        matter("法律援助申请审查", 'public_service', 'promised', 7, 7,
+        matter("法律援助申请审查", 'payment', 'promised', 7, 7,
             ["法律援助申请表", ID, "经济困难状况证明",
                 "与所申请法律援助事项有关的案件材料"],
             applicant_kind='natural', result_kind='approval',
@@ -683,22 +684,29 @@ ADJUSTMENTS = [
         "政府采购供应商投诉处理调整为市级财政部门实施，县级不再受理。"),
     ]
 
+# name, label, type, required, selection, content, prefilled from
 NATURAL_FIELDS = [
-    ('applicant_name', "申请人姓名", 'char', True, None),
-    ('id_number', "公民身份号码", 'char', True, None),
-    ('phone', "联系电话", 'char', True, None),
-    ('address', "联系地址", 'char', False, None),
+    ('applicant_name', "申请人姓名", 'char', True, None, None,
+        'applicant_name'),
+    ('id_number', "公民身份号码", 'char', True, None, 'resident_id',
+        'applicant_code'),
+    ('phone', "联系电话", 'char', True, None, 'phone', 'applicant_phone'),
+    ('address', "联系地址", 'char', False, None, 'address',
+        'applicant_address'),
     ]
 LEGAL_FIELDS = [
-    ('company_name', "单位名称", 'char', True, None),
-    ('credit_code', "统一社会信用代码", 'char', True, None),
-    ('legal_representative', "法定代表人", 'char', True, None),
-    ('phone', "联系电话", 'char', True, None),
+    ('company_name', "单位名称", 'char', True, None, None, 'applicant_name'),
+    ('credit_code', "统一社会信用代码", 'char', True, None, 'credit_code',
+        'applicant_code'),
+    ('legal_representative', "法定代表人", 'char', True, None, None, None),
+    ('phone', "联系电话", 'char', True, None, 'phone', 'applicant_phone'),
     ]
 BOTH_FIELDS = [
-    ('applicant_name', "申请人（单位）名称", 'char', True, None),
-    ('id_number', "证件号码", 'char', True, None),
-    ('phone', "联系电话", 'char', True, None),
+    ('applicant_name', "申请人（单位）名称", 'char', True, None, None,
+        'applicant_name'),
+    ('id_number', "证件号码", 'char', True, None, 'party_code',
+        'applicant_code'),
+    ('phone', "联系电话", 'char', True, None, 'phone', 'applicant_phone'),
     ]
 
 KNOWLEDGE = [
@@ -753,39 +761,35 @@ class as_user:
 
 
 class Clock:
-    "Let the server's today (ir.date.today) be a day of the past"
+    """Let the day of the demo's story be a day of the past: in a demo
+    database ir.date.today reads it from the context (onewindow_today)"""
 
     def __init__(self, config):
-        self.pool = getattr(config, 'pool', None)
-        self.patcher = None
+        self.config = config
 
     def __call__(self, date):
-        if self.pool is None:
-            return self
-        if self.patcher is None:
-            Date = self.pool.get('ir.date')
-            self.patcher = patch.object(Date, 'today', Mock())
-            self.patcher.start()
-        self.pool.get('ir.date').today.return_value = date
+        self.config._context = dict(
+            self.config._context, onewindow_today=date)
         return self
 
     def __enter__(self):
         return self
 
     def __exit__(self, *args):
-        if self.patcher is not None:
-            self.patcher.stop()
-            self.patcher = None
+        context = dict(self.config._context)
+        context.pop('onewindow_today', None)
+        self.config._context = context
 
 
-def code_of(department, position, category):
+def code_of(department, position, matter_type):
     return '%s%02d%03d000' % (
-        PREFIXES[category], DEPARTMENT_NUMBERS[department], position)
+        MATTER_TYPE_PREFIXES[matter_type], DEPARTMENT_NUMBERS[department],
+        position)
 
 
 def codes():
     "Return the codes by (department, position)"
-    return {(d, i): code_of(d, i, v['category'])
+    return {(d, i): code_of(d, i, v['matter_type'])
         for d, matters in CATALOGUE.items()
         for i, v in enumerate(matters, 1)}
 
@@ -840,7 +844,7 @@ def steps_values(handling, promised, department):
     elif handling == 'joint':
         opinion = max(promised // 3, 1)
         steps = [("牵头部门审查", 'review', promised - opinion - 3),
-            ("联办部门出具意见", 'review', opinion),
+            ("联办部门出具意见", 'opinion', opinion),
             ("联合审批决定", 'decision', 2), ("制发证照", 'production', 1)]
     elif promised >= 5:
         steps = [("%s审查" % department, 'review', promised - 3),
@@ -864,8 +868,11 @@ def field_values(kind, extra):
             'type_': type_,
             'required': required,
             'selection': selection,
-            } for i, (name, string, type_, required, selection)
-        in enumerate(fields, 1)]
+            'content': content,
+            'prefill': prefill,
+            } for i, (name, string, type_, required, selection, *more)
+        in enumerate(fields, 1)
+        for content, prefill in [(more + [None, None])[:2]]]
 
 
 def place_of(department, acceptance, ctx):
@@ -942,7 +949,9 @@ def load_matters(config, ctx, clock):
     if new:
         Matter.save(new)
         with clock(OPENING):
-            Matter.click(new, 'publish')
+            # A record keeps the context it was read with: read them again
+            # on the day of the opening
+            Matter.click([Matter(m.id) for m in new], 'publish')
     ctx['matters'] = {m.code: m for m in Matter.find([
                 ('state', 'in', ['published', 'suspended'])])}
 

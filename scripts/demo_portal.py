@@ -81,18 +81,40 @@ def applications(config, ctx, person_party, agent_party, company):
                 ], order=[('code', 'ASC')], limit=1)
         matters[kind] = found[0]
 
+    def prefilled(field, party, agent, phone):
+        "The value of a prefilled field from the applicant or the agent"
+        who, _, what = (field.prefill or '').partition('_')
+        person = agent if who == 'agent' else party
+        if not person:
+            return None
+        if what == 'name':
+            return person.name
+        elif what == 'code':
+            for identifier in person.identifiers:
+                if identifier.type in {'cn_ric', 'cn_vat'}:
+                    return identifier.code
+        elif what == 'phone':
+            return phone
+        elif what == 'address':
+            return "翁源县龙仙镇建设路8号"
+        return None
+
     def apply(party, kind, agent=None, phone='13800000001'):
         matter = matters[kind]
         application = Application(hall=window.hall, matter=matter,
             applicant=party, applicant_kind=kind, agent=agent, phone=phone)
         data = {}
         for field in matter.form_fields:
-            data[field.name] = {
-                'boolean': True, 'integer': 1, 'float': 1.0,
-                'date': dt.date.today(),
-                'selection': (field.selection or 'x:x').splitlines()[0]
-                .split(':')[0].strip(),
-                }.get(field.type_, "网上申请演示")
+            value = prefilled(field, party, agent, phone)
+            if value is None:
+                value = {
+                    'boolean': True, 'integer': 1, 'float': 1.0,
+                    'numeric': 1.0,
+                    'date': dt.date.today(),
+                    'selection': (field.selection or 'x:x').splitlines()[0]
+                    .split(':')[0].strip(),
+                    }.get(field.type_, "网上申请演示")
+            data[field.name] = value
         application.form_data = data
         application.save()
         for material in application.materials:

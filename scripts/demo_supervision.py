@@ -2,12 +2,14 @@
 # this repository contains the full copyright notices and license terms.
 """The supervisor's demo: the departments get a duty phone for the SMS of
 the cards, the card sweep of the scheduler is run once, so that the
-supervisor finds the red and yellow cards of the running demo cases, and the
-supervision board opens when the supervisor logs in.  Running it again
+supervisor finds the red and yellow cards of the running demo cases, the
+supervision board opens when the supervisor logs in and the department's
+cases to sign for and under review when an approver does.  Running it again
 issues no card twice."""
 from proteus import Model
 
 SUPERVISORS = ['supervisor']
+APPROVERS = ['approver', 'approver_mz']
 
 
 def load(config, ctx):
@@ -32,6 +34,15 @@ def load(config, ctx):
     for user in User.find([('login', 'in', SUPERVISORS)]):
         if board not in user.actions:
             user.actions.append(Action(board.id))
+            user.save()
+    data, = ModelData.find([
+            ('module', '=', 'onewindow_approval'),
+            ('fs_id', '=', 'act_case_department'),
+            ])
+    work = ActWindow(data.db_id).action
+    for user in User.find([('login', 'in', APPROVERS)]):
+        if work not in user.actions:
+            user.actions.append(Action(work.id))
             user.save()
     cards = Card.find([('state', '=', 'open')])
     print("demo_supervision: %s open cards (%s red)" % (

@@ -83,8 +83,14 @@ EOF
 exec 9<"$0"
 flock 9
 
+# index.html loads custom.js for local customisation: the repository's own
+custom() {
+    cp "$pins/custom.js" "$1/package/custom.js"
+}
+
 if [ -f "$dest/$stamp_file" ] && [ "$(cat "$dest/$stamp_file")" = "$stamp" ] \
         && check "$dest" 2>/dev/null; then
+    cmp -s "$pins/custom.js" "$dest/package/custom.js" || custom "$dest"
     exit 0
 fi
 
@@ -123,8 +129,8 @@ for lib in jquery bootstrap moment gettext.js c3 d3 papaparse fullcalendar mouse
 done
 # The bower release of d3 5 has d3.min.js at its top; the npm one keeps it in dist/.
 cp "$bower/d3/dist/d3.min.js" "$bower/d3/d3.min.js"
-# index.html loads custom.js and custom.css for local customisation: ship empty ones.
-[ -f "$work/package/custom.js" ] || echo '/* Local customisation of sao (none). */' > "$work/package/custom.js"
+# index.html loads custom.js and custom.css for local customisation.
+custom "$work"
 [ -f "$work/package/custom.css" ] || echo '/* Local customisation of sao (none). */' > "$work/package/custom.css"
 
 check "$work" || die "sao would not be fully installed (see above); $dest is left as it was"

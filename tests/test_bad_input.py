@@ -212,7 +212,7 @@ def test_matters(catalogue):
     department = first(catalogue, 'onewindow.department',
         [('code', '=', 'RS')])['id']
     base = {
-        'name': "测试事项", 'department': department, 'category': 'licence',
+        'name': "测试事项", 'department': department, 'matter_type': 'licence',
         'handling': 'promised', 'applicant_kind': 'natural',
         'acceptance': 'comprehensive', 'statutory_limit': 20,
         'promised_limit': 10,

@@ -14,7 +14,11 @@ tests/browser/ in headless chromium:
 - promised_case_two_users.mjs: one promised case from its acceptance to its
   delivery, across the clerk and the approver of 县民政局, each in his own
   browser: 移交, 签收, 办结, 批准, 送回结果, 出件核验, 领证通知书, 送达 and
-  送达回执.
+  送达回执;
+- hall_roles.mjs: at 1366×768, the supervisor's board lists the red cards
+  in its red panel and the yellow ones in its yellow panel, the approver
+  lands on the cases to sign for, no login asks for the bus and the header
+  shows no currency.
 
 Screenshots land in tests/artifacts/.  The copy keeps the cases the browser
 creates away from the other tests of the demo.
@@ -171,3 +175,10 @@ def test_promised_case_two_users(sao_server):
     the department signs for it, reviews, approves and sends the result
     back, and the clerk verifies it and delivers it at the window"""
     run_browser('promised_case_two_users.mjs', sao_server, timeout=900)
+
+
+def test_hall_roles(sao_server):
+    """At 1366×768 the supervisor's board panels list only their own cards,
+    the approver lands on the cases to sign for, no login asks for the bus
+    and the header shows no currency"""
+    run_browser('hall_roles.mjs', sao_server)

@@ -248,3 +248,144 @@ def test_supervision_cards(demo):
         'JOIN ir_action a ON a.id = ua.action '
         "WHERE u.login = 'supervisor'")
     assert board == [('Supervision Board',)]
+
+
+def test_matter_types(demo):
+    "Every published matter version has its type and its legal basis, "
+    "and the catalogue is not only licences and public services"
+    missing = rows(demo,
+        "SELECT code, version FROM onewindow_matter "
+        "WHERE state = 'published' AND (matter_type IS NULL "
+        "OR legal_basis IS NULL OR TRIM(legal_basis) = '')")
+    assert missing == []
+    types = {t for t, in rows(demo,
+            "SELECT DISTINCT matter_type FROM onewindow_matter "
+            "WHERE state = 'published'")}
+    assert {'licence', 'public_service', 'payment', 'confirmation',
+        'other'} <= types
+    # The code says the type
+    wrong = rows(demo,
+        "SELECT code, matter_type FROM onewindow_matter "
+        "WHERE (matter_type = 'licence') != (SUBSTR(code, 1, 2) = 'XK')")
+    assert wrong == []
+
+
+ACCEPTANCE_NOTICES = '''
+import io, re, sys, zipfile
+from proteus import Model, Report, config
+config.set_trytond(sys.argv[2], config_file=sys.argv[1])
+Case = Model.get('onewindow.case')
+ActionReport = Model.get('ir.action.report')
+action, = ActionReport.find([
+        ('report_name', '=', 'onewindow.case.acceptance_notice'),
+        ('extension', 'in', ['', None])])
+report = Report('onewindow.case.acceptance_notice')
+for matter_type in ['licence', 'public_service', 'confirmation']:
+    cases = Case.find([
+            ('matter.matter_type', '=', matter_type),
+            ('state', 'in', ['accepted', 'review', 'approved', 'ready',
+                    'delivered', 'archived']),
+            ], limit=1)
+    _, content, _, _ = report.execute(cases, {'action_id': action.id})
+    xml = zipfile.ZipFile(io.BytesIO(content)).read('content.xml')
+    text = ''.join(re.sub(r'<[^>]+>', '', xml.decode('utf-8')).split())
+    print(matter_type, cases[0].matter.name, '行政许可法' in text,
+        cases[0].matter.legal_basis.splitlines()[0] in text)
+'''
+
+
+def test_acceptance_notice_by_type(demo_database, demo):
+    "The acceptance notice of a licence cites the Administrative Licensing "
+    "Law, those of a public service and of a confirmation cite their own "
+    "basis"
+    output = run([sys.executable, '-c', ACCEPTANCE_NOTICES,
+            demo_database.config, demo_database.name],
+        demo_database.env, 300, 'acceptance notices')
+    found = {}
+    for line in output.splitlines():
+        words = line.split()
+        if len(words) == 4 and words[0] in {
+                'licence', 'public_service', 'confirmation'}:
+            found[words[0]] = (words[2], words[3])
+    print(output)
+    assert found == {
+        'licence': ('True', 'True'),
+        'public_service': ('False', 'True'),
+        'confirmation': ('False', 'True'),
+        }
+
+
+def test_form_data(demo):
+    "The application forms hold the applicants' own data, not filler: no "
+    "text is the matter's name + 申请, the names and codes are the "
+    "applicant's"
+    import json
+    cases = rows(demo,
+        'SELECT c.id, c.form_data, m.name, m.short_name, p.name, '
+        '(SELECT i.code FROM party_identifier i WHERE i.party = p.id '
+        "AND i.type IN ('cn_ric', 'cn_vat') ORDER BY i.id LIMIT 1) "
+        'FROM onewindow_case c '
+        'JOIN onewindow_matter m ON m.id = c.matter '
+        'JOIN party_party p ON p.id = c.applicant')
+    assert cases
+    filler, wrong = [], []
+    for id_, form_data, name, short_name, applicant, code in cases:
+        data = json.loads(form_data) if form_data else {}
+        for key, value in data.items():
+            if value in {name + '申请', (short_name or name) + '申请'}:
+                filler.append((id_, key, value))
+        for key in ['applicant_name', 'company_name']:
+            if key in data and data[key] != applicant:
+                wrong.append((id_, key, data[key], applicant))
+        for key in ['id_number', 'credit_code']:
+            if key in data and data[key] != code:
+                wrong.append((id_, key, data[key], code))
+    assert filler == []
+    assert wrong == []
+
+
+def test_startup_actions(demo):
+    "Each approver lands on his department's cases, whose first tab is "
+    "the cases to sign for; the supervision board's panels carry their "
+    "own domain, since sao's board does not apply the action's"
+    actions = rows(demo,
+        'SELECT u.login, a.name FROM "res_user-ir_action" ua '
+        'JOIN res_user u ON u.id = ua.user '
+        'JOIN ir_action a ON a.id = ua.action '
+        "WHERE u.login IN ('approver', 'approver_mz') ORDER BY u.login")
+    assert actions == [
+        ('approver', 'Department Cases'), ('approver_mz', 'Department Cases')]
+    first, = rows(demo,
+        'SELECT d.domain FROM ir_action_act_window_domain d '
+        'JOIN ir_action_act_window w ON w.id = d.act_window '
+        'JOIN ir_action a ON a.id = w.action '
+        "WHERE a.name = 'Department Cases' ORDER BY d.sequence LIMIT 1")
+    assert "handover.state" in first[0] and '"sent"' in first[0]
+    panels = dict(rows(demo,
+        'SELECT a.name, d.domain FROM ir_action_act_window_domain d '
+        'JOIN ir_action_act_window w ON w.id = d.act_window '
+        'JOIN ir_action a ON a.id = w.action '
+        "WHERE a.name IN ('Open Red Cards', 'Open Yellow Cards')"))
+    assert '"red"' in panels['Open Red Cards']
+    assert '"yellow"' in panels['Open Yellow Cards']
+
+
+def test_log_dates(demo):
+    "The case log lived through the story: every entry is dated between "
+    "the case's application and its last change, and each acceptance on "
+    "the day the case was accepted"
+    outside = rows(demo,
+        'SELECT c.id, c.application_date, l.event, l.date '
+        'FROM onewindow_case_log l JOIN onewindow_case c ON c.id = l."case" '
+        'WHERE SUBSTR(l.date, 1, 10) < c.application_date '
+        'OR l.date > COALESCE(c.write_date, c.create_date)')
+    assert outside == []
+    accepted = rows(demo,
+        'SELECT COUNT(*), SUM(SUBSTR(l.date, 1, 10) = c.acceptance_date) '
+        'FROM onewindow_case_log l JOIN onewindow_case c ON c.id = l."case" '
+        "WHERE l.event = 'accept'")
+    count, same_day = accepted[0]
+    assert count > 100 and same_day == count
+    days = rows(demo,
+        'SELECT COUNT(DISTINCT SUBSTR(date, 1, 10)) FROM onewindow_case_log')
+    assert days[0][0] > 30

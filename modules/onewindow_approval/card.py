@@ -15,6 +15,7 @@ from sql.operators import Concat, Exists
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool, PoolMeta
@@ -183,7 +184,7 @@ class Card(
         employee = _employee()
         cls.write(cards, {
                 'resolution': resolution,
-                'resolution_date': dt.datetime.now(),
+                'resolution_date': hall_now(),
                 'resolved_by': employee.id if employee else None,
                 })
 

@@ -15,6 +15,7 @@ from trytond.model.exceptions import AccessError
 from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
+from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, ProtectedFieldsMixin, real_date, transition)
 from trytond.modules.onewindow_matters.matter import (
@@ -384,6 +385,11 @@ class Case(
                 },
             help="The co-departments asked for their opinion on the case."),
         'get_opinion_departments', searcher='search_opinion_departments')
+    may_decide = fields.Function(fields.Boolean("May Decide",
+            help="The current user may approve or deny the case now: an "
+            "authorized team leader on the day of a same-day case, an "
+            "approver of the department otherwise."),
+        'get_may_decide')
     suspensions = fields.One2Many(
         'onewindow.case.suspension', 'case', "Clock Stops",
         states={
@@ -743,19 +749,23 @@ class Case(
                             & (Eval('handling') == 'same_day'))
                         | ((Eval('state') == 'review')
                             & (Eval('handling') != 'escalated'))
-                        | (Eval('state') == 'escalated')),
+                        | (Eval('state') == 'escalated'))
+                    | ~Eval('may_decide', True),
                     'icon': 'tryton-ok',
-                    'depends': ['state', 'handling'],
+                    'depends': ['state', 'handling', 'may_decide'],
                     },
                 'deny': {
                     'invisible': ~(((Eval('state') == 'accepted')
                             & (Eval('handling') == 'same_day'))
                         | ((Eval('state') == 'review')
                             & (Eval('handling') != 'escalated'))
-                        | (Eval('state') == 'escalated')),
+                        | (Eval('state') == 'escalated'))
+                    | ~Eval('may_decide', True),
                     'readonly': ~Eval('decision_comment'),
                     'icon': 'tryton-cancel',
-                    'depends': ['state', 'handling', 'decision_comment'],
+                    'depends': [
+                        'state', 'handling', 'decision_comment',
+                        'may_decide'],
                     },
                 'withdraw': {
                     'invisible': ~Eval('state').in_(
@@ -912,7 +922,8 @@ class Case(
         if self.matter:
             return self.matter.version
 
-    @fields.depends('matter', 'applicant_kind', 'materials', 'department')
+    @fields.depends('matter', 'applicant_kind', 'materials', 'department',
+        methods=['_prefill_form_data'])
     def on_change_matter(self):
         pool = Pool()
         Material = pool.get('onewindow.case.material')
@@ -923,8 +934,10 @@ class Case(
             self.applicant_kind = self.matter.applicant_kind
         self.materials = [
             Material(**v) for v in self._material_values(self.matter)]
+        self._prefill_form_data()
 
-    @fields.depends('applicant', 'applicant_kind', 'phone', 'matter')
+    @fields.depends('applicant', 'applicant_kind', 'phone', 'matter',
+        methods=['_prefill_form_data'])
     def on_change_applicant(self):
         if not self.applicant:
             return
@@ -934,6 +947,11 @@ class Case(
             self.applicant_kind = 'natural'
         if not self.phone:
             self.phone = self.applicant.phone or self.applicant.mobile
+        self._prefill_form_data()
+
+    @fields.depends(methods=['_prefill_form_data'])
+    def on_change_agent(self):
+        self._prefill_form_data()
 
     @classmethod
     def _material_values(cls, matter):
@@ -1071,6 +1089,7 @@ class Case(
     def create(cls, vlist):
         pool = Pool()
         Matter = pool.get('onewindow.matter')
+        Party = pool.get('party.party')
         vlist = [v.copy() for v in vlist]
         for values in vlist:
             if values.get('matter'):
@@ -1079,7 +1098,31 @@ class Case(
                 if 'materials' not in values:
                     values['materials'] = [
                         ('create', cls._material_values(matter))]
+                applicant = values.get('applicant')
+                agent = values.get('agent')
+                values['form_data'] = cls._prefilled_form_data(matter,
+                    Party(applicant) if applicant else None,
+                    Party(agent) if agent else None,
+                    values.get('form_data'))
         return super().create(vlist)
+
+    @staticmethod
+    def _prefilled_form_data(matter, applicant, agent, data):
+        """Return the form data with the empty prefilled fields filled from
+        the applicant and the agent"""
+        data = dict(data or {})
+        for field in matter.form_fields:
+            if field.prefill and data.get(field.name) in {None, ''}:
+                value = field.prefill_value(applicant, agent)
+                if value not in {None, ''}:
+                    data[field.name] = value
+        return data or None
+
+    @fields.depends('matter', 'applicant', 'agent', 'form_data')
+    def _prefill_form_data(self):
+        if self.matter:
+            self.form_data = self._prefilled_form_data(
+                self.matter, self.applicant, self.agent, self.form_data)
 
     @classmethod
     def check_open(cls, cases):
@@ -1096,8 +1139,26 @@ class Case(
     def validate_fields(cls, cases, field_names):
         super().validate_fields(cases, field_names)
         cls.check_files(cases, field_names)
+        cls.check_form_data(cases, field_names)
         cls.check_application_date(cases, field_names)
         cls.check_extension_days(cases, field_names)
+
+    @classmethod
+    def check_form_data(cls, cases, field_names=None):
+        "Raise if a value of the application form does not fit its field"
+        if field_names and not (field_names & {'form_data', 'matter'}):
+            return
+        for case in cases:
+            data = case.form_data or {}
+            for field in case.matter.form_fields:
+                value = data.get(field.name)
+                if not field.check_value(value):
+                    raise CaseValidationError(gettext(
+                            'onewindow_approval.msg_case_form_field_invalid',
+                            case=case.rec_name, field=field.string,
+                            value=value,
+                            content=(field.content_string
+                                or field.type_string)))
 
     @classmethod
     def check_extension_days(cls, cases, field_names=None):
@@ -1427,7 +1488,7 @@ class Case(
             return JOINT_LIMIT
         elif matter.handling == 'escalated':
             return None
-        elif matter.category == 'licence':
+        elif matter.matter_type == 'licence':
             return matter.statutory_limit or LICENCE_LIMIT
         return matter.statutory_limit
 
@@ -1471,6 +1532,43 @@ class Case(
         return values
 
     @classmethod
+    def get_may_decide(cls, cases, name):
+        pool = Pool()
+        Authorization = pool.get('onewindow.authorization')
+        Date = pool.get('ir.date')
+        today = Date.today()
+        employee = _employee()
+        result = {}
+        for case in cases:
+            if case.state == 'accepted':
+                result[case.id] = bool(
+                    case.matter.handling == 'same_day'
+                    and case.acceptance_date == today
+                    and (not Transaction().user
+                        or (employee and Authorization.is_authorized(
+                                employee, case.matter, 'same_day_approval',
+                                today))))
+            elif case.state in {'review', 'escalated'}:
+                result[case.id] = is_department_user(case.department)
+            else:
+                result[case.id] = False
+        return result
+
+    @staticmethod
+    def same_day_deciders(matter, date):
+        """Return the names of the employees authorized to decide the
+        same-day matter on date"""
+        pool = Pool()
+        Authorization = pool.get('onewindow.authorization')
+        with Transaction().set_context(_check_access=False):
+            authorizations = Authorization.search([
+                    ('department', '=', matter.department.id),
+                    ('valid_from', '<=', date),
+                    ])
+            return sorted({a.employee.rec_name for a in authorizations
+                    if a.covers(matter, 'same_day_approval', date)})
+
+    @classmethod
     def check_decision(cls, cases, decision=None):
         """Check that the current user may decide the cases today
 
@@ -1494,10 +1592,14 @@ class Case(
                         date=case.acceptance_date.isoformat()))
             if not employee or not Authorization.is_authorized(
                     employee, case.matter, 'same_day_approval', today):
+                deciders = cls.same_day_deciders(case.matter, today)
                 raise DecisionError(gettext(
                         'onewindow_approval.msg_case_decide_unauthorized',
                         case=case.rec_name, matter=case.matter.rec_name,
-                        employee=employee.rec_name if employee else '-'))
+                        employee=employee.rec_name if employee else '-',
+                        department=case.department.rec_name,
+                        deciders='、'.join(deciders) or gettext(
+                            'onewindow_approval.msg_case_decide_nobody')))
         errors = []
         for case in cases:
             if case.state not in {'review', 'escalated'}:
@@ -1594,7 +1696,7 @@ class Case(
         Log = pool.get('onewindow.case.log')
         cls.lock_log(cases)
         employee = _employee()
-        now = dt.datetime.now()
+        now = hall_now()
         vlist = []
         for case in cases:
             vlist.append({
@@ -1791,7 +1893,7 @@ class Case(
                 case.decision_number = case.higher_decision_number
         cls.save(cases)
         steps = [s for c in cases for s in c.steps]
-        Step.close(steps, kinds={'review', 'decision', 'other'})
+        Step.close(steps, kinds={'review', 'opinion', 'decision', 'other'})
         Step.start(Step.next_steps(steps), today)
 
     def _decision_log_text(self):
@@ -2768,7 +2870,7 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
         "Record that the copies were checked against the original"
         pool = Pool()
         employee = _employee()
-        now = dt.datetime.now()
+        now = hall_now()
         materials = [m for m in materials if not m.original_checked_by]
         if not materials:
             return

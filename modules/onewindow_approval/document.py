@@ -41,6 +41,7 @@ class CaseReport(CompanyReport):
         context = super().get_context(records, header, data)
         context['today'] = Date.today()
         context['cn_date'] = cn_date
+        context['wording'] = Wording
         return context
 
 
@@ -49,6 +50,138 @@ def cn_date(date):
     if not date:
         return ''
     return '%s年%s月%s日' % (date.year, date.month, date.day)
+
+
+LICENSING_LAW = '《中华人民共和国行政许可法》'
+
+# What a decision grants or refuses, and the document that says it, by the
+# type of the matter: only a licence is a 行政许可
+OUTCOMES = {
+    'licence': ('准予许可', '不予许可', '准予行政许可', '不予行政许可',
+        '准予行政许可决定书', '不予行政许可决定书'),
+    'payment': ('予以给付', '不予给付', '予以给付', '不予给付',
+        '给付决定书', '不予给付决定书'),
+    'confirmation': ('予以确认', '不予确认', '予以确认', '不予确认',
+        '确认决定书', '不予确认决定书'),
+    'adjudication': ('作出裁决', '驳回申请', '作出裁决', '驳回申请',
+        '行政裁决书', '驳回申请决定书'),
+    'reward': ('予以奖励', '不予奖励', '予以奖励', '不予奖励',
+        '奖励决定书', '不予奖励决定书'),
+    'levy': ('予以办理', '不予办理', '予以办理', '不予办理',
+        '征收决定书', '不予办理通知书'),
+    'other': ('予以批准', '不予批准', '予以批准', '不予批准',
+        '审批决定书', '不予批准决定书'),
+    'public_service': ('予以办理', '不予办理', '予以办理', '不予办理',
+        '办结通知书', '不予办理通知书'),
+    }
+
+
+class Wording:
+    """The wording of the documents of a case by the type of its matter
+
+    A licence cites the Administrative Licensing Law; any other matter cites
+    its own legal basis and never words itself as a licence."""
+
+    def __init__(self, case):
+        self.case = case
+        self.matter = case.matter
+        self.licence = self.matter.matter_type == 'licence'
+        self.outcome = OUTCOMES.get(
+            self.matter.matter_type, OUTCOMES['public_service'])
+
+    @property
+    def basis(self):
+        "The legal basis of the matter, its lines joined"
+        lines = (self.matter.legal_basis or '').splitlines()
+        return '；'.join(l.strip() for l in lines if l.strip())
+
+    @property
+    def citation(self):
+        "The laws of the legal basis as a sentence cites them"
+        lines = (self.matter.legal_basis or '').splitlines()
+        return '、'.join(l.strip() for l in lines if l.strip())
+
+    def _cite(self, article):
+        "Return 根据…的规定， with the licensing law article or the basis"
+        if self.licence:
+            return '根据%s%s的规定，' % (LICENSING_LAW, article)
+        elif self.citation:
+            return '根据%s的规定，' % self.citation
+        return ''
+
+    @property
+    def accept(self):
+        return self._cite('第三十二条') + '决定予以受理。'
+
+    @property
+    def refuse(self):
+        return self._cite('第三十二条') + '决定不予受理。'
+
+    @property
+    def not_required(self):
+        if self.licence:
+            return '申请事项依法不需要取得行政许可'
+        return '申请事项依法不需要办理'
+
+    @property
+    def supplement(self):
+        if self.licence:
+            return self._cite('第三十二条第一款第（四）项') + '现一次性告知'
+        return '按照一次性告知的要求，现告知'
+
+    @property
+    def suspension(self):
+        if self.licence:
+            return self._cite('第四十五条')
+        return '按照有关规定，'
+
+    @property
+    def extension(self):
+        if self.licence:
+            articles = '第四十二条'
+            if self.matter.handling == 'joint':
+                articles += '、第四十五条'
+            return self._cite(articles)
+        return ''
+
+    @property
+    def approved(self):
+        "The short outcome of an approval, e.g. 准予许可"
+        return self.outcome[0]
+
+    @property
+    def denied(self):
+        "The short outcome of a denial, e.g. 不予许可"
+        return self.outcome[1]
+
+    def outcome_of(self, decision):
+        return self.approved if decision == 'approved' else self.denied
+
+    @property
+    def approve(self):
+        return self._cite('第三十八条第一款') + '决定%s。' % self.outcome[2]
+
+    @property
+    def deny(self):
+        return self._cite('第三十八条第二款') + '决定%s。' % self.outcome[3]
+
+    def document(self, decision=None):
+        "The name of the decision document"
+        if decision is None:
+            decision = self.case.decision
+        return self.outcome[4] if decision == 'approved' else self.outcome[5]
+
+    def rights(self, paper='决定书'):
+        "How the applicant may contest a refusal or a denial"
+        if self.matter.matter_type == 'public_service':
+            phone = (self.matter.complaint_phone
+                or self.case.hall.phone or '')
+            return ('如对办理结果有异议，可以向%s投诉%s。' % (
+                    self.case.hall.name,
+                    '（电话：%s）' % phone if phone else ''))
+        return ('如对本决定不服，可以自收到本%s之日起六十日内依法申请'
+            '行政复议，也可以自收到本%s之日起六个月内依法向人民法院'
+            '提起行政诉讼。' % (paper, paper))
 
 
 class AcceptanceNotice(CaseReport):
@@ -177,9 +310,7 @@ class ExitReport(CaseReport):
             "Return the name of what the applicant collects"
             if case.decision == 'approved' and case.matter.result_name:
                 return case.matter.result_name
-            elif case.decision == 'approved':
-                return '准予行政许可决定书'
-            return '不予行政许可决定书'
+            return Wording(case).document()
         context['result_name'] = result_name
         return context
 

@@ -1,12 +1,12 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-import datetime as dt
 from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
+from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, transition)
 from trytond.pool import Pool
@@ -219,7 +219,7 @@ class Handover(
                         'onewindow_approval.msg_handover_receive_not_yours',
                         handover=handover.rec_name,
                         department=handover.department.rec_name))
-        cls.write(handovers, {'received_date': dt.datetime.now()})
+        cls.write(handovers, {'received_date': hall_now()})
         comments = {}
         for handover in handovers:
             for case in handover.cases:

@@ -1,12 +1,12 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-import datetime as dt
 from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.modules.company.model import set_employee
+from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, transition)
 from trytond.pool import Pool
@@ -205,6 +205,14 @@ class CaseStep(
                         'onewindow_approval.msg_step_not_yours',
                         step=step.rec_name, case=step.case.rec_name,
                         department=step.case.department.rec_name))
+            if step.kind == 'opinion':
+                pending = [o.department.rec_name for o in step.case.opinions
+                    if o.state == 'pending']
+                if pending:
+                    raise ReviewError(gettext(
+                            'onewindow_approval.msg_step_opinions_pending',
+                            step=step.rec_name, case=step.case.rec_name,
+                            departments='、'.join(pending)))
             step.state = 'done'
             step.done_date = today
             step.done_by = employee
@@ -437,7 +445,7 @@ class CaseOpinion(
                 raise ReviewError(gettext(
                         'onewindow_approval.msg_opinion_disagree_comment',
                         opinion=opinion.rec_name))
-        cls.write(opinions, {'given_date': dt.datetime.now()})
+        cls.write(opinions, {'given_date': hall_now()})
         comments = defaultdict(list)
         for opinion in opinions:
             comments[opinion.case].append(gettext(
@@ -472,7 +480,7 @@ class CaseOpinion(
                 raise ReviewError(gettext(
                         'onewindow_approval.msg_opinion_resolution_missing',
                         opinion=opinion.rec_name))
-        cls.write(opinions, {'resolved_date': dt.datetime.now()})
+        cls.write(opinions, {'resolved_date': hall_now()})
         comments = defaultdict(list)
         for opinion in opinions:
             comments[opinion.case].append(gettext(

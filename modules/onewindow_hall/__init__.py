@@ -33,6 +33,7 @@ def register():
         res.UserDepartment,
         ir.Rule,
         ir.Configuration,
+        ir.Date,
         ir.Attachment,
         ir.Note,
         ir.Email,

@@ -1,7 +1,9 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
 from collections import defaultdict
 
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import Model, fields
 from trytond.model.exceptions import AccessError
@@ -45,6 +47,60 @@ class Configuration(metaclass=PoolMeta):
         help="The database holds the demonstration data, with demo users "
         "whose passwords are published.  Only a database created for the "
         "demo is marked, and the demo loader refuses any other.")
+    _onewindow_demo_cache = Cache(
+        'ir.configuration.onewindow_demo', context=False)
+
+    @classmethod
+    def is_demo(cls):
+        "Return True if the database is marked as the demo's"
+        demo = cls._onewindow_demo_cache.get(None)
+        if demo is None:
+            with without_check_access():
+                demo = bool(cls(1).onewindow_demo)
+            cls._onewindow_demo_cache.set(None, demo)
+        return demo
+
+    @classmethod
+    def create(cls, vlist):
+        records = super().create(vlist)
+        cls._onewindow_demo_cache.clear()
+        return records
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._onewindow_demo_cache.clear()
+
+
+class Date(metaclass=PoolMeta):
+    __name__ = 'ir.date'
+
+    @classmethod
+    def today(cls, timezone=None):
+        """Return the day of the demo's story in a demo database, when the
+        context gives it (onewindow_today), or the current date
+
+        The demo loader works each day of its cases on that day; any other
+        database ignores the context."""
+        pool = Pool()
+        Configuration = pool.get('ir.configuration')
+        date = Transaction().context.get('onewindow_today')
+        if (isinstance(date, dt.date) and not isinstance(date, dt.datetime)
+                and Configuration.is_demo()):
+            return date
+        return super().today(timezone=timezone)
+
+
+def now():
+    """Return the current date and time, moved to the day of ir.date.today
+    when that is another day (the day of the demo's story)"""
+    pool = Pool()
+    Date = pool.get('ir.date')
+    current = dt.datetime.now()
+    today = Date.today()
+    if today != current.date():
+        current = dt.datetime.combine(today, current.time())
+    return current
 
 
 class ResourceRuleMixin:

@@ -24,6 +24,16 @@ class User(metaclass=PoolMeta):
         preferences['departments'] = [d.id for d in user.departments]
         return preferences
 
+    def get_status_bar(self, name):
+        status = super().get_status_bar(name)
+        # The company module adds the currency of the company, which means
+        # nothing to the staff of a hall that charges only fixed fees
+        if self.company:
+            suffix = ' [%s]' % self.company.currency.code
+            if status.endswith(suffix):
+                status = status[:-len(suffix)]
+        return status
+
     @classmethod
     def get_rule_context(cls):
         """Return the values of the current user that the record rules read

@@ -13,7 +13,7 @@ The first row names the columns; the column "type" says what each row is:
 Every row names its matter with "code" and "version".  The other columns
 apply to some types only and stay empty for the others:
 
-- matter: name, short_name, category, applicant_kind, handling,
+- matter: name, short_name, matter_type, applicant_kind, handling,
   higher_authority, department (its code), co_departments (codes separated
   by ";"), acceptance, statutory_limit, promised_limit, extension_limit,
   special_procedures and delivery_methods (keys separated by ";"),
@@ -24,9 +24,11 @@ apply to some types only and stay empty for the others:
 - material: sequence, name, requirement, condition, deferrable,
   original_check, paper_copies, electronic_copies, credibility, notes;
 - field: sequence, name (the key), string (the label), field_type,
-  required, selection (lines "key:label"), help.
+  required, selection (lines "key:label"), help, content (e.g.
+  "resident_id", "credit_code", "phone"), prefill (e.g. "applicant_name").
 
-Selections are written with their keys (e.g. handling "promised"), yes/no
+Selections are written with their keys (e.g. handling "promised",
+matter_type "public_service"), yes/no
 values as 1 or 0.  A matter of the file is complete: its steps, materials
 and fields replace those of the draft it updates.  A version that exists and
 is no longer a draft is left as is when the file holds it unchanged, and is
@@ -47,7 +49,7 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 from .exceptions import CatalogImportError
 
 MATTER_COLUMNS = [
-    'name', 'short_name', 'category', 'applicant_kind', 'handling',
+    'name', 'short_name', 'matter_type', 'applicant_kind', 'handling',
     'higher_authority', 'department', 'co_departments', 'acceptance',
     'statutory_limit', 'promised_limit', 'extension_limit',
     'special_procedures', 'fee_amount', 'fee_basis', 'result_kind',
@@ -63,7 +65,7 @@ MATERIAL_COLUMNS = [
     ]
 FIELD_COLUMNS = [
     'sequence', 'name', 'string', 'field_type', 'required', 'selection',
-    'help',
+    'help', 'content', 'prefill',
     ]
 TYPES = {
     'matter': MATTER_COLUMNS,
@@ -230,6 +232,9 @@ def _read(data):
     except StopIteration:
         return
     header = [h.strip() for h in header]
+    # The files written before the types name the column "category"
+    if 'category' in header and 'matter_type' not in header:
+        header[header.index('category')] = 'matter_type'
     unknown = [h for h in header if h and h not in HEADER]
     missing = [h for h in ['type', 'code', 'version'] if h not in header]
     if unknown or missing:

@@ -39,11 +39,28 @@ MAX_FEE = 100000000
 CODE_PATTERN = re.compile(r'^[0-9A-Z][0-9A-Z-]{3,39}$')
 KEY_PATTERN = re.compile(r'^[a-z][a-z0-9_]*$')
 
-CATEGORIES = [
+# The national classification of government service matters
+MATTER_TYPES = [
     ('licence', "Administrative Licence"),
-    ('public_service', "Public Service"),
+    ('payment', "Administrative Payment"),
+    ('confirmation', "Administrative Confirmation"),
+    ('adjudication', "Administrative Adjudication"),
+    ('reward', "Administrative Reward"),
+    ('levy', "Administrative Levy"),
     ('other', "Other Administrative Power"),
+    ('public_service', "Public Service"),
     ]
+# The two letters of the catalogue code for each type
+MATTER_TYPE_PREFIXES = {
+    'licence': 'XK',
+    'payment': 'JF',
+    'confirmation': 'QR',
+    'adjudication': 'CJ',
+    'reward': 'JL',
+    'levy': 'ZS',
+    'other': 'QT',
+    'public_service': 'GG',
+    }
 APPLICANT_KINDS = [
     ('natural', "Natural Persons"),
     ('legal', "Legal Persons"),
@@ -97,6 +114,32 @@ CREDIBILITIES = [
     ('C', "C: Uploaded by the Applicant"),
     ('D', "D: Applicant's Own with Pledge"),
     ]
+# What the value of a form field is, checked as the party module checks
+# identifiers
+FORM_CONTENTS = [
+    (None, ""),
+    ('resident_id', "Resident ID Number"),
+    ('credit_code', "Unified Social Credit Code"),
+    ('party_code', "Resident ID Number or Credit Code"),
+    ('mobile', "Mobile Phone"),
+    ('phone', "Mobile or Fixed Phone"),
+    ('amount', "Amount"),
+    ('address', "Address"),
+    ]
+# Where the value of a form field comes from at registration
+FORM_PREFILLS = [
+    (None, ""),
+    ('applicant_name', "Applicant's Name"),
+    ('applicant_code', "Applicant's ID Number or Credit Code"),
+    ('applicant_phone', "Applicant's Phone"),
+    ('applicant_address', "Applicant's Address"),
+    ('agent_name', "Agent's Name"),
+    ('agent_code', "Agent's ID Number"),
+    ('agent_phone', "Agent's Phone"),
+    ('agent_address', "Agent's Address"),
+    ]
+MOBILE_PATTERN = re.compile(r'^1[3-9][0-9]{9}$')
+FIXED_PATTERN = re.compile(r'^0[1-9][0-9]{1,2}-?[2-9][0-9]{6,7}(-[0-9]{1,6})?$')
 ADJUSTMENT_KINDS = [
     ('cancel', "Cancellation"),
     ('devolve', "Devolution to a Lower Level"),
@@ -124,8 +167,10 @@ class Matter(
         "matter.")
     code = fields.Char("Code", required=True, states=_DRAFT,
         help="The basic code of the item in the catalogue, shared by all "
-        "its versions: two characters for the kind of power "
-        "(XK licence, GG public service, QT other power), five digits for "
+        "its versions: two characters for the type "
+        "(XK licence, JF payment, QR confirmation, CJ adjudication, "
+        "JL reward, ZS levy, QT other power, GG public service), "
+        "five digits for "
         "the main item and three for the sub-item, e.g. XK00101000.\n"
         "Upper-case letters, digits and hyphens only.")
     version = fields.Integer("Version", required=True, readonly=True,
@@ -134,9 +179,14 @@ class Matter(
     short_name = fields.Char("Short Name", states=_DRAFT,
         help="Shown on screens and receipts where the full name is too "
         "long.")
-    category = fields.Selection(CATEGORIES, "Category", required=True,
-        sort=False, states=_DRAFT)
-    category_string = category.translated('category')
+    matter_type = fields.Selection(MATTER_TYPES, "Type", required=True,
+        sort=False, states=_DRAFT,
+        help="The type of the matter in the national classification of "
+        "government service matters.\n"
+        "Only an administrative licence follows the Administrative "
+        "Licensing Law; the documents of the case word themselves by "
+        "type.")
+    matter_type_string = matter_type.translated('matter_type')
     applicant_kind = fields.Selection(APPLICANT_KINDS, "Applicants",
         required=True, sort=False, states=_DRAFT,
         help="Who may apply: natural persons (resident ID), legal persons "
@@ -242,7 +292,10 @@ class Matter(
     conditions = fields.Text("Conditions", states=_DRAFT,
         help="Who may apply and under which conditions (service guide).")
     legal_basis = fields.Text("Legal Basis", states=_DRAFT,
-        help="The laws and regulations that set the matter.")
+        help="The laws and regulations that set and implement the matter, "
+        "with their articles, one a line, "
+        "e.g. 《婚姻登记条例》第四条、第五条.\n"
+        "The documents of the case cite it.")
     procedure = fields.Text("Procedure", states=_DRAFT,
         help="The steps as the applicant sees them (service guide).")
     place = fields.Char("Place", states=_DRAFT,
@@ -381,6 +434,17 @@ class Matter(
                 'export_catalog': RPC(instantiate=0),
                 })
 
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+
+        # Migration from the three categories: the type keeps their keys
+        if (table_h.column_exist('category')
+                and not table_h.column_exist('matter_type')):
+            table_h.column_rename('category', 'matter_type')
+
+        super().__register__(module)
+
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
@@ -390,7 +454,7 @@ class Matter(
         return 1
 
     @staticmethod
-    def default_category():
+    def default_matter_type():
         return 'licence'
 
     @staticmethod
@@ -599,7 +663,7 @@ class Matter(
     def law_bound_problems(self):
         """Return the translated texts of the time limits over the bounds of
         the Administrative Licensing Law"""
-        if self.category != 'licence':
+        if self.matter_type != 'licence':
             return []
         problems = []
         joint = self.handling == 'joint'
@@ -971,10 +1035,13 @@ class MatterStep(MatterLineMixin, sequence_ordered(), ModelSQL, ModelView):
         help="e.g. review, decision, producing the licence.")
     kind = fields.Selection([
             ('review', "Review"),
+            ('opinion', "Co-Departments' Opinions"),
             ('decision', "Decision"),
             ('production', "Producing the Result"),
             ('other', "Other"),
-            ], "Kind", required=True, sort=False)
+            ], "Kind", required=True, sort=False,
+        help="A step of co-departments' opinions is done only when every "
+        "co-department of a joint case has given its opinion.")
     kind_string = kind.translated('kind')
     limit = fields.Integer("Time Limit", required=True,
         domain=[('limit', '>=', 0), ('limit', '<=', MAX_DAYS)],
@@ -1100,6 +1167,14 @@ class MatterFormField(
         'onewindow.matter', "Matter", required=True, ondelete='CASCADE')
     required = fields.Boolean("Required",
         help="The application cannot be accepted without this value.")
+    content = fields.Selection(FORM_CONTENTS, "Content", sort=False,
+        help="What the value is; it is checked when the case is saved: "
+        "an identifier by its check digit, a phone by its form, an amount "
+        "not negative.")
+    content_string = content.translated('content')
+    prefill = fields.Selection(FORM_PREFILLS, "Prefilled from", sort=False,
+        help="The value is filled at registration from the applicant or "
+        "the agent of the case, when the clerk has not entered it.")
     type_string = DictSchemaMixin.type_.translated('type_')
 
     @classmethod
@@ -1118,6 +1193,67 @@ class MatterFormField(
     @staticmethod
     def default_required():
         return False
+
+    def check_value(self, value):
+        """Return True if value fits the content of the field (an empty
+        value always does)"""
+        from stdnum.cn import ric, uscc
+        if value in {None, ''}:
+            return True
+        if self.type_ == 'selection':
+            keys = {l.split(':', 1)[0].strip()
+                for l in (self.selection or '').splitlines() if l.strip()}
+            if keys and str(value) not in keys:
+                return False
+        content = self.content
+        if not content:
+            return True
+        if content == 'amount':
+            try:
+                return float(value) >= 0
+            except (TypeError, ValueError):
+                return False
+        text = str(value).strip()
+        if content == 'resident_id':
+            return ric.is_valid(text)
+        elif content == 'credit_code':
+            return uscc.is_valid(text)
+        elif content == 'party_code':
+            return ric.is_valid(text) or uscc.is_valid(text)
+        elif content == 'mobile':
+            return bool(MOBILE_PATTERN.match(text.replace(' ', '')))
+        elif content == 'phone':
+            text = text.replace(' ', '')
+            return bool(MOBILE_PATTERN.match(text)
+                or FIXED_PATTERN.match(text))
+        elif content == 'address':
+            return len(text) >= 4
+        return True
+
+    def prefill_value(self, applicant, agent):
+        "Return the value of the field from the applicant or the agent"
+        if not self.prefill:
+            return None
+        who, _, what = self.prefill.partition('_')
+        party = applicant if who == 'applicant' else agent
+        if not party:
+            return None
+        if what == 'name':
+            return party.name
+        elif what == 'code':
+            for identifier in party.identifiers:
+                if identifier.type in {'cn_ric', 'cn_vat'}:
+                    return identifier.code
+        elif what == 'phone':
+            return party.phone or party.mobile
+        elif what == 'address':
+            for address in party.addresses:
+                text = (address.street or '').strip()
+                if address.city:
+                    text = address.city + text
+                if text:
+                    return text
+        return None
 
     @classmethod
     def validate_fields(cls, schemas, field_names):

@@ -165,7 +165,7 @@ def matter_values(rng, number, department, departments, dedicated):
         'code': '%s%05d000' % (prefix, 50000 + number),
         'name': '%s%s' % (obj, action),
         'short_name': '%s%s' % (obj[:4], action[:2]),
-        'category': category,
+        'matter_type': category,
         'applicant_kind': kind,
         'handling': handling,
         'department': department.id,

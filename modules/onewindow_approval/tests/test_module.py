@@ -42,7 +42,7 @@ def create_setup(company):
     window.save()
     matter, = Matter.create([{
                 'code': 'GG00101000', 'name': "Employment",
-                'department': department.id, 'category': 'public_service',
+                'department': department.id, 'matter_type': 'public_service',
                 'handling': 'promised', 'applicant_kind': 'natural',
                 'acceptance': 'comprehensive', 'promised_limit': 5,
                 'materials': [('create', [{
@@ -416,7 +416,7 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Case = pool.get('onewindow.case')
         Matter = pool.get('onewindow.matter')
-        matter = Matter(handling='promised', category='licence',
+        matter = Matter(handling='promised', matter_type='licence',
             statutory_limit=None, extension_limit=None)
         case = Case(matter=matter)
         self.assertEqual(case.statutory_limit, 20)
@@ -429,7 +429,7 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         matter.handling = 'escalated'
         self.assertEqual(case.statutory_limit, None)
         matter.handling = 'promised'
-        matter.category = 'public_service'
+        matter.matter_type = 'public_service'
         self.assertEqual(case.statutory_limit, None)
         matter.statutory_limit = 30
         self.assertEqual(case.statutory_limit, 30)

@@ -145,7 +145,7 @@ class SupervisionTestCase(unittest.TestCase):
         copy, = Matter.create([{
                     'code': 'GG00102000', 'name': "Employment with steps",
                     'department': matter.department.id,
-                    'category': matter.category,
+                    'matter_type': matter.matter_type,
                     'handling': 'promised', 'applicant_kind': 'natural',
                     'acceptance': 'comprehensive', 'promised_limit': 5,
                     'materials': [('create', [{

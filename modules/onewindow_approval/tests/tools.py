@@ -129,18 +129,18 @@ def create_matter(code, name, department, handling='promised',
         applicant_kind='both', promised_limit=5, statutory_limit=None,
         acceptance='comprehensive', materials=DEFAULT_MATERIALS,
         form_fields=(('reason', "申请事由", 'char', True),),
-        fee_basis=None, fee_amount=None, category='public_service',
+        fee_basis=None, fee_amount=None, matter_type='public_service',
         steps=(), co_departments=(), higher_authority=None,
         special_procedures=(), delivery_methods=('window', 'courier'),
         result_kind=None, result_name=None, extension_limit=None,
-        config=None):
+        legal_basis=None, config=None):
     """Create and publish a matter
 
     steps are (name, kind, limit) of the back office."""
     Matter = Model.get('onewindow.matter', config=config)
     Department = Model.get('onewindow.department', config=config)
     matter = Matter(code=code, name=name, department=department,
-        category=category, handling=handling,
+        matter_type=matter_type, handling=handling,
         applicant_kind=applicant_kind, acceptance=acceptance,
         statutory_limit=statutory_limit, promised_limit=promised_limit,
         fee_basis=fee_basis, fee_amount=fee_amount,
@@ -148,7 +148,7 @@ def create_matter(code, name, department, handling='promised',
         special_procedures=list(special_procedures),
         delivery_methods=list(delivery_methods),
         result_kind=result_kind, result_name=result_name,
-        extension_limit=extension_limit)
+        extension_limit=extension_limit, legal_basis=legal_basis)
     matter.co_departments.extend(
         [Department(d.id) for d in co_departments])
     for sequence, (s_name, kind, limit) in enumerate(steps, 1):
@@ -165,12 +165,15 @@ def create_matter(code, name, department, handling='promised',
         material.paper_copies = paper
         material.electronic_copies = electronic
         material.deferrable = deferrable
-    for f_name, string, type_, required in form_fields:
+    for f_name, string, type_, required, *extra in form_fields:
         field = matter.form_fields.new()
         field.name = f_name
         field.string = string
         field.type_ = type_
         field.required = required
+        # content, prefill, selection
+        for name, value in zip(['content', 'prefill', 'selection'], extra):
+            setattr(field, name, value)
     matter.save()
     matter.click('publish')
     return matter

@@ -155,4 +155,44 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
                     (department.id,))
 
 
+    @with_transaction()
+    def test_status_bar_without_currency(self):
+        "The status bar names the user without the company's currency"
+        pool = Pool()
+        User = pool.get('res.user')
+        company = create_company()
+        with set_company(company):
+            user, = User.create([{
+                        'name': "李晓敏", 'login': 'clerk',
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        }])
+            self.assertEqual(user.status_bar, "李晓敏")
+            self.assertNotIn(company.currency.code, user.status_bar)
+
+
+    @with_transaction()
+    def test_demo_clock(self):
+        "Only a demo database takes today from the context"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Configuration = pool.get('ir.configuration')
+        from trytond.modules.onewindow_hall.ir import now
+        from trytond.transaction import Transaction
+        story = dt.date(2025, 8, 12)
+        with Transaction().set_context(onewindow_today=story):
+            self.assertEqual(Date.today(), dt.date.today())
+            configuration = Configuration(1)
+            configuration.onewindow_demo = True
+            configuration.save()
+            self.assertEqual(Date.today(), story)
+            self.assertEqual(now().date(), story)
+            # A date and time is not a day
+            with Transaction().set_context(
+                    onewindow_today=dt.datetime(2025, 8, 12, 9)):
+                self.assertEqual(Date.today(), dt.date.today())
+        self.assertEqual(Date.today(), dt.date.today())
+        self.assertEqual(now().date(), dt.date.today())
+
+
 del ModuleTestCase

@@ -41,7 +41,7 @@ class OnewindowMattersTestCase(CompanyTestMixin, ModuleTestCase):
         "Time limits beyond the Administrative Licensing Law are found"
         pool = Pool()
         Matter = pool.get('onewindow.matter')
-        for category, handling, statutory, promised, extension, count in [
+        for matter_type, handling, statutory, promised, extension, count in [
                 ('licence', 'promised', 20, 15, 10, 0),
                 ('licence', 'promised', 21, 15, None, 1),
                 ('licence', 'promised', None, 22, None, 1),
@@ -51,12 +51,12 @@ class OnewindowMattersTestCase(CompanyTestMixin, ModuleTestCase):
                 ('licence', 'escalated', 30, 20, None, 1),
                 ('public_service', 'promised', 60, 60, 30, 0),
                 ]:
-            matter = Matter(category=category, handling=handling,
+            matter = Matter(matter_type=matter_type, handling=handling,
                 statutory_limit=statutory, promised_limit=promised,
                 extension_limit=extension)
             self.assertEqual(
                 len(matter.law_bound_problems()), count,
-                msg=(category, handling, statutory, promised, extension))
+                msg=(matter_type, handling, statutory, promised, extension))
 
     @with_transaction()
     def test_next_versions(self):

@@ -19,7 +19,7 @@ class PagesTestCase(PortalRouteTestCase):
         other.save()
         legal, draft = Matter.create([{
                     'code': 'XK00201000', 'name': "Labour Dispatch Licence",
-                    'department': other.id, 'category': 'licence',
+                    'department': other.id, 'matter_type': 'licence',
                     'handling': 'promised', 'applicant_kind': 'legal',
                     'acceptance': 'comprehensive', 'promised_limit': 20,
                     'statutory_limit': 20,
@@ -35,7 +35,7 @@ class PagesTestCase(PortalRouteTestCase):
                                     }])],
                     }, {
                     'code': 'XK00301000', 'name': "Unpublished Draft",
-                    'department': other.id, 'category': 'licence',
+                    'department': other.id, 'matter_type': 'licence',
                     'handling': 'promised', 'applicant_kind': 'both',
                     'acceptance': 'comprehensive', 'promised_limit': 5,
                     }])
