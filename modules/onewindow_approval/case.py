@@ -1112,9 +1112,9 @@ class Case(
         the applicant and the agent"""
         data = dict(data or {})
         for field in matter.form_fields:
-            if field.prefill and data.get(field.name) in {None, ''}:
+            if field.prefill and data.get(field.name) in [None, '']:
                 value = field.prefill_value(applicant, agent)
-                if value not in {None, ''}:
+                if value not in [None, '']:
                     data[field.name] = value
         return data or None
 

@@ -1198,7 +1198,7 @@ class MatterFormField(
         """Return True if value fits the content of the field (an empty
         value always does)"""
         from stdnum.cn import ric, uscc
-        if value in {None, ''}:
+        if value is None or value == '' or value == []:
             return True
         if self.type_ == 'selection':
             keys = {l.split(':', 1)[0].strip()
