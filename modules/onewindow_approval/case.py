@@ -1430,7 +1430,7 @@ class Case(
         problems = []
         data = self.form_data or {}
         for field in self.matter.form_fields:
-            if field.required and data.get(field.name) in {None, ''}:
+            if field.required and data.get(field.name) in (None, '', []):
                 problems.append(Problem('field:%s' % field.name, gettext(
                             'onewindow_approval.msg_problem_form_field',
                             field=field.string), True))

@@ -574,8 +574,8 @@ class RPCGuardMixin:
                     continue
                 if field._type in {'one2many', 'many2many'}:
                     cls._check_client_lines(name, value)
-                if not field.readonly or value in {None, '', False} \
-                        or value == []:
+                # A tuple: the value may be a list (x2many, multi-selection)
+                if not field.readonly or value in (None, '', False, []):
                     continue
                 if cls._client_set_fields().get(name):
                     continue
