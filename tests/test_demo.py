@@ -374,14 +374,16 @@ def test_log_dates(demo):
     "The case log lived through the story: every entry is dated between "
     "the case's application and its last change, and each acceptance on "
     "the day the case was accepted"
+    # The log is dated in UTC, the days of the case in the hall's time
+    # zone (Asia/Shanghai)
     outside = rows(demo,
         'SELECT c.id, c.application_date, l.event, l.date '
         'FROM onewindow_case_log l JOIN onewindow_case c ON c.id = l."case" '
-        'WHERE SUBSTR(l.date, 1, 10) < c.application_date '
+        "WHERE DATE(l.date, '+8 hours') < c.application_date "
         'OR l.date > COALESCE(c.write_date, c.create_date)')
     assert outside == []
     accepted = rows(demo,
-        'SELECT COUNT(*), SUM(SUBSTR(l.date, 1, 10) = c.acceptance_date) '
+        "SELECT COUNT(*), SUM(DATE(l.date, '+8 hours') = c.acceptance_date) "
         'FROM onewindow_case_log l JOIN onewindow_case c ON c.id = l."case" '
         "WHERE l.event = 'accept'")
     count, same_day = accepted[0]

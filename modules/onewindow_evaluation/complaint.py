@@ -290,11 +290,13 @@ class Complaint(
                         'onewindow_evaluation.msg_complaint_answer',
                         complaint=complaint.rec_name))
             late = complaint.deadline and today > complaint.deadline
+            # On time when every answer was (a Boolean reads False, never
+            # None: the first answer is told by the count)
+            complaint.on_time = not late and (
+                not complaint.answers or complaint.on_time)
             complaint.answer_date = today
             complaint.answers = (complaint.answers or 0) + 1
             complaint.satisfaction = None
-            complaint.on_time = (
-                (complaint.on_time is not False) and not late)
         cls.save(complaints)
 
     @classmethod

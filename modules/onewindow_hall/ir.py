@@ -92,14 +92,18 @@ class Date(metaclass=PoolMeta):
 
 
 def now():
-    """Return the current date and time, moved to the day of ir.date.today
-    when that is another day (the day of the demo's story)"""
+    """Return the current date and time (UTC, as trytond stores them),
+    moved by the days between the real day and the day of the demo's story
+    when the demo loader works a day of its story"""
     pool = Pool()
     Date = pool.get('ir.date')
     current = dt.datetime.now()
-    today = Date.today()
-    if today != current.date():
-        current = dt.datetime.combine(today, current.time())
+    if Transaction().context.get('onewindow_today'):
+        # Both days in the company's time zone: the UTC day is another one
+        # every evening in China
+        with Transaction().set_context(onewindow_today=None):
+            real = Date.today()
+        current += Date.today() - real
     return current
 
 

@@ -187,6 +187,8 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
             configuration.save()
             self.assertEqual(Date.today(), story)
             self.assertEqual(now().date(), story)
+            # Never in the future, whatever the hour in China
+            self.assertLess(now(), dt.datetime.now())
             # A date and time is not a day
             with Transaction().set_context(
                     onewindow_today=dt.datetime(2025, 8, 12, 9)):
