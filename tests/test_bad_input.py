@@ -13,6 +13,8 @@ import subprocess
 
 import pytest
 
+from trytond.pyson import PYSONDecoder
+
 from .conftest import report_figures
 from .rpc import RPCError
 
@@ -542,9 +544,12 @@ def overlong_and_unknown(catalogue, draft, material, fee, handover,
             ]:
         if record is None:
             continue
+        # A field the form shows read-only is refused as such first
+        expect = ("只读" if field in read_only(catalogue, model, record)
+            else "太长")
         catalogue.refuse(login, '%s longer than %s' % (field, size),
             model, 'write', [record['id']], {field: "长" * (size + 1)},
-            unchanged=(model, record['id'], [field]), expect="太长")
+            unchanged=(model, record['id'], [field]), expect=expect)
     for login, model, record, field, value in [
             ('clerk', 'onewindow.case', draft, 'applicant_kind', 'alien'),
             ('clerk', 'onewindow.case', draft, 'delivery_method', 'drone'),
@@ -556,9 +561,11 @@ def overlong_and_unknown(catalogue, draft, material, fee, handover,
             ]:
         if record is None:
             continue
+        expect = ("只读" if field in read_only(catalogue, model, record)
+            else "允许")
         catalogue.refuse(login, 'unknown %s %r' % (field, value),
             model, 'write', [record['id']], {field: value},
-            unchanged=(model, record['id'], [field]), expect="允许")
+            unchanged=(model, record['id'], [field]), expect=expect)
     catalogue.refuse(co or lead, 'unknown opinion', 'onewindow.case.opinion',
         'write', [(pending or opinion)['id']], {'opinion': 'maybe'},
         unchanged=('onewindow.case.opinion', (pending or opinion)['id'],
@@ -570,13 +577,43 @@ def overlong_and_unknown(catalogue, draft, material, fee, handover,
             unchanged=('onewindow.handover', handover['id'], ['state']))
 
 
-def free_text(catalogue, model):
-    "Return the free-text fields a user may write on model"
+def read_only(catalogue, model, record):
+    """Return the names of the fields of model that its form shows
+    read-only for the record: the field's readonly attribute or its states
+    evaluated on the record's values, as the client does (the server
+    refuses to change them)"""
+    admin = catalogue.attack.session('admin')
+    fields = admin.model(model, 'fields_get', None)
+    names = [n for n, f in fields.items()
+        if f['type'] not in {'binary'} and not f.get('translate')]
+    values, = admin.model(model, 'read', [record['id']], names)
+    for name, field in fields.items():
+        parent = '_parent_' + name
+        if field['type'] == 'many2one' and values.get(name) and any(
+                parent in (f.get('states') or '') for f in fields.values()):
+            target = admin.model(field['relation'], 'fields_get', None)
+            values[parent], = admin.model(field['relation'], 'read',
+                [values[name]], [n for n, f in target.items()
+                    if f['type'] not in {'binary'}
+                    and not f.get('translate')])
+    decoder = PYSONDecoder(values)
+    result = set()
+    for name, field in fields.items():
+        states = decoder.decode(field['states']) if field.get(
+            'states') else {}
+        if field.get('readonly') or states.get('readonly'):
+            result.add(name)
+    return result
+
+
+def free_text(catalogue, model, record):
+    "Return the free-text fields a user may write on the record of model"
     fields = catalogue.attack.session('admin').model(
         model, 'fields_get', None)
+    closed = read_only(catalogue, model, record)
     return sorted(name for name, field in fields.items()
         if field['type'] in {'char', 'text'}
-        and not field.get('readonly') and not field.get('translate')
+        and name not in closed and not field.get('translate')
         and name not in {'rec_name'}
         and (field.get('size') or 100) >= 40)
 
@@ -607,7 +644,7 @@ def test_injection_in_free_text(catalogue):
                     ]:
                 if record is None:
                     continue
-                fields = [f for f in free_text(catalogue, model)
+                fields = [f for f in free_text(catalogue, model, record)
                     if f not in exclude]
                 assert fields, model
                 catalogue.verbatim(login, '%s %s' % (model, record['id']),
@@ -620,6 +657,18 @@ def test_injection_in_free_text(catalogue):
     assert catalogue.altered[texts:] == []
 
 
+def correct(session, case, field, value):
+    "Correct the field of the accepted case through its wizard"
+    context = dict(session.context, active_model='onewindow.case',
+        active_id=case, active_ids=[case])
+    wizard_id, _, _ = session.call('wizard.onewindow.case.correct.create',
+        context)
+    session.call('wizard.onewindow.case.correct.execute', wizard_id,
+        {'start': {'field': field, 'value': value,
+                'reason': "申请人来电更正"}}, 'correct', context)
+    session.call('wizard.onewindow.case.correct.delete', wizard_id, context)
+
+
 @pytest.mark.skipif(not shutil.which('pdftotext'),
     reason="pdftotext (poppler-utils) reads the printed notice")
 def test_injection_in_report(catalogue):
@@ -628,8 +677,8 @@ def test_injection_in_report(catalogue):
         [('state', '=', 'accepted')])
     clerk = catalogue.attack.session('clerk')
     for text in [INJECTIONS[1], INJECTIONS[2]]:
-        clerk.model('onewindow.case', 'write', [accepted['id']],
-            {'phone': text})
+        # After the acceptance the window corrects the phone with a reason
+        correct(clerk, accepted['id'], 'phone', text)
         ext, content, _, _ = clerk.call(
             'report.onewindow.case.acceptance_notice.execute',
             [accepted['id']], {}, clerk.context)

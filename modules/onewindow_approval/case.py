@@ -2726,6 +2726,14 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
         'paper_expected', 'electronic_expected'}
 
     @classmethod
+    def client_create_recomputed(cls, values):
+        # The case's form fills its lines from the checklist of the matter,
+        # which create reads again
+        if values.get('matter_material'):
+            return cls._checklist_fields
+        return set()
+
+    @classmethod
     def create(cls, vlist):
         pool = Pool()
         MatterMaterial = pool.get('onewindow.matter.material')

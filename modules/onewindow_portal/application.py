@@ -111,7 +111,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
             ],
         help="Numbers the submitted online applications.")
     prereview_limit = fields.Integer("Pre-Review Time Limit", required=True,
-        domain=[('prereview_limit', '>=', 0)],
+        domain=[('prereview_limit', '>=', 0), ('prereview_limit', '<=', 20)],
         help="The working days the window has to pre-review a submitted "
         "application.")
 
