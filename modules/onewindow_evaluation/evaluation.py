@@ -5,6 +5,7 @@ case, given once through a one-time link or the window device"""
 import datetime as dt
 import hashlib
 import secrets
+from zoneinfo import ZoneInfo
 
 from sql import Null
 
@@ -393,6 +394,22 @@ class Evaluation(
                 limit=1)
         return evaluations[0] if evaluations else None
 
+    @classmethod
+    def pending_of_parties(cls, case_id, stage, parties):
+        """Return the pending rating of the stage of the case when the
+        parties (those a portal account acts for) applied for it, or None"""
+        if not parties or stage not in dict(STAGES):
+            return None
+        with without_check_access():
+            evaluations = cls.search([
+                    ('case', '=', case_id),
+                    ('case.applicant', 'in', list(parties)),
+                    ('case.state', '!=', 'draft'),
+                    ('stage', '=', stage),
+                    ('state', '=', 'pending'),
+                    ], limit=1)
+        return evaluations[0] if evaluations else None
+
     # Rating
 
     def check_values(self, level, levels=None, reasons=None):
@@ -513,15 +530,29 @@ class Evaluation(
         the configuration leaves it off)"""
         pool = Pool()
         Configuration = pool.get('onewindow.evaluation.configuration')
+        Company = pool.get('company.company')
+        Date = pool.get('ir.date')
         config = Configuration(1)
         if not config.default_days:
             return []
-        since = dt.datetime.now() - dt.timedelta(days=config.default_days)
+        evaluations = []
         with without_check_access():
-            evaluations = cls.search([
-                    ('state', '=', 'pending'),
-                    ('service_date', '<', since),
-                    ])
+            for company in Company.search([]):
+                # The services of the days before the N last days of the
+                # company's calendar
+                with Transaction().set_context(company=company.id):
+                    first = Date.today() - dt.timedelta(
+                        days=config.default_days - 1)
+                timezone = (ZoneInfo(company.timezone) if company.timezone
+                    else dt.timezone.utc)
+                since = dt.datetime.combine(first, dt.time(),
+                    tzinfo=timezone).astimezone(dt.timezone.utc).replace(
+                    tzinfo=None)
+                evaluations += cls.search([
+                        ('company', '=', company.id),
+                        ('state', '=', 'pending'),
+                        ('service_date', '<', since),
+                        ])
             cls._default(evaluations, config.default_level)
         return evaluations
 
