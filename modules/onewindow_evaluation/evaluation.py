@@ -5,9 +5,9 @@ case, given once through a one-time link or the window device"""
 import datetime as dt
 import hashlib
 import secrets
-from zoneinfo import ZoneInfo
 
 from sql import Null
+from sql.functions import Function
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -52,6 +52,12 @@ CHANNELS = [
     ('sms', "SMS Link"),
     ('portal', "Portal"),
     ]
+
+
+class _Day(Function):
+    "The day of a timestamp (DATE() on PostgreSQL and SQLite)"
+    __slots__ = ()
+    _function = 'DATE'
 
 
 def hash_token(token):
@@ -177,6 +183,9 @@ class Evaluation(
         ondelete='RESTRICT', help="The staff member who gave the service.")
     service_date = fields.DateTime("Service Time", required=True,
         readonly=True)
+    service_day = fields.Date("Service Day", readonly=True,
+        help="The day of the service in the company's calendar: the "
+        "days to the default level count from it.")
     indicator_set = fields.Many2One(
         'onewindow.evaluation.indicator.set', "Indicators", readonly=True,
         ondelete='RESTRICT')
@@ -233,7 +242,8 @@ class Evaluation(
         t = cls.__table__()
         cls._protected_fields |= {
             'company', 'case', 'stage', 'hall', 'matter', 'department',
-            'window', 'employee', 'service_date', 'indicator_set', 'level',
+            'window', 'employee', 'service_date', 'service_day',
+            'indicator_set', 'level',
             'lines', 'reasons', 'comment', 'channel', 'rating_date',
             'rating_day', 'rater', 'rater_phone', 'real_name', 'default',
             'void_reason', 'voided_by', 'void_date'}
@@ -251,6 +261,8 @@ class Evaluation(
                     where=t.state == 'pending'),
                 Index(t, (t.rating_day, Index.Range()),
                     where=t.state == 'rated'),
+                Index(t, (t.service_day, Index.Range()),
+                    where=t.state == 'pending'),
                 })
         cls._order = [('service_date', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
@@ -258,6 +270,16 @@ class Evaluation(
             ('pending', 'defaulted'),
             ('rated', 'voided'),
             }
+
+    @classmethod
+    def __register__(cls, module):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        super().__register__(module)
+        # The ratings issued before the service day was kept
+        cursor.execute(*table.update([table.service_day],
+                [_Day(table.service_date)],
+                where=table.service_day == Null))
 
     @classmethod
     def default_state(cls):
@@ -333,6 +355,7 @@ class Evaluation(
                     'window': case.window.id if case.window else None,
                     'employee': employee.id if employee else None,
                     'service_date': now,
+                    'service_day': today,
                     'indicator_set': (
                         indicator_set.id if indicator_set else None),
                     'rater': case.applicant.id,
@@ -530,29 +553,17 @@ class Evaluation(
         the configuration leaves it off)"""
         pool = Pool()
         Configuration = pool.get('onewindow.evaluation.configuration')
-        Company = pool.get('company.company')
         Date = pool.get('ir.date')
         config = Configuration(1)
         if not config.default_days:
             return []
-        evaluations = []
+        # The services of the days before the N last days
+        last = Date.today() - dt.timedelta(days=config.default_days)
         with without_check_access():
-            for company in Company.search([]):
-                # The services of the days before the N last days of the
-                # company's calendar
-                with Transaction().set_context(company=company.id):
-                    first = Date.today() - dt.timedelta(
-                        days=config.default_days - 1)
-                timezone = (ZoneInfo(company.timezone) if company.timezone
-                    else dt.timezone.utc)
-                since = dt.datetime.combine(first, dt.time(),
-                    tzinfo=timezone).astimezone(dt.timezone.utc).replace(
-                    tzinfo=None)
-                evaluations += cls.search([
-                        ('company', '=', company.id),
-                        ('state', '=', 'pending'),
-                        ('service_date', '<', since),
-                        ])
+            evaluations = cls.search([
+                    ('state', '=', 'pending'),
+                    ('service_day', '<=', last),
+                    ])
             cls._default(evaluations, config.default_level)
         return evaluations
 
