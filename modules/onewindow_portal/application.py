@@ -237,6 +237,9 @@ class Application(
 
     del _states
 
+    # The states in which the pre-review deadline runs (its cards)
+    _running_states = ['submitted']
+
     @classmethod
     def __setup__(cls):
         cls.number.search_unaccented = False
@@ -575,7 +578,15 @@ class Application(
                                     '.msg_attachment_uploaded',
                                     application=application.number),
                                 })
-                if material.original_check or material.paper_expected:
+                if application.matter.fully_online:
+                    # 全程网办: the files uploaded are the materials, no
+                    # paper copy nor original is brought to the window
+                    if line and line.files:
+                        to_write.extend([[material], {
+                                    'paper_expected': 0,
+                                    'original_check': False,
+                                    }])
+                elif material.original_check or material.paper_expected:
                     originals.append(material.name)
             application.case = case
             application.originals_note = '\n'.join(originals) or None
@@ -643,12 +654,28 @@ class Application(
         Message.queue([{
                     'kind': event,
                     'recipient': a.phone,
-                    'text': gettext(
-                        'onewindow_portal.msg_sms_application_%s' % event,
-                        number=a.number, matter=a.matter.name,
-                        deadline=a.prereview_deadline or ''),
+                    'text': a._message(event),
                     'application': a.id,
                     } for a in applications])
+
+    def _message(self, event):
+        "Return the text of the message of the event to the applicant"
+        msg_id = 'onewindow_portal.msg_sms_application_%s' % event
+        values = {}
+        if event == 'passed':
+            # Told whether to come and with which originals
+            if self.matter.fully_online:
+                msg_id += '_online'
+            elif self.originals_note:
+                msg_id += '_originals'
+                window = self.case.window if self.case else None
+                values = {
+                    'window': window.rec_name if window
+                    else self.hall.rec_name,
+                    'originals': '、'.join(self.originals_note.splitlines()),
+                    }
+        return gettext(msg_id, number=self.number, matter=self.matter.name,
+            deadline=self.prereview_deadline or '', **values)
 
     # The public view
 
