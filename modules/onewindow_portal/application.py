@@ -13,6 +13,7 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
+from trytond.modules.onewindow_approval.party import PersonalDataMixin
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool, PoolMeta
@@ -110,7 +111,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
             ],
         help="Numbers the submitted online applications.")
     prereview_limit = fields.Integer("Pre-Review Time Limit", required=True,
-        domain=[('prereview_limit', '>=', 0)],
+        domain=[('prereview_limit', '>=', 0), ('prereview_limit', '<=', 20)],
         help="The working days the window has to pre-review a submitted "
         "application.")
 
@@ -130,8 +131,8 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
 
 class Application(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
-        ModelView):
+        ButtonStateMixin, ProtectedFieldsMixin, PersonalDataMixin, Workflow,
+        ModelSQL, ModelView):
     """Online Application
 
     An application made by an applicant on the online hall or at a
@@ -243,6 +244,8 @@ class Application(
     def __setup__(cls):
         cls.number.search_unaccented = False
         super().__setup__()
+        # The application form may hold resident ID numbers
+        cls._personal_data_fields = cls._personal_data_fields | {'form_data'}
         t = cls.__table__()
         cls._protected_fields |= {
             'state', 'number', 'query_code_hash', 'submission_date',
