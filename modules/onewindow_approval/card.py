@@ -24,7 +24,7 @@ from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .case import _employee, _in_group, is_department_head, warning_date
+from .case import warning_date
 from .exceptions import CardAccessError, CardError, FeeError
 
 COLOURS = [
@@ -162,9 +162,9 @@ class Card(
     def may_resolve(self):
         """Return True if the current user may resolve the card: the head
         of its department, a supervisor or a center administrator"""
-        return (is_department_head(self.department)
-            or _in_group('onewindow_hall', 'group_supervisor')
-            or _in_group('onewindow_hall', 'group_hall_admin'))
+        return (Pool().get('res.user').is_department_head(self.department)
+            or Pool().get('res.user').in_group('onewindow_hall', 'group_supervisor')
+            or Pool().get('res.user').in_group('onewindow_hall', 'group_hall_admin'))
 
     @classmethod
     @transition('resolved')
@@ -181,7 +181,7 @@ class Card(
                         'onewindow_approval.msg_card_resolve_not_yours',
                         card=card.rec_name,
                         department=card.department.rec_name))
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         cls.write(cards, {
                 'resolution': resolution,
                 'resolution_date': hall_now(),
@@ -539,7 +539,7 @@ class Card(
         database = transaction.database.name
         context = {k: v for k, v in transaction.context.items()
             if not k.startswith('_')}
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         employee = employee.id if employee else None
 
         def flag():
@@ -733,7 +733,7 @@ class Case(metaclass=PoolMeta):
         super().refuse(cases)
         complete = [c for c in cls.browse(complete) if c.state == 'refused']
         if complete:
-            employee = _employee()
+            employee = Pool().get('res.user').get_employee()
             Card.flag(complete, 'refused_complete', descriptions={
                     c: gettext(
                         'onewindow_approval.msg_card_refused_complete',

@@ -83,51 +83,6 @@ def _identifier(party, type_):
                 return identifier.code
 
 
-def _employee():
-    "Return the employee of the current user"
-    pool = Pool()
-    User = pool.get('res.user')
-    Employee = pool.get('company.employee')
-    transaction = Transaction()
-    if not transaction.user:
-        return None
-    # The employees of the user are cached, his record is not
-    employees = User.get_employees()
-    employee_id = transaction.context.get('employee')
-    if employee_id not in employees:
-        employee_id = employees[0] if employees else None
-    if employee_id is not None:
-        return Employee(employee_id)
-
-
-def _in_group(module, fs_id):
-    "Return True if the current user belongs to the group"
-    pool = Pool()
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    return ModelData.get_id(module, fs_id) in User.get_groups()
-
-
-def is_department_user(department):
-    """Return True if the current user is an approver of the department
-    (always for the root user)"""
-    pool = Pool()
-    User = pool.get('res.user')
-    if not Transaction().user:
-        return True
-    return (department.id in User.get_departments()
-        and _in_group('onewindow_hall', 'group_approver'))
-
-
-def is_department_head(department):
-    """Return True if the current user heads the department: an approver of
-    the department who is in the group of the department heads"""
-    if not Transaction().user:
-        return True
-    return (is_department_user(department)
-        and _in_group('onewindow_approval', 'group_department_head'))
-
-
 def warning_date(calendar, today):
     """Return the last deadline that gets a warning on today: the next
     working day of the calendar"""
@@ -883,12 +838,12 @@ class Case(
 
     @classmethod
     def default_registered_by(cls):
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         return employee.id if employee else None
 
     @classmethod
     def _default_windows(cls):
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         return [w for w in employee.windows if w.active] if employee else []
 
     @classmethod
@@ -1238,7 +1193,7 @@ class Case(
         changes anything but the fields of the review"""
         transaction = Transaction()
         if (not transaction.user or not transaction.check_access
-                or any(_in_group('onewindow_hall', g) for g in [
+                or any(Pool().get('res.user').in_group('onewindow_hall', g) for g in [
                         'group_clerk', 'group_team_leader',
                         'group_hall_admin'])):
             return
@@ -1273,7 +1228,7 @@ class Case(
             archived = cls._archived(cases)
             if archived:
                 if (values.get('amendment_reason')
-                        and _in_group('onewindow_hall', 'group_hall_admin')):
+                        and Pool().get('res.user').in_group('onewindow_hall', 'group_hall_admin')):
                     changed = sorted(values.keys() - {'amendment_reason'})
                     for case in archived:
                         amendments[case] = gettext(
@@ -1305,7 +1260,7 @@ class Case(
         """An amendment of archived cases by the center administrator, with
         its reason, may change their read-only fields: write logs it"""
         if not (values.get('amendment_reason')
-                and _in_group('onewindow_hall', 'group_hall_admin')):
+                and Pool().get('res.user').in_group('onewindow_hall', 'group_hall_admin')):
             return False
         ids = [c.id for c in cases if c.id is not None and c.id >= 0]
         return all(
@@ -1522,7 +1477,7 @@ class Case(
         Authorization = pool.get('onewindow.authorization')
         Date = pool.get('ir.date')
         today = Date.today()
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         result = {}
         for case in cases:
             if case.state == 'accepted':
@@ -1534,7 +1489,7 @@ class Case(
                                 employee, case.matter, 'same_day_approval',
                                 today))))
             elif case.state in {'review', 'escalated'}:
-                result[case.id] = is_department_user(case.department)
+                result[case.id] = Pool().get('res.user').is_department_approver(case.department)
             else:
                 result[case.id] = False
         return result
@@ -1562,7 +1517,7 @@ class Case(
         Authorization = pool.get('onewindow.authorization')
         Date = pool.get('ir.date')
         today = Date.today()
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         for case in cases:
             if case.state != 'accepted':
                 continue
@@ -1589,7 +1544,7 @@ class Case(
         for case in cases:
             if case.state not in {'review', 'escalated'}:
                 continue
-            if not is_department_user(case.department):
+            if not Pool().get('res.user').is_department_approver(case.department):
                 raise DecisionError(gettext(
                         'onewindow_approval.msg_case_decide_not_department',
                         case=case.rec_name,
@@ -1680,7 +1635,7 @@ class Case(
         pool = Pool()
         Log = pool.get('onewindow.case.log')
         cls.lock_log(cases)
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         now = hall_now()
         vlist = []
         for case in cases:
@@ -1794,7 +1749,7 @@ class Case(
         comments = {}
         # The clerk who accepts, saved with the acceptance (as set_employee
         # would, without a write of its own)
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         for case in cases:
             if (employee and not case.accepted_by
                     and case.company == employee.company):
@@ -1920,9 +1875,9 @@ class Case(
     def check_department(cls, cases):
         """Raise unless the current user is an approver of the departments
         of the cases"""
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         for case in cases:
-            if not is_department_user(case.department):
+            if not Pool().get('res.user').is_department_approver(case.department):
                 raise CaseAccessError(gettext(
                         'onewindow_approval.msg_case_not_department',
                         case=case.rec_name,
@@ -2103,10 +2058,10 @@ class Case(
         Date = pool.get('ir.date')
         cls.lock_calendars(cases)
         today = Date.today()
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         args, comments = [], {}
         for case in cases:
-            if not is_department_head(case.department):
+            if not Pool().get('res.user').is_department_head(case.department):
                 raise CaseAccessError(gettext(
                         'onewindow_approval.msg_case_extend_not_head',
                         case=case.rec_name,
@@ -2862,7 +2817,7 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
     def check_original(cls, materials):
         "Record that the copies were checked against the original"
         pool = Pool()
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         now = hall_now()
         materials = [m for m in materials if not m.original_checked_by]
         if not materials:

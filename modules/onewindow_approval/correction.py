@@ -7,7 +7,6 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .case import _in_group
 from .exceptions import CaseAccessError
 
 # The fields of a case that a window corrects after its acceptance
@@ -70,9 +69,9 @@ class CaseCorrect(Wizard):
         pool = Pool()
         Case = pool.get('onewindow.case')
         case = self.record
-        if not (_in_group('onewindow_hall', 'group_clerk')
-                or _in_group('onewindow_hall', 'group_team_leader')
-                or _in_group('onewindow_hall', 'group_hall_admin')):
+        if not (Pool().get('res.user').in_group('onewindow_hall', 'group_clerk')
+                or Pool().get('res.user').in_group('onewindow_hall', 'group_team_leader')
+                or Pool().get('res.user').in_group('onewindow_hall', 'group_hall_admin')):
             raise CaseAccessError(gettext(
                     'onewindow_approval.msg_case_correct_window',
                     case=case.rec_name))

@@ -13,7 +13,6 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
-from .case import is_department_user
 from .document import cn_date
 from .exceptions import CaseAccessError, HandoverError
 
@@ -214,7 +213,7 @@ class Handover(
         pool = Pool()
         Case = pool.get('onewindow.case')
         for handover in handovers:
-            if not is_department_user(handover.department):
+            if not Pool().get('res.user').is_department_approver(handover.department):
                 raise CaseAccessError(gettext(
                         'onewindow_approval.msg_handover_receive_not_yours',
                         handover=handover.rec_name,

@@ -16,6 +16,16 @@ class User(metaclass=PoolMeta):
         return context
 
     @classmethod
+    def is_department_head(cls, department):
+        """Return True if the current user heads the department: an
+        approver of the department in the group of the department heads
+        (always for the root user)"""
+        if not Transaction().user:
+            return True
+        return (cls.is_department_approver(department)
+            and cls.in_group('onewindow_approval', 'group_department_head'))
+
+    @classmethod
     def get_halls(cls):
         """Return the sorted tuple of the ids of the halls where the current
         user's employees have a window"""

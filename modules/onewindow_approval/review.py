@@ -13,9 +13,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from .case import (
-    FLAGS, CaseLineMixin, _employee, deadline_flag, is_department_user,
-    warning_date)
+from .case import FLAGS, CaseLineMixin, deadline_flag, warning_date
 from .exceptions import CaseAccessError, ReviewError
 
 
@@ -158,7 +156,7 @@ class CaseStep(
         pool = Pool()
         Date = pool.get('ir.date')
         today = Date.today()
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         steps = [s for s in steps if s.state != 'done'
             and (kinds is None or s.kind in kinds)]
         for step in steps:
@@ -177,9 +175,9 @@ class CaseStep(
         leader with the initial review power over the matter"""
         pool = Pool()
         Authorization = pool.get('onewindow.authorization')
-        if is_department_user(self.case.department):
+        if Pool().get('res.user').is_department_approver(self.case.department):
             return True
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         return bool(self.kind == 'review' and employee
             and Authorization.is_authorized(
                 employee, self.case.matter, 'initial_review'))
@@ -192,7 +190,7 @@ class CaseStep(
         Case = pool.get('onewindow.case')
         Date = pool.get('ir.date')
         today = Date.today()
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         steps = [s for s in steps if s.state == 'running']
         for step in steps:
             if step.case.state != 'review':
@@ -399,7 +397,7 @@ class CaseOpinion(
                 if values.keys() & {'opinion', 'comment'}:
                     for opinion in opinions:
                         if (opinion.state != 'pending'
-                                or not is_department_user(
+                                or not Pool().get('res.user').is_department_approver(
                                     opinion.department)):
                             raise CaseAccessError(gettext(
                                     'onewindow_approval.msg_opinion_not_yours',
@@ -408,7 +406,7 @@ class CaseOpinion(
                 if 'resolution' in values:
                     for opinion in opinions:
                         if (opinion.resolved_by
-                                or not is_department_user(
+                                or not Pool().get('res.user').is_department_approver(
                                     opinion.case.department)):
                             raise CaseAccessError(gettext(
                                     'onewindow_approval.'
@@ -427,7 +425,7 @@ class CaseOpinion(
         pool = Pool()
         Case = pool.get('onewindow.case')
         for opinion in opinions:
-            if not is_department_user(opinion.department):
+            if not Pool().get('res.user').is_department_approver(opinion.department):
                 raise CaseAccessError(gettext(
                         'onewindow_approval.msg_opinion_not_yours',
                         opinion=opinion.rec_name,
@@ -465,7 +463,7 @@ class CaseOpinion(
         Case = pool.get('onewindow.case')
         opinions = [o for o in opinions if o.open_disagreement]
         for opinion in opinions:
-            if not is_department_user(opinion.case.department):
+            if not Pool().get('res.user').is_department_approver(opinion.case.department):
                 raise CaseAccessError(gettext(
                         'onewindow_approval.'
                         'msg_opinion_resolution_not_yours',

@@ -6,7 +6,7 @@ from trytond.modules.onewindow_matters.matter import MAX_DAYS
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
-from .case import CaseLineMixin, _employee
+from .case import CaseLineMixin
 from .exceptions import CaseAccessError
 
 
@@ -110,7 +110,7 @@ class CaseSuspension(CaseLineMixin, ModelSQL, ModelView):
     @classmethod
     def start(cls, suspensions, date):
         "Stop the clock of the cases from date"
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         for suspension in suspensions:
             suspension.state = 'running'
             suspension.start_date = date
@@ -120,7 +120,7 @@ class CaseSuspension(CaseLineMixin, ModelSQL, ModelView):
     @classmethod
     def stop(cls, suspensions, date):
         "Start the clock again on date and count the days it stood still"
-        employee = _employee()
+        employee = Pool().get('res.user').get_employee()
         for suspension in suspensions:
             suspension.state = 'done'
             suspension.end_date = date

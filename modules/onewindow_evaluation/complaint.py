@@ -8,7 +8,6 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
-from trytond.modules.onewindow_approval.case import is_department_user
 from trytond.modules.onewindow_approval.document import cn_date
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, ProtectedFieldsMixin, transition)
@@ -233,7 +232,7 @@ class Complaint(
         if is_center():
             return
         if (self.responsible == 'department' and self.department
-                and is_department_user(self.department)):
+                and Pool().get('res.user').is_department_approver(self.department)):
             return
         raise ComplaintError(gettext(
                 'onewindow_evaluation.msg_complaint_not_yours',

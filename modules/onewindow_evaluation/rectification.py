@@ -4,8 +4,6 @@
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.company.model import set_employee
-from trytond.modules.onewindow_approval.case import (
-    _in_group, is_department_user)
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool
@@ -37,8 +35,8 @@ def is_center():
     "Return True if the current user is of the center or supervises"
     if not Transaction().user:
         return True
-    return (_in_group('onewindow_hall', 'group_hall_admin')
-        or _in_group('onewindow_hall', 'group_supervisor'))
+    return (Pool().get('res.user').in_group('onewindow_hall', 'group_hall_admin')
+        or Pool().get('res.user').in_group('onewindow_hall', 'group_supervisor'))
 
 
 class Rectification(
@@ -275,7 +273,7 @@ class Rectification(
         if is_center():
             return
         if (self.responsible == 'department'
-                and is_department_user(self.department)):
+                and Pool().get('res.user').is_department_approver(self.department)):
             return
         raise RectificationError(gettext(
                 'onewindow_evaluation.msg_rectification_not_yours',

@@ -48,6 +48,39 @@ class User(metaclass=PoolMeta):
             }
 
     @classmethod
+    def get_employee(cls):
+        """Return the employee the current user works as (the one of the
+        context when it is his), or None"""
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        transaction = Transaction()
+        if not transaction.user:
+            return None
+        # The employees of the user are cached, his record is not
+        employees = cls.get_employees()
+        employee_id = transaction.context.get('employee')
+        if employee_id not in employees:
+            employee_id = employees[0] if employees else None
+        if employee_id is not None:
+            return Employee(employee_id)
+
+    @classmethod
+    def in_group(cls, module, fs_id):
+        "Return True if the current user belongs to the group module.fs_id"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        return ModelData.get_id(module, fs_id) in cls.get_groups()
+
+    @classmethod
+    def is_department_approver(cls, department):
+        """Return True if the current user is an approver of the
+        department (always for the root user)"""
+        if not Transaction().user:
+            return True
+        return (department.id in cls.get_departments()
+            and cls.in_group('onewindow_hall', 'group_approver'))
+
+    @classmethod
     def get_departments(cls):
         "Return the sorted tuple of the current user's department ids"
         user_id = Transaction().user
