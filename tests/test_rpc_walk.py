@@ -330,6 +330,10 @@ def walk_model(walk, name, names, secrets):
                     args = []
                 walk.check(login, pair, args, role_secrets)
                 continue
+            if method == 'search':
+                # The values of the free data (dictionaries) are no oracle
+                # for a secret of the role
+                dict_oracles(walk, login, pair, fields, role_secrets)
             if method in SEARCHES:
                 if not forbidden:
                     walk.check(login, pair, search_args(method, [],
@@ -398,6 +402,25 @@ def walk_model(walk, name, names, secrets):
                         login, name, method, forbidden))
             walk.judge(login, pair, result, role_secrets | telltales,
                 ids=forbidden)
+
+
+def dict_oracles(walk, login, pair, fields, secrets):
+    "Search each key of the dictionary fields for two secrets"
+    tried = sorted(s for s in secrets if s.isalnum())[:2]
+    for field, definition in sorted(fields.items()):
+        if definition['type'] != 'dict' or not tried:
+            continue
+        keys = sorted({k['name'] for k in walk.admin.model(
+                    definition['schema_model'], 'search_read', [], 0, None,
+                    None, ['name'])})
+        assert keys, (pair, field)
+        for key in keys:
+            for secret in tried:
+                refused, result = walk.call(login, pair,
+                    [[('%s.%s' % (field, key), '=', secret)], 0, None, None])
+                if result:
+                    walk.leaks.append('%s: %s.search finds by %s.%s = %s' % (
+                            login, pair[1], field, key, secret))
 
 
 def telltales_of_values(walk, fields, values):
