@@ -796,6 +796,51 @@ class Case(metaclass=PoolMeta):
         default.setdefault('application', None)
         return super().copy(cases, default=default)
 
+    def get_supplement_lines(self):
+        "Return the lines of the last one-time notice of the case"
+        notice = self.supplement_count or 0
+        return [l for l in self.supplements if l.notice == notice]
+
+    @classmethod
+    def supplement_online(cls, case, files):
+        """Receive the supplement the applicant uploads on the portal for
+        the case waiting for it: files maps each case material asked by the
+        last one-time notice to its (name, data).  The files become
+        electronic copies uploaded by the applicant (credibility C) and the
+        case returns to the window for acceptance, as when the applicant
+        brings the supplement."""
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        Material = pool.get('onewindow.case.material')
+        asked = {l.material.id for l in case.get_supplement_lines()
+            if l.material}
+        if (case.state != 'supplement' or not files
+                or not set(files) <= asked):
+            raise ApplicationError(gettext(
+                    'onewindow_portal.msg_case_supplement_online',
+                    case=case.rec_name))
+        cls.resubmit([case])
+        attachments, to_write = [], []
+        for material in Material.browse(sorted(files)):
+            for name, data in files[material.id]:
+                attachments.append({
+                        'resource': str(material),
+                        'name': name,
+                        'type': 'data',
+                        'data': data,
+                        'description': gettext(
+                            'onewindow_portal.msg_attachment_supplement',
+                            case=case.rec_name),
+                        })
+            to_write.extend([[material], {
+                        'electronic_received': (
+                            (material.electronic_received or 0)
+                            + len(files[material.id])),
+                        'credibility': 'C',
+                        }])
+        Attachment.create(attachments)
+        Material.write(*to_write)
+
 
 class Attachment(metaclass=PoolMeta):
     __name__ = 'ir.attachment'
