@@ -26,8 +26,8 @@ tests/browser/ in headless chromium:
   and Tab reaches every control of its forms;
 - applicant_online.mjs: on a phone an applicant registers (the code of the
   demo text message gateway), binds his real name, applies with uploads,
-  the clerk passes it in sao, the applicant sees it passed and a visitor
-  finds it by number and query code;
+  the clerk passes it in sao and accepts its case, the applicant sees it
+  accepted and a visitor finds it by number and query code;
 - rating_pages.mjs: the window's rating device and the one-time QR rating
   link at phone size.
 
@@ -253,11 +253,11 @@ def test_portal_pages(sao_server, portal_pages):
 
 def test_applicant_online(sao_server, portal_pages):
     """On a phone an applicant registers with the code of the text message,
-    binds his real name, applies with uploads, the clerk passes it in sao,
-    the applicant sees it passed and a visitor finds it by number and query
-    code; every page on the way passes axe-core"""
+    binds his real name, applies with uploads, the clerk passes it in sao
+    and accepts its case, the applicant sees it accepted and a visitor finds
+    it by number and query code; every page on the way passes axe-core"""
     figures = browser_figures(run_browser(
-        'applicant_online.mjs', sao_server, args=[portal_pages]))
+        'applicant_online.mjs', sao_server, timeout=600, args=[portal_pages]))
     report_figures(
         'online application in the browser (phone 375×812 to sao): %(pages)d '
         'portal pages on the way, %(axe_runs)d axe runs, %(serious)d serious '

@@ -9,9 +9,14 @@
 // searching its name, opens its service guide, applies with the form and one
 // upload per required material and gets the receipt (number and query
 // code).  The window clerk, in the Tryton web client, finds the application
-// in 服务大厅 → 办件 → 网上申请 and passes its pre-review (预审通过).  The
-// applicant then sees it passed, with its case, under 我的办件, and a visitor
-// without login finds it by its number and query code.  The fields are
+// in 服务大厅 → 办件 → 网上申请 and passes its pre-review (预审通过); when the
+// applicant brings the originals (a visitor sees it 预审中 until then), the
+// clerk opens the case registered by the
+// pass in 服务大厅 → 办件 (its uploads are its electronic copies), receives the
+// paper copies, checks the originals and accepts it (受理).  The applicant
+// then sees his application passed and its case 已受理 under 我的办件, and a
+// visitor without login finds it by its number and query code: the steps
+// 已提交 → 预审中 → 已受理, the promised date and a masked name.  The fields are
 // filled and the forms sent with the keyboard (Tab, typing, Enter), and
 // every portal page on the way passes axe-core (no serious or critical
 // violation at 375×812 and 1366×768) and does not scroll sideways.
@@ -20,7 +25,7 @@ import {
     smsCode, tabTo, typeInto,
 } from './portal.mjs';
 import {
-    artifact, browserTest, currentPane, currentViewType, login, oneLine, openMenu, settle, waitUntil,
+    artifact, browserTest, columnIds, currentPane, currentViewType, editIntegerCell, login, oneLine, openMenu, settle, waitUntil,
 } from './lib.mjs';
 
 const NAME = 'applicant_online';
@@ -30,9 +35,22 @@ const PERSON = '欧阳晓明';
 const CLERK = 'clerk';
 const CLERK_PASSWORD = 'wengyuan-demo';
 const PASSED = '预审通过';
-// The public steps of an application passed, its case waiting for its
-// acceptance at the window
-const EXPECTED_STEPS = ['已提交', '预审中'];
+const ACCEPT = '受理';
+const CASES = '办件';
+const ACCEPTED = '已受理';
+const MATERIALS = '申请材料';
+// The columns of the materials of the case
+const COLUMNS = {
+    name: '材料名称',
+    paper: '已收纸质份数',
+    paperExpected: '应交纸质份数',
+    electronic: '已收电子件',
+    button: '经与原件核对无误',
+};
+// The public steps of an application passed, its case waiting for the
+// originals at the window, then accepted
+const PASSED_STEPS = ['已提交', '预审中'];
+const EXPECTED_STEPS = ['已提交', '预审中', ACCEPTED];
 const PDF = Buffer.from('%PDF-1.4\n% a phone scan\n%%EOF\n');
 
 // A valid resident ID of Wengyuan (440229) born on 1992-05-17
@@ -44,6 +62,123 @@ function residentId(sequence) {
     }
     const check = (12 - (sum % 11)) % 11;
     return body + (check === 10 ? 'X' : String(check));
+}
+
+// An exact text, for locators
+function exactly(text) {
+    return new RegExp(`^\\s*${text}\\s*$`);
+}
+
+// The applicant comes to the window with his originals: the clerk opens the
+// case of the passed application, receives the paper copies, checks the
+// originals and accepts it (受理); return the number of the case
+async function acceptCase(page, test) {
+    test.step = 'open the cases';
+    await openMenu(page, test, [CASES], 'onewindow.case', CLERK);
+    let pane = currentPane(page);
+    // The tab may have been opened with the menu before the case existed
+    await pane.locator('button#reload').click();
+    await settle(page, test);
+    test.step = `open the case of ${PERSON}`;
+    const row = pane.locator('table.tree tbody > tr', { hasText: PERSON }).first();
+    await waitUntil(page, test, `the cases do not list ${PERSON}`, () => row.isVisible());
+    // On the cell of the date: the cells of a many2one are links
+    await row.locator('td[data-title^="申请日期"]').first().dblclick();
+    await waitUntil(page, test, 'the case does not open',
+        async () => (await currentViewType(page)) === 'form');
+    await settle(page, test);
+    pane = currentPane(page);
+    test.step = 'open the materials of the case';
+    await pane.locator('.nav-tabs a', { hasText: exactly(MATERIALS) }).first().click();
+    await settle(page, test);
+    const widget = pane.locator('.form-one2many').filter({ visible: true }).first();
+    const table = widget.locator('table.tree');
+    const rows = table.locator('tbody > tr');
+    await rows.first().waitFor({ state: 'visible' });
+    const ids = await columnIds(table, Object.values(COLUMNS));
+    const cell = (row, column) => row.locator(`td[headers="${ids[COLUMNS[column]]}"]`);
+    const text = async (row, column) => oneLine(await cell(row, column).innerText());
+    const count = await rows.count();
+    const checklist = [];
+    for (let i = 0; i < count; i++) {
+        checklist.push({
+            name: await text(rows.nth(i), 'name'),
+            paper: Number(await text(rows.nth(i), 'paperExpected')),
+            electronic: Number(await text(rows.nth(i), 'electronic')),
+        });
+    }
+    if (!checklist.some((m) => m.electronic)) {
+        throw new Error('the case of the passed application has no electronic copy received: '
+            + checklist.map((m) => `${m.name} ${m.electronic}`).join(', '));
+    }
+    // The originals of what was uploaded (a material "if applicable" that
+    // the applicant did not upload does not apply)
+    for (const [i, material] of checklist.entries()) {
+        if (material.paper && material.electronic) {
+            test.step = `receive ${material.paper} paper copies of ${material.name}`;
+            await editIntegerCell(page, test, cell(rows.nth(i), 'paper'), material.paper,
+                `${COLUMNS.paper} of ${material.name}`);
+        }
+    }
+    test.step = 'save the paper copies received';
+    await pane.locator('button#save').click();
+    await waitUntil(page, test, 'the case is not saved', () => page.evaluate(() => {
+        const record = Sao.Tab.tabs.get_current().screen.current_record;
+        return record && !record.modified;
+    }));
+    for (const [i, material] of checklist.entries()) {
+        const button = cell(rows.nth(i), 'button').locator('button');
+        if (!(await button.isVisible())) {
+            continue;
+        }
+        test.step = `check ${material.name} against its original`;
+        // The first click selects the line, the button acts on the selected one.
+        for (let attempt = 0; await button.isVisible(); attempt++) {
+            if (attempt === 3) {
+                throw new Error(`the button "${COLUMNS.button}" stays after ${attempt} clicks`);
+            }
+            await button.click();
+            await settle(page, test);
+        }
+    }
+    test.step = `click ${ACCEPT}`;
+    const number = pane.locator('input[name="number"]:not(.form-dict *)').first();
+    await pane.locator('button', { hasText: exactly(ACCEPT) }).filter({ visible: true })
+        .first().click();
+    let confirmed = false;
+    await waitUntil(page, test, 'the case gets no number', async () => {
+        const confirm = page.locator('.modal.confirmation-dialog:visible .btn-primary');
+        if (!confirmed && await confirm.count()) {
+            await confirm.first().click();
+            confirmed = true;
+            return false;
+        }
+        return /^WY-/.test(await number.inputValue());
+    }, { allowed: ['confirmation-dialog'], timeout: 90000 });
+    await settle(page, test);
+    return number.inputValue();
+}
+
+// A visitor looks the application up from the menu of the portal: the
+// public steps are expected, the name is masked
+async function lookUp(visitor, test, figures, number, queryCode, expected, name) {
+    await visitor.goto(portalUrl(test));
+    await visitor.locator('header a', { hasText: '进度查询' }).tap();
+    await visitor.waitForURL(/\/portal\/lookup$/);
+    await typeInto(visitor, '#number', number, 'the number');
+    await typeInto(visitor, '#code', queryCode, 'the query code');
+    await submitByEnter(visitor);
+    const answer = await mainText(visitor);
+    const steps = (await visitor.locator('ol.timeline li').allInnerTexts())
+        .map((t) => oneLine(t).split(' · ')[0]);
+    if (!answer.includes(number) || answer.includes(PERSON)
+            || !answer.includes(`${PERSON[0]}*`)
+            || steps.join(' → ') !== expected.join(' → ')) {
+        throw new Error(`the lookup of ${number} answers (steps "${steps.join(' → ')}", `
+            + `not "${expected.join(' → ')}", or not the masked name): ${answer}`);
+    }
+    await assertPage(visitor, test, figures, name);
+    test.log(`the visitor sees: ${answer.slice(0, 200)}`);
 }
 
 async function submitByEnter(page) {
@@ -209,35 +344,27 @@ browserTest(NAME, async (firstPage, test) => {
     await settle(desk, test);
     await desk.screenshot({ path: artifact('applicant_online_passed.png') });
 
+    test.step = 'a visitor follows the passed application';
+    const visitor = await test.newPage({ viewport: PHONE, hasTouch: true });
+    await test.usePage(visitor);
+    await lookUp(visitor, test, figures, number, queryCode, PASSED_STEPS, 'lookup answer, passed');
+
+    await test.usePage(desk);
+    const caseNumber = await acceptCase(desk, test);
+    test.log(`${CLERK} accepted the case ${caseNumber} of ${number}`);
+
     test.step = 'the applicant sees his application passed';
     await test.usePage(phone);
     await phone.goto(portalUrl(test, 'my'));
     const item = phone.locator('ul.matters li', { hasText: number });
     const itemText = oneLine(await item.innerText());
-    if (!itemText.includes(PASSED) || !itemText.includes('办件')) {
+    if (!itemText.includes(PASSED) || !itemText.includes(caseNumber)
+            || !itemText.includes(ACCEPTED)) {
         throw new Error(`my applications show ${number} as: ${itemText}`);
     }
     await assertPage(phone, test, figures, 'my applications');
 
     test.step = 'a visitor finds it by number and query code';
-    const visitor = await test.newPage({ viewport: PHONE, hasTouch: true });
-    await test.usePage(visitor);
-    await visitor.goto(portalUrl(test));
-    await visitor.locator('header a', { hasText: '进度查询' }).tap();
-    await visitor.waitForURL(/\/portal\/lookup$/);
-    await typeInto(visitor, '#number', number, 'the number');
-    await typeInto(visitor, '#code', queryCode, 'the query code');
-    await submitByEnter(visitor);
-    const answer = await mainText(visitor);
-    const steps = (await visitor.locator('ol.timeline li').allInnerTexts())
-        .map((t) => oneLine(t).split(' · ')[0]);
-    if (!answer.includes(number) || answer.includes(PERSON)
-            || !answer.includes(`${PERSON[0]}*`)
-            || steps.join(' → ') !== EXPECTED_STEPS.join(' → ')) {
-        throw new Error(`the lookup of ${number} answers (steps "${steps.join(' → ')}", `
-            + `not "${EXPECTED_STEPS.join(' → ')}", or not the masked name): ${answer}`);
-    }
-    await assertPage(visitor, test, figures, 'lookup answer');
-    test.log(`the visitor sees: ${answer.slice(0, 200)}`);
+    await lookUp(visitor, test, figures, number, queryCode, EXPECTED_STEPS, 'lookup answer, accepted');
     printFigures(test, figures);
 });
