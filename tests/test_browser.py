@@ -231,7 +231,8 @@ def browser_figures(output):
 def test_portal_pages(sao_server, portal_pages):
     """Every page of the portal, as its visitor, passes axe-core with no
     serious or critical violation at 375×812 and 1366×768, does not scroll
-    sideways at 375 px, and Tab reaches every control of its forms"""
+    sideways at 375 px, and Tab reaches every control of its forms with a
+    visible focus"""
     pages = json.loads(portal_pages.read_text())
     assert not pages['unknown'], pages['unknown']
     figures = browser_figures(
@@ -241,7 +242,8 @@ def test_portal_pages(sao_server, portal_pages):
         'routes (%(files)d file routes and %(form_targets)d form targets '
         'not pages) at %(sizes)s, %(axe_runs)d axe runs: %(serious)d serious '
         'or critical violations, %(moderate)d others; %(forms)d forms, '
-        '%(controls)d controls, %(unreachable)d not reached by Tab; '
+        '%(controls)d controls, %(unreachable)d keyboard problems (not '
+        'reached by Tab, focus not shown); '
         '%(overflow)d pages scrolling sideways at 375 px' % dict(
             figures, sizes=' and '.join(figures['sizes'])))
     assert figures['serious'] == 0

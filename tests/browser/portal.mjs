@@ -89,11 +89,13 @@ export async function runAxe(page) {
 
 // Press Tab from the top of the page until the focus comes back; return
 // the controls of the forms it never reached (a radio group is reached
-// when one of its buttons is).
+// when one of its buttons is) and the elements it reached whose focus does
+// not show (no outline, no ring).
 export async function unreachableControls(page) {
     await page.evaluate(() => {
         for (const element of document.querySelectorAll('[data-ow-tab]')) {
             delete element.dataset.owTab;
+            delete element.dataset.owNoFocus;
         }
         if (document.activeElement) {
             document.activeElement.blur();
@@ -113,6 +115,12 @@ export async function unreachableControls(page) {
                 return true;
             }
             element.dataset.owTab = '1';
+            // The focus shows: an outline or a ring
+            const style = window.getComputedStyle(element);
+            if ((style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0)
+                    && style.boxShadow === 'none') {
+                element.dataset.owNoFocus = '1';
+            }
             return false;
         });
         if (again) {
@@ -120,7 +128,8 @@ export async function unreachableControls(page) {
         }
     }
     return page.evaluate(() => {
-        const missed = [];
+        const missed = [...document.querySelectorAll('[data-ow-no-focus]')].map(
+            (e) => `${e.tagName.toLowerCase()} "${(e.textContent || e.name || '').replace(/\s+/g, ' ').trim().slice(0, 40)}" without a visible focus`);
         const radios = new Set();
         for (const form of document.forms) {
             for (const element of form.elements) {
@@ -145,7 +154,7 @@ export async function unreachableControls(page) {
                     const label = (element.labels && element.labels[0]
                         && element.labels[0].textContent)
                         || element.textContent || element.name || element.id;
-                    missed.push(`${element.tagName.toLowerCase()} "${label.replace(/\s+/g, ' ').trim()}"`);
+                    missed.push(`never reaches ${element.tagName.toLowerCase()} "${label.replace(/\s+/g, ' ').trim()}"`);
                 }
             }
         }
@@ -193,7 +202,7 @@ export async function checkPage(page, test, figures, name) {
                     .filter((e) => e.type !== 'hidden' && e.tagName !== 'FIELDSET').length);
                 figures.unreachable += missed.length;
                 for (const control of missed) {
-                    problems.push(`${name}: Tab never reaches ${control}`);
+                    problems.push(`${name}: Tab: ${control}`);
                 }
             }
         }

@@ -94,7 +94,8 @@ browserTest(NAME, async (firstPage, test) => {
     test.step = "report the problems of the pages";
     test.log(`${figures.pages} pages, ${figures.axe_runs} axe-core runs: `
         + `${figures.serious} serious or critical violations, ${figures.moderate} others; `
-        + `${figures.forms} forms, ${figures.unreachable} controls not reached by Tab; `
+        + `${figures.forms} forms, ${figures.unreachable} keyboard problems (a control Tab does `
+        + `not reach, a focus that does not show); `
         + `${figures.overflow} pages scroll sideways at ${PHONE.width} px`);
     figures.routes = data.routes.length;
     figures.files = data.files.length;
