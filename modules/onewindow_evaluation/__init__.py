@@ -37,4 +37,5 @@ def register():
         document.DeliveryReceipt,
         complaint.ComplaintAcknowledgement,
         complaint.ComplaintReply,
+        statistic.MonthlyReport,
         module='onewindow_evaluation', type_='report')

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 
 from sql import Null
+from sql.functions import Function
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -51,6 +52,12 @@ CHANNELS = [
     ('sms', "SMS Link"),
     ('portal', "Portal"),
     ]
+
+
+class _Day(Function):
+    "The day of a timestamp (DATE() on PostgreSQL and SQLite)"
+    __slots__ = ()
+    _function = 'DATE'
 
 
 def hash_token(token):
@@ -176,6 +183,9 @@ class Evaluation(
         ondelete='RESTRICT', help="The staff member who gave the service.")
     service_date = fields.DateTime("Service Time", required=True,
         readonly=True)
+    service_day = fields.Date("Service Day", readonly=True,
+        help="The day of the service in the company's calendar: the "
+        "days to the default level count from it.")
     indicator_set = fields.Many2One(
         'onewindow.evaluation.indicator.set', "Indicators", readonly=True,
         ondelete='RESTRICT')
@@ -232,7 +242,8 @@ class Evaluation(
         t = cls.__table__()
         cls._protected_fields |= {
             'company', 'case', 'stage', 'hall', 'matter', 'department',
-            'window', 'employee', 'service_date', 'indicator_set', 'level',
+            'window', 'employee', 'service_date', 'service_day',
+            'indicator_set', 'level',
             'lines', 'reasons', 'comment', 'channel', 'rating_date',
             'rating_day', 'rater', 'rater_phone', 'real_name', 'default',
             'void_reason', 'voided_by', 'void_date'}
@@ -250,6 +261,8 @@ class Evaluation(
                     where=t.state == 'pending'),
                 Index(t, (t.rating_day, Index.Range()),
                     where=t.state == 'rated'),
+                Index(t, (t.service_day, Index.Range()),
+                    where=t.state == 'pending'),
                 })
         cls._order = [('service_date', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
@@ -257,6 +270,16 @@ class Evaluation(
             ('pending', 'defaulted'),
             ('rated', 'voided'),
             }
+
+    @classmethod
+    def __register__(cls, module):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        super().__register__(module)
+        # The ratings issued before the service day was kept
+        cursor.execute(*table.update([table.service_day],
+                [_Day(table.service_date)],
+                where=table.service_day == Null))
 
     @classmethod
     def default_state(cls):
@@ -332,6 +355,7 @@ class Evaluation(
                     'window': case.window.id if case.window else None,
                     'employee': employee.id if employee else None,
                     'service_date': now,
+                    'service_day': today,
                     'indicator_set': (
                         indicator_set.id if indicator_set else None),
                     'rater': case.applicant.id,
@@ -391,6 +415,22 @@ class Evaluation(
                     ('service_date', '>=', since),
                     ], order=[('service_date', 'DESC'), ('id', 'DESC')],
                 limit=1)
+        return evaluations[0] if evaluations else None
+
+    @classmethod
+    def pending_of_parties(cls, case_id, stage, parties):
+        """Return the pending rating of the stage of the case when the
+        parties (those a portal account acts for) applied for it, or None"""
+        if not parties or stage not in dict(STAGES):
+            return None
+        with without_check_access():
+            evaluations = cls.search([
+                    ('case', '=', case_id),
+                    ('case.applicant', 'in', list(parties)),
+                    ('case.state', '!=', 'draft'),
+                    ('stage', '=', stage),
+                    ('state', '=', 'pending'),
+                    ], limit=1)
         return evaluations[0] if evaluations else None
 
     # Rating
@@ -513,14 +553,16 @@ class Evaluation(
         the configuration leaves it off)"""
         pool = Pool()
         Configuration = pool.get('onewindow.evaluation.configuration')
+        Date = pool.get('ir.date')
         config = Configuration(1)
         if not config.default_days:
             return []
-        since = dt.datetime.now() - dt.timedelta(days=config.default_days)
+        # The services of the days before the N last days
+        last = Date.today() - dt.timedelta(days=config.default_days)
         with without_check_access():
             evaluations = cls.search([
                     ('state', '=', 'pending'),
-                    ('service_date', '<', since),
+                    ('service_day', '<=', last),
                     ])
             cls._default(evaluations, config.default_level)
         return evaluations

@@ -142,6 +142,31 @@ def device(page, key):
         action=page.url('device/' + key), refresh=not evaluation, **values)
 
 
+@portal_route('case/<int:case_id>/rate/<stage>', methods=('GET', 'POST'))
+def rate_own_case(page, case_id, stage):
+    """Rate a service of one of the account's cases from "my applications
+    and cases": once, as at the other channels, by real name"""
+    _no_staff(page)
+    if not page.user:
+        return page.redirect('login')
+    Evaluation = page.pool.get('onewindow.evaluation')
+    evaluation = Evaluation.pending_of_parties(case_id, stage, page.parties)
+    if evaluation is None:
+        # Another account's case, a service rated or not to rate: the
+        # same answer
+        raise NotFound(gettext("There is nothing to rate here."))
+    errors = []
+    if page.request.method == 'POST':
+        errors = _submit(page, evaluation, 'portal')
+        if not errors:
+            return page.render('rate_done.html', again=page.url('my'),
+                again_label=gettext("My Applications"))
+        evaluation = Evaluation(evaluation.id)
+    return page.render('rate.html', errors=errors,
+        action=page.url('case/%d/rate/%s' % (case_id, stage)),
+        status=400 if errors else 200, **_context(page, evaluation))
+
+
 @portal_route('satisfaction')
 def satisfaction(page):
     "The public figures of the departments this year (no personal data)"

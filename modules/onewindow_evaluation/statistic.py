@@ -11,7 +11,7 @@ from sql.conditionals import Case as SqlCase
 from sql.functions import DateTrunc
 
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .evaluation import BAD_LEVELS, GOOD_LEVELS
@@ -287,3 +287,25 @@ class SatisfactionPeriod(SatisfactionMixin):
     @classmethod
     def _key_name(cls):
         return 'date'
+
+
+class MonthlyReport(metaclass=PoolMeta):
+    __name__ = 'onewindow.statistic.monthly_report'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Department = pool.get('onewindow.evaluation.statistic.department')
+        Period = pool.get('onewindow.evaluation.statistic.period')
+        context = super().get_context(records, header, data)
+        with Transaction().set_context(company=context['company'].id,
+                hall=context['hall'].id if context['hall'] else None,
+                from_date=context['first'], to_date=context['last'],
+                period='month'):
+            lines = Department.search([])
+            totals = Period.search([])
+        # The center's own row (the comprehensive window) comes last
+        context['satisfaction_lines'] = sorted(lines, key=lambda l: (
+                not l.department, l.department.code if l.department else ''))
+        context['satisfaction_total'] = totals[0] if totals else None
+        return context

@@ -4,9 +4,9 @@ from trytond.pool import Pool
 
 from . import (
     account, application, authorization, kiosk, lookup, notification,
-    online, routes, sms, web_user)
+    oidc, online, routes, sms, web_user)
 
-__all__ = ['register', 'account', 'lookup', 'online', 'routes']
+__all__ = ['register', 'account', 'lookup', 'oidc', 'online', 'routes']
 
 
 def register():
@@ -19,6 +19,7 @@ def register():
         web_user.User,
         web_user.VerificationCode,
         web_user.Attempt,
+        oidc.LoginRequest,
         authorization.AgentAuthorization,
         sms.Message,
         notification.CaseNotification,

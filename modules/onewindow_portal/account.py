@@ -7,6 +7,7 @@ from stdnum.cn import ric
 from trytond.config import config
 from trytond.i18n import gettext as tryton_gettext
 
+from . import oidc
 from .web import TooManyRequests, gettext, portal_route
 from .web_user import MOBILE_PATTERN, normalize_mobile
 
@@ -112,6 +113,7 @@ def login(page):
             return page.redirect('my')
         errors.append(gettext("The mobile number or the password is wrong."))
     return page.render('login.html', mobile=mobile, errors=errors,
+        oidc_label=oidc.label() if oidc.configured() else None,
         status=400 if errors else 200)
 
 

@@ -188,7 +188,8 @@ def prefill(matter, party):
     return data
 
 
-@portal_route('application/<int:application_id>', methods=['GET', 'POST'])
+@portal_route('application/<int:application_id>', methods=['GET', 'POST'],
+    size='upload')
 def application(page, application_id):
     """The application form: save the draft, upload the files, submit;
     when returned, correct and resubmit"""

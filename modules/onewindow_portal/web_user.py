@@ -9,6 +9,7 @@ import time
 
 from sql import Literal
 from sql.aggregate import Count
+from stdnum.cn import ric
 
 from trytond.config import config
 from trytond.exceptions import RateLimitException
@@ -118,6 +119,53 @@ class User(metaclass=PoolMeta):
             # The same work for an unknown number
             cls.check_password(password, cls.hash_password('x' * 12))
         Attempt.add(login)
+
+    @classmethod
+    def identified(cls, claim_type, value, name=None):
+        """Return the account of the applicant whom the identity
+        authentication verified by his resident ID ('resident_id') or his
+        mobile number ('mobile'), creating it (and the party of a new
+        resident ID, with the verified name) when there is none; None when
+        the value cannot be bound or its account is deactivated"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Identifier = pool.get('party.identifier')
+        value = (value or '').strip()
+        if claim_type == 'mobile':
+            mobile = normalize_mobile(value)
+            if not MOBILE_PATTERN.match(mobile):
+                return None
+            users = cls.search([
+                    ('mobile', '=', mobile),
+                    ('active', 'in', [True, False]),
+                    ], order=[('active', 'DESC'), ('id', 'ASC')], limit=1)
+            if users:
+                return users[0] if users[0].active else None
+            user, = cls.create([{'mobile': mobile, 'email': None}])
+            return user
+        code = value.upper()
+        if claim_type != 'resident_id' or not ric.is_valid(code):
+            return None
+        code = ric.compact(code)
+        identifiers = Identifier.search([
+                ('type', '=', 'cn_ric'), ('code', '=', code)], limit=1)
+        if identifiers:
+            party = identifiers[0].party
+            users = cls.search([
+                    ('party', '=', party.id),
+                    ('active', 'in', [True, False]),
+                    ], order=[('active', 'DESC'), ('id', 'ASC')], limit=1)
+            if users:
+                return users[0] if users[0].active else None
+        else:
+            name = (name or '').strip()[:100]
+            if not name:
+                return None
+            party = Party(name=name, identifiers=[
+                    Identifier(type='cn_ric', code=code)])
+            party.save()
+        user, = cls.create([{'party': party.id, 'email': None}])
+        return user
 
     def get_parties(self):
         """Return the ids of the parties the account acts for: its own and

@@ -154,7 +154,8 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
             old, recent = Evaluation.issue([case], 'acceptance') + \
                 Evaluation.issue([case], 'case')
             Evaluation.write([old], {
-                    'service_date': dt.datetime.now() - dt.timedelta(days=8)})
+                    'service_day': (pool.get('ir.date').today()
+                        - dt.timedelta(days=7))})
             # Off by default
             self.assertEqual(Evaluation.give_defaults(), [])
             config = Configuration(1)
@@ -166,6 +167,7 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
                 (old.state, old.level, old.default),
                 ('defaulted', 'satisfied', True))
             self.assertEqual(recent.state, 'pending')
+            self.assertEqual(Evaluation.give_defaults(), [])
             # Never counted as the applicant's voice
             with Transaction().set_context(company=company.id,
                     from_date=dt.date(2000, 1, 1),

@@ -102,3 +102,32 @@ def links(evaluation, config=None):
                     ('evaluation', '=', evaluation.id),
                     ('used', '=', None)]))
     return _in_root(channels, config)
+
+
+def rate_own_case(case, stage, party, level, reasons=(), comment=None,
+        config=None):
+    """Rate the stage of the case as the portal's "my cases" does for an
+    account acting for the party; return the error shown or None"""
+    def rate(transaction):
+        pool = Pool()
+        Evaluation = pool.get('onewindow.evaluation')
+        Reason = pool.get('onewindow.evaluation.reason')
+        evaluation = Evaluation.pending_of_parties(
+            case.id, stage, {party.id})
+        if evaluation is None:
+            return "nothing to rate"
+        codes = [r.id for r in Reason.search([('code', 'in', reasons)])]
+        try:
+            Evaluation.rate(evaluation, 'portal', level, reasons=codes,
+                comment=comment)
+        except UserError as error:
+            transaction.rollback()
+            return error.message
+    return _in_root(rate, config)
+
+
+def give_defaults(config=None):
+    "Run the daily task of the default levels as the scheduler does"
+    return len(_in_root(
+            lambda t: Pool().get('onewindow.evaluation').give_defaults(),
+            config))

@@ -186,6 +186,19 @@ class OnlineTestCase(ApplicantRouteTestCase):
             self.assertIn('<script>x.pdf', names)
             self.assertFalse([n for n in names if '/' in n])
 
+    def test_upload_scan(self):
+        "A scan of a few megabytes is taken, as at the window"
+        client = self.register('13900000016', "钱小红", 26)
+        path = self.start(client)
+        scan = PDF + b'0' * (3 * 1024 * 1024)
+        response = self.submit(client, path, data=scan, name='scan.pdf')
+        self.assertEqual(response.status_code, 200, response.data[:500])
+        self.assertTrue(NUMBER.search(response.get_data(as_text=True)))
+        with self.transaction():
+            Attachment = self.pool.get('ir.attachment')
+            attachment, = Attachment.search([('name', '=', 'scan.pdf')])
+            self.assertEqual(len(attachment.data), len(scan))
+
     def test_other_account(self):
         "Another account reaches nothing of the first one"
         owner = self.register('13900000006', "孙丽", 16)
