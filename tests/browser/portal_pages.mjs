@@ -44,7 +44,7 @@ browserTest(NAME, async (firstPage, test) => {
             };
         }
         const page = await test.newPage(options);
-        if (who === 'person' || who === 'unbound') {
+        if (who === 'person' || who === 'unbound' || who === 'rater') {
             await portalLogin(page, test, data[who].mobile, data[who].password);
         } else if (who === 'kiosk') {
             await page.goto(portalUrl(test, `kiosk/${data.kiosk}`));

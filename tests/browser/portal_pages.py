@@ -7,7 +7,7 @@
 The list is derived from the routes that the activated modules register
 under /<database>/portal/: every GET route gets the addresses of the demo
 that show it (anonymously, as the demo person 13800000001, as an account
-without real name, on a self-service terminal, on a terminal not yet
+without real name, as an applicant with a service to rate, on a self-service terminal, on a terminal not yet
 turned into a kiosk, as staff), with the status
 the visitor must get; a file route (a PDF, an upload, a stylesheet) is
 listed as a file.  A route that this file does not know is written under
@@ -16,7 +16,8 @@ is checked the day it is added.
 
 It prepares on the database what the pages need: a service just finished at
 the window of the rating device, a fresh one-time rating link, a query code
-for one of the person's applications and an account without real name."""
+for one of the person's applications, an account without real name and an
+account for the applicant of a case with a service to rate."""
 import argparse
 import datetime as dt
 import json
@@ -24,6 +25,7 @@ import sys
 
 PERSON = '13800000001'
 UNBOUND = '13800000099'
+RATER = '13800000098'
 PASSWORD = 'wengyuan-demo'
 # A number far above the ids of the demo, to show the error pages
 MISSING = 2147483000
@@ -118,6 +120,26 @@ def prepare(pool):
     qr = others[0]
     token = qr.new_link('qr')
 
+    # An applicant of the demo with a case to rate from "my applications
+    # and cases", given an account
+    accounts = {u.party.id for u in WebUser.search([('party', '!=', None)])}
+    candidates = [e for e in Evaluation.search([
+                ('state', '=', 'pending'),
+                ('id', 'not in', [pending.id, qr.id]),
+                ('case.state', '!=', 'draft'),
+                ], order=[('id', 'ASC')], limit=100)
+        if e.case.applicant.id not in accounts]
+    if not candidates:
+        sys.exit('the demo has no applicant with a service left to rate')
+    own = candidates[0]
+    rater = WebUser.search([('mobile', '=', RATER)])
+    if not rater:
+        WebUser.create([{
+                    'mobile': RATER,
+                    'party': own.case.applicant.id,
+                    'password_hash': WebUser.hash_password(PASSWORD),
+                    }])
+
     return {
         'person': {'mobile': PERSON, 'password': PASSWORD},
         'unbound': {'mobile': UNBOUND, 'password': PASSWORD},
@@ -128,9 +150,13 @@ def prepare(pool):
             'case': passed.case.number},
         'kiosk': terminals[0].kiosk_key,
         'device': {'key': device.key, 'window': device.window.rec_name,
+            'window_id': device.window.id,
             'evaluation': pending.id, 'case': pending.case.number},
         'qr': {'token': token, 'evaluation': qr.id,
             'case': qr.case.number if qr.case else None},
+        'rater': {'mobile': RATER, 'password': PASSWORD,
+            'path': 'case/%d/rate/%s' % (own.case.id, own.stage),
+            'evaluation': own.id},
         }
 
 
@@ -166,6 +192,13 @@ def pages(routes, values):
         'device/<key>': [('anonymous', 'device/%s' % device),
             ('staff', 'device/%s' % device, 403)],
         'satisfaction': [('anonymous', 'satisfaction')],
+        'case/<int:case_id>/rate/<stage>': [
+            ('rater', values['rater']['path']),
+            ('rater', 'my'),
+            ('person', values['rater']['path'], 404)],
+        # Without a provider in the configuration (the demo's)
+        'oidc/login': [('anonymous', 'oidc/login', 404)],
+        'oidc/callback': [('anonymous', 'oidc/callback', 404)],
         }
     result, unknown, files = [], [], []
     for path, get in routes:

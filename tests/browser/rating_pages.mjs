@@ -4,8 +4,8 @@
 // Browser test of the rating pages (好差评) on a phone-sized screen:
 //   node tests/browser/rating_pages.mjs URL DATABASE PAGES.json
 // - the window device (/portal/device/<key>): it shows the service just
-//   finished at its window (tests/browser/portal_pages.py makes one) and the
-//   five levels; the applicant picks 非常不满意 without a reason and is told
+//   finished at its window (tests/browser/portal_pages.py makes one; a case
+//   accepted there since comes first) and the five levels; the applicant picks 非常不满意 without a reason and is told
 //   to give one, picks a reason and sends: the thanks page leads to the next
 //   applicant, and the device no longer offers the rated service; a staff
 //   session is refused;
@@ -51,11 +51,23 @@ browserTest(NAME, async (firstPage, test) => {
     if (response.status() !== 200) {
         throw new Error(`the device page answers HTTP ${response.status()}`);
     }
+    // The service just finished at the window: the one portal_pages.py made,
+    // or one accepted there since
     const shown = await mainText(tablet);
-    if (!shown.includes(device.window) || !shown.includes(device.case)) {
-        throw new Error(`the device does not show the service of ${device.case} at `
-            + `${device.window}: ${shown}`);
+    const field = tablet.locator('input[name=evaluation]');
+    if (!(await field.count())) {
+        throw new Error(`the device shows no service to rate: ${shown}`);
     }
+    const shownId = Number(await field.getAttribute('value'));
+    const [service] = await adminRpc(test, 'model.onewindow.evaluation.read', [
+        [shownId], ['state', 'window', 'stage', 'case.number'], {}]);
+    if (service.state !== 'pending' || service.window !== device.window_id
+            || !['acceptance', 'delivery'].includes(service.stage)
+            || !shown.includes(device.window) || !shown.includes(service['case.'].number)) {
+        throw new Error(`the device does not show a service just finished at `
+            + `${device.window}: ${JSON.stringify(service)}: ${shown}`);
+    }
+    device.evaluation = shownId;
     const levels = (await tablet.locator('fieldset').first().locator('label').allInnerTexts())
         .map((t) => t.trim());
     if (levels.join(' ') !== '非常满意 满意 基本满意 不满意 非常不满意') {
