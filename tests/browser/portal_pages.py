@@ -54,9 +54,8 @@ def portal_routes():
 
 
 def prepare(pool):
-    from trytond.transaction import Transaction
     "Return the values of the demo the pages need"
-    Matter = pool.get('onewindow.matter')
+    from trytond.transaction import Transaction
     WebUser = pool.get('web.user')
     Application = pool.get('onewindow.application')
     Terminal = pool.get('onewindow.terminal')
@@ -97,11 +96,14 @@ def prepare(pool):
     device, = devices
     # The service just finished at the device's window: a pending rating
     # of a service there, served now (the demo's were served days ago)
-    pendings = Evaluation.search([
-            ('window', '=', device.window.id),
-            ('state', '=', 'pending'),
-            ('stage', 'in', ['acceptance', 'delivery']),
-            ], order=[('id', 'ASC')], limit=1)
+    # (not of an applicant with an account: that one rates from the portal)
+    with_account = {u.party.id for u in WebUser.search([('party', '!=', None)])}
+    pendings = [e for e in Evaluation.search([
+                ('window', '=', device.window.id),
+                ('state', '=', 'pending'),
+                ('stage', 'in', ['acceptance', 'delivery']),
+                ], order=[('id', 'ASC')], limit=200)
+        if e.case.applicant.id not in with_account][:1]
     if not pendings:
         sys.exit('the demo has no service at %s left to rate'
             % device.window.rec_name)
@@ -122,18 +124,21 @@ def prepare(pool):
 
     # An applicant of the demo with a case to rate from "my applications
     # and cases", given an account
-    accounts = {u.party.id for u in WebUser.search([('party', '!=', None)])}
+    # (the account of a run before keeps its applicant)
+    raters = WebUser.search([('mobile', '=', RATER)])
+    accounts = {u.party.id for u in WebUser.search([('party', '!=', None)])
+        if u not in raters}
     candidates = [e for e in Evaluation.search([
                 ('state', '=', 'pending'),
                 ('id', 'not in', [pending.id, qr.id]),
                 ('case.state', '!=', 'draft'),
-                ], order=[('id', 'ASC')], limit=100)
-        if e.case.applicant.id not in accounts]
+                ], order=[('id', 'ASC')], limit=200)
+        if e.case.applicant.id not in accounts
+        and (not raters or e.case.applicant == raters[0].party)]
     if not candidates:
         sys.exit('the demo has no applicant with a service left to rate')
     own = candidates[0]
-    rater = WebUser.search([('mobile', '=', RATER)])
-    if not rater:
+    if not raters:
         WebUser.create([{
                     'mobile': RATER,
                     'party': own.case.applicant.id,
