@@ -274,6 +274,10 @@ def test_notification_queued_after_commit_is_run_by_the_worker(
     notifications = center_admin.model('onewindow.case.notification',
         'search', [], 0, 1, None)
     assert notifications, "the demo has no notification"
+    # The gateway refused it: only a message not sent is sent again
+    deployment.sql("UPDATE onewindow_case_notification "
+        "SET state = 'failed', error = 'gateway down' WHERE id = %s "
+        "RETURNING id", notifications[0])
     [(last_task,)] = deployment.sql('SELECT COALESCE(max(id), 0) '
         'FROM ir_queue')
 

@@ -173,3 +173,55 @@ def test_window_registers(scope):
         scope.problems.append('approver finds a party without a case')
     admin.model('party.party', 'delete', [party])
     assert scope.problems == []
+
+
+def test_form_data_masked(scope):
+    "The resident IDs of the application forms are masked as the "
+    "applicant's are: in what the supervisor reads, exports and searches"
+    admin = scope.session('admin')
+    codes = {i['code'] for i in admin.model('party.identifier',
+            'search_read', [('type', '=', 'cn_ric')], 0, None, None,
+            ['code'])}
+    filled = {}
+    for model in ['onewindow.case', 'onewindow.application']:
+        for record in admin.model(model, 'search_read', [], 0, None, None,
+                ['form_data']):
+            for key, value in (record['form_data'] or {}).items():
+                if value in codes:
+                    filled.setdefault(model, []).append(
+                        (record['id'], key, value))
+    # The demo's forms prefill the applicant's ID number
+    assert set(filled) == {'onewindow.case', 'onewindow.application'}
+    session = scope.session('supervisor')
+    for model, values in filled.items():
+        for id_, key, code in values[:10]:
+            scope.checks += 3
+            record, = session.model(model, 'read', [id_], ['form_data'])
+            shown = record['form_data'][key]
+            if shown == code or shown[-4:] != code[-4:]:
+                scope.problems.append('supervisor reads %s %s of %s %s' % (
+                        key, shown, model, id_))
+            exported = session.model(model, 'export_data', [id_],
+                ['number', 'form_data'])
+            if code in repr(exported):
+                scope.problems.append('supervisor exports %s of %s %s' % (
+                        key, model, id_))
+            found = session.model(model, 'search',
+                [('form_data.%s' % key, '=', code)], 0, None, None)
+            if found:
+                scope.problems.append(
+                    'supervisor tests %s of %s %s by a search' % (
+                        key, model, id_))
+    # The approver of the case's department reads it in full
+    approver = scope.session('approver')
+    mine = admin.model('onewindow.case', 'search', [
+            ('id', 'in', [i for i, _, _ in filled['onewindow.case']]),
+            ('department.code', '=', 'RS')], 0, 1, None)
+    assert mine, "no RS case with a prefilled ID number in the demo"
+    id_, key, code = next(v for v in filled['onewindow.case']
+        if v[0] == mine[0])
+    scope.checks += 1
+    record, = approver.model('onewindow.case', 'read', [id_], ['form_data'])
+    if record['form_data'][key] != code:
+        scope.problems.append('approver reads %s masked on his case' % key)
+    assert scope.problems == []

@@ -218,9 +218,21 @@ def secrets_of(walk):
     admin.model('ir.note', 'create', [{
                 'resource': 'onewindow.case,%s' % c, 'message': m}
             for m, c in notes.items() if m not in existing])
+    # The groups that read the identifier codes of the parties in full (the
+    # window clerks, who register the applicants): for their members a code
+    # is no secret, whatever party it is of
+    readers = set()
+    for access in admin.model('ir.model.field.access', 'search_read',
+            [('field.model.model', '=', 'party.identifier'),
+                ('field.name', '=', 'code'), ('perm_read', '=', True)],
+            0, None, None, ['group']):
+        readers.add(access['group'])
     secrets = {}
     for login in ROLES:
         session = walk.session(login)
+        [user] = admin.model('res.user', 'search_read',
+            [('login', '=', login)], 0, 1, None, ['groups'])
+        reads_codes = bool(readers & set(user['groups']))
         try:
             seen = set(session.model('onewindow.case', 'search',
                     [('id', 'in', cases)], 0, None, None))
@@ -232,7 +244,7 @@ def secrets_of(walk):
                 ['applicant_identifier', 'agent_identifier',
                     'collector_identifier']) if seen else []:
             shown.update(v for k, v in case.items() if k != 'id' and v)
-        role = {c for c in codes if c not in shown}
+        role = {c for c in codes if c not in shown and not reads_codes}
         role |= {m for m, c in notes.items() if c not in seen}
         secrets[login] = role
     return secrets

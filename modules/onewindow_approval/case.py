@@ -31,8 +31,8 @@ from .exceptions import (
     DeliveryError, FeeError, ResultError, ReviewError,
     SupplementError, SupplementWarning)
 from .party import (
-    PERSONAL_IDENTIFIERS, hide_personal_codes, identifiers_readable,
-    mask_identifier)
+    PERSONAL_IDENTIFIERS, PersonalDataMixin, hide_personal_codes,
+    identifier_departments, mask_identifier)
 from .search import (
     create_trigram_extension, union_domain, update_trigram_indexes)
 
@@ -189,8 +189,8 @@ class CaseLineMixin:
 
 
 class Case(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
-        ModelView):
+        ButtonStateMixin, ProtectedFieldsMixin, PersonalDataMixin, Workflow,
+        ModelSQL, ModelView):
     """Case
 
     One application for one matter (办件): registered at a window, checked
@@ -658,6 +658,8 @@ class Case(
     def __setup__(cls):
         cls.number.search_unaccented = False
         super().__setup__()
+        # The application form may hold resident ID numbers
+        cls._personal_data_fields = cls._personal_data_fields | {'form_data'}
         t = cls.__table__()
         cls._sql_constraints += [
             ('number_unique', Unique(t, t.number),
@@ -961,26 +963,9 @@ class Case(
         return [Material.checklist_values(m) for m in matter.materials]
 
     @classmethod
-    def identifier_departments(cls):
-        """Return the ids of the departments whose cases show the resident
-        ID numbers in full to the current user, or None for all cases
-
-        The window clerks and team leaders (who may read the identifiers of
-        the parties) see them all; the approvers see those of their
-        departments' cases; the others (supervisors, approvers of a
-        co-department, guides, liaisons) see them masked."""
-        pool = Pool()
-        User = pool.get('res.user')
-        if identifiers_readable():
-            return None
-        if not _in_group('onewindow_hall', 'group_approver'):
-            return []
-        return list(User.get_departments())
-
-    @classmethod
     def get_identifier(cls, cases, names):
         result = {n: {} for n in names}
-        departments = cls.identifier_departments()
+        departments = identifier_departments()
 
         def code(case, party, type_):
             code = _identifier(party, type_)
@@ -1006,7 +991,7 @@ class Case(
         party = name[:-len('_identifier')]
         _, operator, value = clause
         domain = [(party + '.identifiers.code', operator, value)]
-        departments = cls.identifier_departments()
+        departments = identifier_departments()
         if departments is not None:
             # Not an oracle for the numbers the user sees masked
             domain = ['OR',
@@ -2739,6 +2724,14 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
     _checklist_fields = {
         'requirement', 'condition', 'deferrable', 'original_check',
         'paper_expected', 'electronic_expected'}
+
+    @classmethod
+    def client_create_recomputed(cls, values):
+        # The case's form fills its lines from the checklist of the matter,
+        # which create reads again
+        if values.get('matter_material'):
+            return cls._checklist_fields
+        return set()
 
     @classmethod
     def create(cls, vlist):

@@ -189,6 +189,15 @@ class AcceptanceNotice(CaseReport):
     __name__ = 'onewindow.case.acceptance_notice'
     _states = ACCEPTED
 
+    @classmethod
+    def check(cls, case):
+        super().check(case)
+        # Refused at the window, then archived
+        if not case.acceptance_date:
+            raise DocumentError(gettext(
+                    'onewindow_approval.msg_document_not_accepted',
+                    case=case.rec_name))
+
 
 class SupplementNotice(CaseReport):
     "One-Time Notice"

@@ -1,10 +1,14 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import re
+
 from sql import Literal, Null
+from stdnum.cn import ric
 
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction, without_check_access
 
 from .search import union_domain
 
@@ -17,6 +21,24 @@ def mask_identifier(code):
     if code and len(code) > 8:
         return code[:4] + '*' * (len(code) - 8) + code[-4:]
     return code
+
+
+# A resident ID number inside a text: 17 digits and a check character
+RESIDENT_ID = re.compile(r'(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])')
+
+
+def mask_personal_codes(value):
+    """Return value (a text, or a dictionary or a list of them) with the
+    resident ID numbers it holds masked"""
+    if isinstance(value, str):
+        return RESIDENT_ID.sub(
+            lambda m: (mask_identifier(m.group())
+                if ric.is_valid(m.group()) else m.group()), value)
+    elif isinstance(value, dict):
+        return {k: mask_personal_codes(v) for k, v in value.items()}
+    elif isinstance(value, (list, tuple)):
+        return type(value)(mask_personal_codes(v) for v in value)
+    return value
 
 
 def identifiers_readable():
@@ -49,6 +71,102 @@ def hide_personal_codes(domain):
     if isinstance(domain, list):
         return [hide_personal_codes(d) for d in domain]
     return domain
+
+
+def identifier_departments():
+    """Return the ids of the departments whose cases show the resident ID
+    numbers in full to the current user, or None for all cases
+
+    The window clerks and team leaders (who may read the identifiers of the
+    parties) see them all; the approvers see those of their departments'
+    cases; the others (supervisors, approvers of a co-department, guides,
+    liaisons) see them masked."""
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    if identifiers_readable():
+        return None
+    if (ModelData.get_id('onewindow_hall', 'group_approver')
+            not in User.get_groups()):
+        return []
+    return list(User.get_departments())
+
+
+class PersonalDataMixin:
+    """Mask the resident ID numbers held in the free data of the records
+    (the fields of _personal_data_fields, such as the application form) to
+    the users who see them masked on the records of the other departments:
+    in what read and export_data answer, and in what a search may test."""
+    __slots__ = ()
+    _personal_data_fields = set()
+
+    @classmethod
+    def _personal_data_shown(cls, ids):
+        """Return the ids of the records whose personal data the current
+        user reads in full, or None for all"""
+        departments = identifier_departments()
+        if departments is None:
+            return None
+        shown = set()
+        with without_check_access():
+            for sub_ids in grouped_slice(ids):
+                shown.update(r.id for r in cls.search([
+                            ('id', 'in', list(sub_ids)),
+                            ('department', 'in', departments),
+                            ]))
+        return shown
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        result = super().read(ids, fields_names)
+        names = cls._personal_data_fields & set(fields_names)
+        if names and Transaction().user:
+            shown = cls._personal_data_shown([r['id'] for r in result])
+            if shown is not None:
+                for row in result:
+                    if row['id'] not in shown:
+                        for name in names:
+                            row[name] = mask_personal_codes(row.get(name))
+        return result
+
+    @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        shown = None
+        if Transaction().user and cls._personal_data_fields:
+            shown = cls._personal_data_shown([r.id for r in records])
+        if shown is None or all(r.id in shown for r in records):
+            return super().export_data(records, fields_names, header=header)
+        # The rows of a record (its own and those of its lines) are masked
+        # as the record is
+        rows = super().export_data([], fields_names, header=header)
+        for record in records:
+            record_rows = super().export_data([record], fields_names)
+            if record.id not in shown:
+                record_rows = mask_personal_codes(record_rows)
+            rows.extend(record_rows)
+        return rows
+
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        if Transaction().user and cls._personal_data_fields:
+            departments = identifier_departments()
+            if departments is not None:
+                domain = cls._hide_personal_data(domain, departments)
+        return super().search(domain, *args, **kwargs)
+
+    @classmethod
+    def _hide_personal_data(cls, domain, departments):
+        """Return domain with its clauses on the personal data limited to
+        the records of departments"""
+        if (isinstance(domain, (list, tuple)) and domain
+                and isinstance(domain[0], str)
+                and domain[0] not in {'AND', 'OR'}):
+            if domain[0].split('.', 1)[0] in cls._personal_data_fields:
+                return [('department', 'in', departments), tuple(domain)]
+            return domain
+        if isinstance(domain, list):
+            return [cls._hide_personal_data(d, departments) for d in domain]
+        return domain
 
 
 class Party(metaclass=PoolMeta):

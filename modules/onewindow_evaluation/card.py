@@ -1,15 +1,10 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """The cards of the rectifications and complaints late: issued by the sweep
-of the supervision cards, one working day before and once the deadline has
-passed"""
-import datetime as dt
-
-from trytond.i18n import gettext
+of the records with deadlines (onewindow_portal/card.py), one working day
+before and once the deadline has passed"""
 from trytond.model import Index, fields
-from trytond.modules.onewindow_approval.case import warning_date
-from trytond.pool import Pool, PoolMeta
-from trytond.transaction import without_check_access
+from trytond.pool import PoolMeta
 
 
 class Card(metaclass=PoolMeta):
@@ -53,89 +48,10 @@ class Card(metaclass=PoolMeta):
             ]
 
     @classmethod
-    def sweep(cls, full=False):
-        ids = super().sweep(full=full)
-        return ids + cls.sweep_records()
-
-    @classmethod
     def _swept_models(cls):
-        "Return the (kind, field, model) of the records swept with deadlines"
-        return [
-            ('rectification', 'rectification', 'onewindow.rectification'),
-            ('complaint', 'complaint', 'onewindow.complaint'),
+        return super()._swept_models() + [
+            ('rectification', 'rectification', 'onewindow.rectification',
+                'deadline', 'onewindow_evaluation'),
+            ('complaint', 'complaint', 'onewindow.complaint', 'deadline',
+                'onewindow_evaluation'),
             ]
-
-    @classmethod
-    def sweep_records(cls):
-        """Issue the cards of the running rectifications and complaints
-        late or due the next working day, and close those of the records
-        no longer running or whose deadline moved; return the ids issued"""
-        pool = Pool()
-        Date = pool.get('ir.date')
-        today = Date.today()
-        now = dt.datetime.now()
-        warnings = {}
-        ids = []
-        with without_check_access():
-            for kind, field, model in cls._swept_models():
-                Model = pool.get(model)
-                open_cards = cls.search([
-                        ('kind', '=', kind),
-                        ('state', '=', 'open'),
-                        ])
-                to_close = [c for c in open_cards
-                    if getattr(c, field).state not in Model._running_states
-                    or getattr(c, field).deadline != c.deadline
-                    # The red card replaces the yellow one
-                    or (c.colour == 'yellow' and c.deadline < today)]
-                if to_close:
-                    cls.write(to_close, {
-                            'state': 'resolved',
-                            'resolution_date': now,
-                            'resolution': gettext(
-                                'onewindow_evaluation.msg_card_closed_done'),
-                            })
-                existing = {(getattr(c, field).id, c.deadline, c.colour)
-                    for c in cls.search([
-                            ('kind', '=', kind),
-                            ])}
-                records = Model.search([
-                        ('state', 'in', Model._running_states),
-                        ('deadline', '!=', None),
-                        ('deadline', '<=', today + dt.timedelta(days=31)),
-                        ])
-                vlist = []
-                for record in records:
-                    hall = record.hall
-                    if hall.id not in warnings:
-                        warnings[hall.id] = warning_date(hall.calendar, today)
-                    if record.deadline < today:
-                        colour = 'red'
-                    elif record.deadline <= warnings[hall.id]:
-                        colour = 'yellow'
-                    else:
-                        continue
-                    if (record.id, record.deadline, colour) in existing:
-                        continue
-                    case = getattr(record, 'case', None)
-                    vlist.append({
-                            'company': record.company.id,
-                            'case': case.id if case else None,
-                            'department': (record.department.id
-                                if record.department else None),
-                            field: record.id,
-                            'kind': kind,
-                            'colour': colour,
-                            'deadline': record.deadline,
-                            'issue_date': today,
-                            'employee': (record.employee.id
-                                if getattr(record, 'employee', None)
-                                else None),
-                            'description': gettext(
-                                'onewindow_evaluation.msg_card_%s_%s'
-                                % (kind, colour),
-                                record=record.rec_name,
-                                deadline=record.deadline.isoformat()),
-                            })
-                ids += [c.id for c in cls.create(vlist)]
-        return ids

@@ -13,6 +13,14 @@ class Case(metaclass=PoolMeta):
         readonly=True)
 
     @classmethod
+    def copy(cls, cases, default=None):
+        # A copy is a new application: it was never rated nor complained of
+        default = default.copy() if default is not None else {}
+        default.setdefault('evaluations', None)
+        default.setdefault('complaints', None)
+        return super().copy(cases, default=default)
+
+    @classmethod
     def accept(cls, cases):
         pool = Pool()
         Evaluation = pool.get('onewindow.evaluation')

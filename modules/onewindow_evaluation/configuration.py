@@ -11,19 +11,20 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     "Rating Configuration"
     __name__ = 'onewindow.evaluation.configuration'
     link_validity = fields.Integer("Link Validity", required=True,
-        domain=[('link_validity', '>', 0)],
+        domain=[('link_validity', '>', 0), ('link_validity', '<=', 365)],
         help="The days a rating link (QR code, SMS) can be used.")
     rectification_limit = fields.Integer("Rectification Time Limit",
-        required=True, domain=[('rectification_limit', '>', 0)],
+        required=True, domain=[('rectification_limit', '>', 0),
+            ('rectification_limit', '<=', 60)],
         help="The working days to rectify a bad rating (15 by GB/T "
         "39735-2020; some provinces use 5 or 7).")
     complaint_limit = fields.Integer("Complaint Time Limit", required=True,
-        domain=[('complaint_limit', '>', 0)],
+        domain=[('complaint_limit', '>', 0), ('complaint_limit', '<=', 60)],
         help="The working days to answer a complaint.")
     default_days = fields.Integer("Default Level After",
         domain=['OR',
             ('default_days', '=', None),
-            ('default_days', '>', 0),
+            [('default_days', '>', 0), ('default_days', '<=', 365)],
             ],
         help="The days after which a service not rated gets the default "
         "level; empty: never.  A default level is marked as such and never "

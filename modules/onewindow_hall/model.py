@@ -402,6 +402,19 @@ def _value_kind(field, value, dates=None):
         return 'binary'
 
 
+def _record_exists(Model, id_):
+    """Return True if the record id_ of Model exists (a foreign key that
+    the database does not check, as SQLite does not)"""
+    if not issubclass(Model, ModelStorage) or not hasattr(
+            Model, '__table__') or callable(
+            getattr(Model, 'table_query', None)):
+        return True
+    table = Model.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.select(table.id, where=table.id == id_, limit=1))
+    return cursor.fetchone() is not None
+
+
 class RPCGuardMixin:
     """Every client call checked at the door of the server
 
@@ -513,6 +526,14 @@ class RPCGuardMixin:
                         field=cls.__names__(name)['field'],
                         value=value,
                         expected=gettext('onewindow_hall.msg_expect_' + kind)))
+            if (field._type in {'many2one', 'one2one'}
+                    and not _record_exists(field.get_target(), value)):
+                raise InvalidValueError(gettext(
+                        'onewindow_hall.msg_invalid_value',
+                        model=cls.__names__()['model'],
+                        field=cls.__names__(name)['field'],
+                        value=value,
+                        expected=gettext('onewindow_hall.msg_expect_existing')))
             if field._type in {'one2many', 'many2many'}:
                 Target = field.get_target()
                 if not hasattr(Target, 'check_client_values'):
@@ -578,6 +599,12 @@ class RPCGuardMixin:
                 if not field.readonly or value in (None, '', False, []):
                     continue
                 if cls._client_set_fields().get(name):
+                    continue
+                # A model may say which read-only fields its creation sets
+                # itself from values, whatever the client sends, by defining
+                # client_create_recomputed(values)
+                recomputed = getattr(cls, 'client_create_recomputed', None)
+                if recomputed and name in recomputed(values):
                     continue
                 default = getattr(cls, 'default_%s' % name, None)
                 if default is not None and default() == value:

@@ -3,14 +3,15 @@
 from trytond.pool import Pool
 
 from . import (
-    account, application, authorization, kiosk, lookup, notification,
-    oidc, online, routes, sms, web_user)
+    account, application, authorization, card, kiosk, lookup, matter,
+    notification, oidc, online, routes, sms, web_user)
 
 __all__ = ['register', 'account', 'lookup', 'oidc', 'online', 'routes']
 
 
 def register():
     Pool.register(
+        matter.Matter,
         application.Configuration,
         application.Application,
         application.ApplicationMaterial,
@@ -25,6 +26,7 @@ def register():
         notification.CaseNotification,
         notification.Case,
         kiosk.Terminal,
+        card.Card,
         module='onewindow_portal', type_='model')
     Pool.register(
         application.ApplicationReceipt,

@@ -13,6 +13,7 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
+from trytond.modules.onewindow_approval.party import PersonalDataMixin
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, ProtectedFieldsMixin, transition)
 from trytond.pool import Pool, PoolMeta
@@ -110,7 +111,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
             ],
         help="Numbers the submitted online applications.")
     prereview_limit = fields.Integer("Pre-Review Time Limit", required=True,
-        domain=[('prereview_limit', '>=', 0)],
+        domain=[('prereview_limit', '>=', 0), ('prereview_limit', '<=', 20)],
         help="The working days the window has to pre-review a submitted "
         "application.")
 
@@ -130,8 +131,8 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
 
 class Application(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
-        ModelView):
+        ButtonStateMixin, ProtectedFieldsMixin, PersonalDataMixin, Workflow,
+        ModelSQL, ModelView):
     """Online Application
 
     An application made by an applicant on the online hall or at a
@@ -236,10 +237,15 @@ class Application(
 
     del _states
 
+    # The states in which the pre-review deadline runs (its cards)
+    _running_states = ['submitted']
+
     @classmethod
     def __setup__(cls):
         cls.number.search_unaccented = False
         super().__setup__()
+        # The application form may hold resident ID numbers
+        cls._personal_data_fields = cls._personal_data_fields | {'form_data'}
         t = cls.__table__()
         cls._protected_fields |= {
             'state', 'number', 'query_code_hash', 'submission_date',
@@ -572,7 +578,15 @@ class Application(
                                     '.msg_attachment_uploaded',
                                     application=application.number),
                                 })
-                if material.original_check or material.paper_expected:
+                if application.matter.fully_online:
+                    # 全程网办: the files uploaded are the materials, no
+                    # paper copy nor original is brought to the window
+                    if line and line.files:
+                        to_write.extend([[material], {
+                                    'paper_expected': 0,
+                                    'original_check': False,
+                                    }])
+                elif material.original_check or material.paper_expected:
                     originals.append(material.name)
             application.case = case
             application.originals_note = '\n'.join(originals) or None
@@ -640,12 +654,28 @@ class Application(
         Message.queue([{
                     'kind': event,
                     'recipient': a.phone,
-                    'text': gettext(
-                        'onewindow_portal.msg_sms_application_%s' % event,
-                        number=a.number, matter=a.matter.name,
-                        deadline=a.prereview_deadline or ''),
+                    'text': a._message(event),
                     'application': a.id,
                     } for a in applications])
+
+    def _message(self, event):
+        "Return the text of the message of the event to the applicant"
+        msg_id = 'onewindow_portal.msg_sms_application_%s' % event
+        values = {}
+        if event == 'passed':
+            # Told whether to come and with which originals
+            if self.matter.fully_online:
+                msg_id += '_online'
+            elif self.originals_note:
+                msg_id += '_originals'
+                window = self.case.window if self.case else None
+                values = {
+                    'window': window.rec_name if window
+                    else self.hall.rec_name,
+                    'originals': '、'.join(self.originals_note.splitlines()),
+                    }
+        return gettext(msg_id, number=self.number, matter=self.matter.name,
+            deadline=self.prereview_deadline or '', **values)
 
     # The public view
 
@@ -768,6 +798,51 @@ class Case(metaclass=PoolMeta):
         default = default.copy() if default is not None else {}
         default.setdefault('application', None)
         return super().copy(cases, default=default)
+
+    def get_supplement_lines(self):
+        "Return the lines of the last one-time notice of the case"
+        notice = self.supplement_count or 0
+        return [l for l in self.supplements if l.notice == notice]
+
+    @classmethod
+    def supplement_online(cls, case, files):
+        """Receive the supplement the applicant uploads on the portal for
+        the case waiting for it: files maps each case material asked by the
+        last one-time notice to its (name, data).  The files become
+        electronic copies uploaded by the applicant (credibility C) and the
+        case returns to the window for acceptance, as when the applicant
+        brings the supplement."""
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        Material = pool.get('onewindow.case.material')
+        asked = {l.material.id for l in case.get_supplement_lines()
+            if l.material}
+        if (case.state != 'supplement' or not files
+                or not set(files) <= asked):
+            raise ApplicationError(gettext(
+                    'onewindow_portal.msg_case_supplement_online',
+                    case=case.rec_name))
+        cls.resubmit([case])
+        attachments, to_write = [], []
+        for material in Material.browse(sorted(files)):
+            for name, data in files[material.id]:
+                attachments.append({
+                        'resource': str(material),
+                        'name': name,
+                        'type': 'data',
+                        'data': data,
+                        'description': gettext(
+                            'onewindow_portal.msg_attachment_supplement',
+                            case=case.rec_name),
+                        })
+            to_write.extend([[material], {
+                        'electronic_received': (
+                            (material.electronic_received or 0)
+                            + len(files[material.id])),
+                        'credibility': 'C',
+                        }])
+        Attachment.create(attachments)
+        Material.write(*to_write)
 
 
 class Attachment(metaclass=PoolMeta):

@@ -10,6 +10,7 @@ import os
 from decimal import Decimal, InvalidOperation
 
 from trytond.exceptions import UserError
+from trytond.transaction import Transaction
 
 from .routes import published_matter
 from .web import NotFound, download, gettext, portal_route
@@ -323,3 +324,47 @@ def case_delivery(page, case_id):
     elif page.form.get('method') == 'window':
         Case.write([case], {'delivery_method': 'window'})
     return page.redirect('my')
+
+
+@portal_route('case/<int:case_id>/supplement', methods=['GET', 'POST'],
+    size='upload')
+def case_supplement(page, case_id):
+    """Upload the materials a one-time notice asks for, on a case waiting
+    for its supplement"""
+    pool = page.pool
+    Case = pool.get('onewindow.case')
+    Attachment = pool.get('ir.attachment')
+    cases = [c for c in own_cases(page) if c.id == case_id]
+    if not cases or cases[0].state != 'supplement':
+        raise NotFound(gettext("The page cannot be shown."))
+    case, = cases
+    lines = case.get_supplement_lines()
+    errors = []
+    if page.request.method == 'POST':
+        files = {}
+        for line in lines:
+            if not line.material:
+                continue
+            for upload in page.request.files.getlist(
+                    'file_%d' % line.material.id):
+                if not upload or not upload.filename:
+                    continue
+                name = os.path.basename(upload.filename.replace('\\', '/'))
+                name = ''.join(c for c in name if c.isprintable())[:100]
+                data = upload.read()
+                if data:
+                    files.setdefault(line.material.id, []).append(
+                        (name or 'file', data))
+        if not files:
+            errors.append(gettext("Choose the files to upload."))
+        else:
+            try:
+                Case.supplement_online(case, files)
+            except UserError as e:
+                Transaction().rollback()
+                errors.append(e.message)
+            else:
+                return page.redirect('my')
+        case = Case(case.id)
+    return page.render('case_supplement.html', case=case, lines=lines,
+        errors=errors, status=400 if errors else 200)

@@ -133,10 +133,11 @@ def create_matter(code, name, department, handling='promised',
         steps=(), co_departments=(), higher_authority=None,
         special_procedures=(), delivery_methods=('window', 'courier'),
         result_kind=None, result_name=None, extension_limit=None,
-        legal_basis=None, config=None):
+        legal_basis=None, config=None, **values):
     """Create and publish a matter
 
-    steps are (name, kind, limit) of the back office."""
+    steps are (name, kind, limit) of the back office; values are set on the
+    matter before it is published (the fields of other modules)."""
     Matter = Model.get('onewindow.matter', config=config)
     Department = Model.get('onewindow.department', config=config)
     matter = Matter(code=code, name=name, department=department,
@@ -174,6 +175,8 @@ def create_matter(code, name, department, handling='promised',
         # content, prefill, selection
         for name, value in zip(['content', 'prefill', 'selection'], extra):
             setattr(field, name, value)
+    for name, value in values.items():
+        setattr(matter, name, value)
     matter.save()
     matter.click('publish')
     return matter
