@@ -74,6 +74,11 @@ def prepare(pool):
     passed = [a for a in applications if a.state == 'passed' and a.case][0]
     codes = Application.set_query_code([passed])
 
+    supplements = [a.case for a in applications
+        if a.case and a.case.state == 'supplement']
+    if not supplements:
+        sys.exit('the demo person has no case waiting for a supplement')
+
     matter = applications[0].matter
     if matter.state != 'published':
         sys.exit('the matter of the demo applications is not published')
@@ -149,6 +154,7 @@ def prepare(pool):
         'person': {'mobile': PERSON, 'password': PASSWORD},
         'unbound': {'mobile': UNBOUND, 'password': PASSWORD},
         'matter': matter.id,
+        'supplement': supplements[0].id,
         'applications': [{'id': a.id, 'state': a.state}
             for a in applications],
         'lookup': {'number': passed.number, 'code': codes[passed.id],
@@ -189,6 +195,9 @@ def pages(routes, values):
             ('anonymous', 'application/%d' % values['applications'][0]['id'],
                 404)],
         'my': [('person', 'my'), ('unbound', 'my')],
+        'case/<int:case_id>/supplement': [
+            ('person', 'case/%d/supplement' % values['supplement']),
+            ('anonymous', 'case/%d/supplement' % values['supplement'], 404)],
         'kiosk/<key>': [('terminal', 'kiosk/%s' % values['kiosk']),
             ('anonymous', 'kiosk/not-a-terminal', 404)],
         'kiosk-end': [('kiosk', 'kiosk-end')],
