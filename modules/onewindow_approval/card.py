@@ -162,7 +162,7 @@ class Card(
     def may_resolve(self):
         """Return True if the current user may resolve the card: the head
         of its department, a supervisor or a center administrator"""
-        return (is_department_head(self.department)
+        return ((self.department and is_department_head(self.department))
             or _in_group('onewindow_hall', 'group_supervisor')
             or _in_group('onewindow_hall', 'group_hall_admin'))
 
@@ -180,7 +180,9 @@ class Card(
                 raise CardAccessError(gettext(
                         'onewindow_approval.msg_card_resolve_not_yours',
                         card=card.rec_name,
-                        department=card.department.rec_name))
+                        # A card of the center's own has no department
+                        department=(card.department.rec_name
+                            if card.department else '-')))
         employee = _employee()
         cls.write(cards, {
                 'resolution': resolution,

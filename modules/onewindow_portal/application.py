@@ -237,8 +237,10 @@ class Application(
 
     del _states
 
-    # The states in which the pre-review deadline runs (its cards)
+    # The states in which the pre-review deadline runs (its cards); the
+    # pre-review is done by the windows: its cards are the center's
     _running_states = ['submitted']
+    _card_department = False
 
     @classmethod
     def __setup__(cls):
