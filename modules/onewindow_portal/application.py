@@ -696,7 +696,10 @@ class Application(
         if current in {'prereview', 'correction', 'refused', 'withdrawn'}:
             if current != 'prereview':
                 timeline.append(('prereview', self.submission_date))
-            if self.state == 'passed' and self.case:
+            # A case refused or withdrawn after its acceptance; a case
+            # waiting for its acceptance at the window is still pre-reviewed
+            if (self.state == 'passed' and self.case
+                    and self.case.acceptance_date):
                 timeline.append(('accepted', self.case.acceptance_date))
             timeline.append((current, None))
         else:
