@@ -27,7 +27,7 @@ from bench.ratios import parse as parse_output, print_ratios  # noqa: E402
 from bench.report import fail, fmt_ms, out, phase  # noqa: E402
 
 GROUPS = ['lists', 'searches', 'form', 'intake', 'reports', 'backoffice',
-    'clients']
+    'portal', 'clients']
 
 # The targets of the hall on a 2-core machine: key, label, figure key,
 # statistic, limit in ms (or the ratio for 'ratio')
@@ -51,7 +51,15 @@ TARGETS = [
     ('a year of statistics by staff', 'statistics_year_clerk', 'p95', 500),
     ('a year of statistics by month', 'statistics_year_period', 'p95', 500),
     ('intake / bare create (p50)', 'intake', 'ratio', 10),
+    ('progress lookup p95 (server-side)', 'portal_lookup', 'p95', 15),
+    ('a matter page p95 (server-side)', 'portal_matter', 'p95', 30),
+    ('submission with 5 uploads of 1 MB p95', 'portal_submit', 'p95', 200),
+    ('a rating submitted p95', 'rating_submit', 'p95', 30),
+    ('a year of satisfaction statistics, all lists',
+        'satisfaction_year', 'p95', 500),
     ]
+# The throughput of the lookup against the bare route of the same server
+LOOKUP_THROUGHPUT = 0.5
 
 
 def parse_args():
@@ -194,6 +202,10 @@ def build(args, database):
         last)
     timings['cases'] = done()
     timings.update(('cases:' + k, v) for k, v in details.items())
+    from bench.portal import load_ratings
+    done = phase('bulk-load the ratings of the cases')
+    ratings = load_ratings(database)
+    timings['ratings'] = done('%s ratings' % ratings)
     done = phase('VACUUM ANALYZE')
     connection = database.connect(autocommit=True)
     try:
@@ -215,7 +227,8 @@ def sizes(database):
                 'onewindow_case', 'onewindow_case_material',
                 'onewindow_case_log', 'onewindow_case_supplement',
                 'onewindow_case_fee', 'onewindow_handover',
-                'onewindow_case_step', 'onewindow_case_opinion']:
+                'onewindow_case_step', 'onewindow_case_opinion',
+                'onewindow_evaluation', 'onewindow_application']:
             cursor.execute('SELECT to_regclass(%s)', (table,))
             if cursor.fetchone()[0] is None:
                 continue
@@ -257,7 +270,7 @@ def environment(database):
     out('[env] load average before the measurements: %s' % load_average())
 
 
-def print_targets(figures, open_cases):
+def print_targets(figures, open_cases, lookup_throughput=None):
     out()
     out('targets (2-core machine)')
     out('%-9s%-50s %-10s %-12s %s' % ('', 'target', 'limit', 'measured', 'result'))
@@ -288,7 +301,43 @@ def print_targets(figures, open_cases):
         results.append(result)
         out('[target] %-50s %-10s %-12s %s' % (
                 label, limit_text, measured, result))
+    label = 'lookup throughput / bare route (2 processes)'
+    if lookup_throughput:
+        ratio = lookup_throughput['lookup'][0] / (
+            lookup_throughput['bare'][0] or 1)
+        result = 'MET' if ratio >= LOOKUP_THROUGHPUT else 'MISSED'
+        results.append(result)
+        out('[target] %-50s %-10s %-12s %s' % (label,
+                '>= x%s' % LOOKUP_THROUGHPUT, 'x%.2f' % ratio, result))
+    else:
+        out('[target] %-50s %-10s %-12s %s' % (label,
+                '>= x%s' % LOOKUP_THROUGHPUT, '-', 'not measured'))
     return results
+
+
+def measure_lookup_throughput(database, portal, args, clients=4):
+    """The progress lookup over HTTP against gunicorn with 2 worker
+    processes, and the bare route of the same server"""
+    from bench.portal import Gunicorn, throughput
+    out()
+    done = phase('start gunicorn with 2 worker processes')
+    server = Gunicorn(database, workers=2).start()
+    done()
+    try:
+        result = throughput(server.port, database.name, portal.lookups,
+            clients, args.seconds)
+    finally:
+        server.stop()
+    for kind in ['bare', 'lookup']:
+        calls, p50, p95, errors = result[kind]
+        out('[throughput] %-6s %d clients on 2 gunicorn workers: %8.1f '
+            'calls/s  p50 %9s  p95 %9s  errors %d' % (kind, clients, calls,
+                fmt_ms(p50), fmt_ms(p95), len(errors)))
+        for error in errors[:3]:
+            out('          error: %s' % error)
+    out('[throughput] lookup / bare route: x%.2f' % (
+            result['lookup'][0] / (result['bare'][0] or 1)))
+    return result
 
 
 def main():
@@ -365,7 +414,25 @@ def main():
             measure.reports()
         if 'backoffice' in args.only:
             measure.back_office()
+        portal = None
+        if 'portal' in args.only:
+            from bench.portal import Portal
+            portal = Portal(measure)
+            if portal.available():
+                done = phase('prepare the online hall: applications to look '
+                    'up, an account, ratings to give')
+                portal.prepare()
+                done()
+                portal.measure_all()
+            else:
+                measure.skip('portal', 'the online hall',
+                    'onewindow_portal or onewindow_evaluation not activated')
+                portal = None
         measure.close()
+        lookup_throughput = None
+        if portal and 'clients' in args.only:
+            lookup_throughput = measure_lookup_throughput(
+                database, portal, args)
 
         throughputs = {}
         if 'clients' in args.only:
@@ -409,7 +476,7 @@ def main():
             servers = None
         loads.append(load_average())
         out('[env] load average after the measurements: %s' % loads[-1])
-        print_targets(measure.figures, open_cases)
+        print_targets(measure.figures, open_cases, lookup_throughput)
         print_ratios(measure.figures, throughputs, before, loads)
     finally:
         if servers:

@@ -3,7 +3,9 @@
 """The online hall's demo: a person and a company agent with their
 accounts (logins in README.md), the agent's authorization recorded by the
 center, and online applications in every state, pre-reviewed by the clerk
-of the comprehensive window.  Nothing is done when the accounts exist."""
+of the comprehensive window: one of a matter handled fully online (全程网办)
+accepted without a visit, one whose case waits for a supplement the
+applicant may upload.  Nothing is done when the accounts exist."""
 import datetime as dt
 
 from proteus import Model
@@ -80,6 +82,7 @@ def applications(config, ctx, person_party, agent_party, company):
                 ('handling', '=', 'promised'),
                 ], order=[('code', 'ASC')], limit=1)
         matters[kind] = found[0]
+    matters['online'] = fully_online(config, matters['natural'], departments)
 
     def prefilled(field, party, agent, phone):
         "The value of a prefilled field from the applicant or the agent"
@@ -101,6 +104,7 @@ def applications(config, ctx, person_party, agent_party, company):
 
     def apply(party, kind, agent=None, phone='13800000001'):
         matter = matters[kind]
+        kind = 'natural' if kind == 'online' else kind
         application = Application(hall=window.hall, matter=matter,
             applicant=party, applicant_kind=kind, agent=agent, phone=phone)
         data = {}
@@ -131,6 +135,8 @@ def applications(config, ctx, person_party, agent_party, company):
     Application.click(submitted, 'submit')
     withdrawn = apply(person_party, 'natural')
     withdrawn.click('withdraw')
+    online = apply(person_party, 'online')
+    online.click('submit')
     admin = config.user
     context = config._context
     config.user = clerk.id
@@ -145,9 +151,45 @@ def applications(config, ctx, person_party, agent_party, company):
         rejected.rejection_reason = "申请人不在本县户籍范围内，请向户籍地申请。"
         rejected.save()
         rejected.click('reject')
+        Case = Model.get('onewindow.case')
+        # The fully online matter is accepted on its files, no visit
+        online = Application(online.id)
+        online.click('pass_review')
+        Case(online.case.id).click('accept')
+        # The other passed one waits for the supplement of its paper
+        # copies: its applicant may upload it from his cases
+        Case(Application(passed.id).case.id).click('request_supplement')
     finally:
         config.user = admin
         config._context = context
     print("demo_portal: applications %s" % ', '.join(
             '%s %s' % (a.number or '-', Application(a.id).state)
-            for a in [states['draft']] + submitted + [withdrawn]))
+            for a in [states['draft']] + submitted + [withdrawn, online]))
+
+
+def fully_online(config, other, departments):
+    """Return a new version of a matter of the comprehensive window marked
+    fully online (全程网办), published by the center"""
+    Matter = Model.get('onewindow.matter')
+    User = Model.get('res.user')
+    found = Matter.find([
+            ('state', '=', 'published'),
+            ('department', 'in', departments),
+            ('applicant_kind', 'in', ['natural', 'both']),
+            ('handling', '=', 'promised'),
+            ('id', '!=', other.id),
+            ], order=[('code', 'ASC')], limit=1)
+    if found[0].fully_online:
+        return found[0]
+    admin, context = config.user, config._context
+    center, = User.find([('login', '=', 'center_admin')])
+    config.user = center.id
+    config._context = User.get_preferences(True, {})
+    try:
+        matter, = Matter.duplicate([Matter(found[0].id)],
+            {'fully_online': True})
+        matter.click('publish')
+    finally:
+        config.user = admin
+        config._context = context
+    return matter

@@ -8,7 +8,8 @@
 #   2. installs sao's own (build) dependencies there without running scripts;
 #   3. installs the browser libraries that sao's bower.json asks for from npm, at the
 #      exact versions pinned in scripts/sao/package-lock.json (plus playwright-core,
-#      the browser driver of tests/browser/), into .sao/node_modules/;
+#      the browser driver of tests/browser/, and axe-core, the accessibility
+#      checker its portal pages run), into .sao/node_modules/;
 #   4. copies those libraries into .sao/package/bower_components/ at the paths that
 #      sao's index.html loads, and fails if any file index.html loads is missing.
 # Safe to run again: when the stamp matches and every file is there, it does nothing.
@@ -112,7 +113,7 @@ rm "$work/tryton-sao-$SAO_VERSION.tgz"
 #    --ignore-scripts skips its `bower install`.
 ( cd "$work/package" && npm install --omit=dev --legacy-peer-deps --ignore-scripts "${quiet[@]}" )
 
-# 3. the browser libraries and playwright-core, exactly as locked
+# 3. the browser libraries, playwright-core and axe-core, exactly as locked
 cp "$pins/package.json" "$pins/package-lock.json" "$work/"
 ( cd "$work" && npm ci --ignore-scripts "${quiet[@]}" )
 

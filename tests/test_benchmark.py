@@ -37,6 +37,10 @@ MEASUREMENTS = [
     'handover_50', 'card_sweep_first', 'card_sweep', 'card_sweep_daily',
     'statistics_year_department', 'statistics_year_period',
     'statistics_year',
+    'portal_bare', 'portal_lookup', 'portal_matter', 'portal_submit',
+    'portal_bare_submit', 'rating_submit',
+    'satisfaction_year_department', 'satisfaction_year_matter',
+    'satisfaction_year_period', 'satisfaction_year',
     ]
 TARGETS = [
     'department case list p95 (work tab)',
@@ -49,6 +53,12 @@ TARGETS = [
     'a year of statistics by department',
     'a year of statistics by month',
     'intake / bare create (p50)',
+    'progress lookup p95 (server-side)',
+    'a matter page p95 (server-side)',
+    'submission with 5 uploads of 1 MB p95',
+    'a rating submitted p95',
+    'a year of satisfaction statistics, all lists',
+    'lookup throughput / bare route (2 processes)',
     ]
 
 
@@ -73,7 +83,8 @@ def test_benchmark_quick():
         assert line, 'no line for %s:\n%s' % (key, output[-5000:])
         assert re.search(r'p50 +[\d.]+ m?s +p95 +[\d.]+ m?s +max +[\d.]+ m?s',
             line.group(0)), line.group(0)
-    for key in ['dept_list_open', 'search_number', 'intake']:
+    for key in ['dept_list_open', 'search_number', 'intake',
+            'portal_lookup', 'portal_matter', 'portal_submit']:
         line = re.search(r'^\[measure\] %s .*$' % key, output, re.M)
         assert re.search(r'\d+ queries', line.group(0)), line.group(0)
         assert re.search(r'\| \w+ p50 [\d.]+ m?s: x[\d.]+', line.group(0)), (
@@ -81,6 +92,20 @@ def test_benchmark_quick():
     for clients in [1, 4, 16]:
         assert re.search(r'^\[clients\] +%d clients on \d+ servers: +[\d.]+ '
             r'calls/s .* errors 0$' % clients, output, re.M), output[-3000:]
+    # The lookup and the bare route over HTTP, through two gunicorn workers
+    rates = {}
+    for kind in ['bare', 'lookup']:
+        line = re.search(r'^\[throughput\] %s +\d+ clients on 2 gunicorn '
+            r'workers: +([\d.]+) calls/s .* errors 0$' % kind, output, re.M)
+        assert line, output[-3000:]
+        rates[kind] = float(line.group(1))
+        assert rates[kind] > 0
+    line = re.search(r'^\[target\] lookup throughput / bare route '
+        r'\(2 processes\) +>= x0.5 +x([\d.]+) +(MET|MISSED)$', output, re.M)
+    assert line, output[-3000:]
+    ratio = rates['lookup'] / rates['bare']
+    assert float(line.group(1)) == pytest.approx(ratio, abs=0.01)
+    assert line.group(2) == ('MET' if ratio >= 0.5 else 'MISSED')
     assert re.search(r'^\[deploy\] cache invalidation across processes: '
         r'seen at once', output, re.M), output[-3000:]
     for label in TARGETS:

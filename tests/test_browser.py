@@ -19,6 +19,17 @@ tests/browser/ in headless chromium:
   in its red panel and the yellow ones in its yellow panel, the approver
   lands on the cases to sign for, no login asks for the bus and the header
   shows no currency.
+- portal_pages.mjs: every page of the portal (the list comes from the
+  registered routes through portal_pages.py, which fails on a route it does
+  not know), as its visitor, passes axe-core with no serious or critical
+  violation at 375×812 and 1366×768, does not scroll sideways at 375 px
+  and Tab reaches every control of its forms;
+- applicant_online.mjs: on a phone an applicant registers (the code of the
+  demo text message gateway), binds his real name, applies with uploads,
+  the clerk passes it in sao and accepts its case, the applicant sees it
+  accepted and a visitor finds it by number and query code;
+- rating_pages.mjs: the window's rating device and the one-time QR rating
+  link at phone size.
 
 Screenshots land in tests/artifacts/.  The copy keeps the cases the browser
 creates away from the other tests of the demo.
@@ -27,6 +38,7 @@ Select them with `-m browser`; skip them only with ONEWINDOW_SKIP_BROWSER=1 (a
 missing chromium, node or sao is a failure, not a skip).
 """
 import collections
+import json
 import os
 import shutil
 import socket
@@ -37,7 +49,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import clean_environ
+from .conftest import clean_environ, report_figures
 
 TOP = Path(__file__).resolve().parent.parent
 SAO = TOP / '.sao'
@@ -45,7 +57,8 @@ SCRIPTS = TOP / 'tests' / 'browser'
 BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
 
-SaoServer = collections.namedtuple('SaoServer', ['url', 'database', 'log'])
+SaoServer = collections.namedtuple(
+    'SaoServer', ['url', 'database', 'log', 'config'])
 
 pytestmark = [
     pytest.mark.browser,
@@ -96,8 +109,9 @@ def check_requirements():
         missing.append('node (Debian package nodejs)')
     if not ((SAO / 'package' / 'index.html').exists()
             and (SAO / '.onewindow-sao-installed').exists()
-            and (SAO / 'node_modules' / 'playwright-core').is_dir()):
-        missing.append('sao and playwright-core in .sao/ '
+            and (SAO / 'node_modules' / 'playwright-core').is_dir()
+            and (SAO / 'node_modules' / 'axe-core').is_dir()):
+        missing.append('sao, playwright-core and axe-core in .sao/ '
             '(run scripts/install_sao.sh)')
     if not (TOP / 'scripts' / 'load_demo.py').exists():
         missing.append('scripts/load_demo.py')
@@ -135,7 +149,8 @@ def sao_server(demo_database, tmp_path_factory):
             stdout=output, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, server, log)
-        yield SaoServer('http://127.0.0.1:%s' % port, demo_database.name, log)
+        yield SaoServer(
+            'http://127.0.0.1:%s' % port, demo_database.name, log, config)
     finally:
         server.terminate()
         try:
@@ -145,10 +160,12 @@ def sao_server(demo_database, tmp_path_factory):
             server.wait()
 
 
-def run_browser(script, server, timeout=300):
-    "Run the script of tests/browser/ against the server; fail with its output"
+def run_browser(script, server, timeout=300, args=()):
+    """Run the script of tests/browser/ against the server; fail with its
+    output; return the output"""
     browser = subprocess.run(
-        ['node', str(SCRIPTS / script), server.url, server.database], cwd=TOP,
+        ['node', str(SCRIPTS / script), server.url, server.database,
+            *map(str, args)], cwd=TOP,
         env=clean_environ(CHROMIUM=CHROMIUM), timeout=timeout,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     print(browser.stdout)
@@ -157,6 +174,7 @@ def run_browser(script, server, timeout=300):
                 script, browser.returncode, browser.stdout,
                 server_problems(server.log)),
             pytrace=False)
+    return browser.stdout
 
 
 def test_clerk_sees_windows(sao_server):
@@ -182,3 +200,81 @@ def test_hall_roles(sao_server):
     the approver lands on the cases to sign for, no login asks for the bus
     and the header shows no currency"""
     run_browser('hall_roles.mjs', sao_server)
+
+
+@pytest.fixture
+def portal_pages(sao_server, tmp_path_factory):
+    """The pages of the portal to check, written as JSON by
+    tests/browser/portal_pages.py from the registered routes (it prepares
+    the demo for them: a service just finished at the rating device, a
+    rating link, a query code)"""
+    path = tmp_path_factory.mktemp('portal') / 'pages.json'
+    process = subprocess.run(
+        [sys.executable, str(SCRIPTS / 'portal_pages.py'),
+            '-c', str(sao_server.config), '-d', sao_server.database,
+            str(path)], cwd=TOP, env=clean_environ(), timeout=300,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if process.returncode != 0:
+        pytest.fail('tests/browser/portal_pages.py failed (exit %s):\n%s' % (
+                process.returncode, process.stdout), pytrace=False)
+    return path
+
+
+def browser_figures(output):
+    "The figures the browser script printed on its FIGURES line"
+    for line in output.splitlines():
+        if line.startswith('FIGURES '):
+            return json.loads(line[len('FIGURES '):])
+    pytest.fail('the browser script printed no figures', pytrace=False)
+
+
+def test_portal_pages(sao_server, portal_pages):
+    """Every page of the portal, as its visitor, passes axe-core with no
+    serious or critical violation at 375×812 and 1366×768, does not scroll
+    sideways at 375 px, and Tab reaches every control of its forms with a
+    visible focus"""
+    pages = json.loads(portal_pages.read_text())
+    assert not pages['unknown'], pages['unknown']
+    figures = browser_figures(
+        run_browser('portal_pages.mjs', sao_server, args=[portal_pages]))
+    report_figures(
+        'portal accessibility (axe-core %(axe)s): %(pages)d pages of %(routes)d '
+        'routes (%(files)d file routes and %(form_targets)d form targets '
+        'not pages) at %(sizes)s, %(axe_runs)d axe runs: %(serious)d serious '
+        'or critical violations, %(moderate)d others; %(forms)d forms, '
+        '%(controls)d controls, %(unreachable)d keyboard problems (not '
+        'reached by Tab, focus not shown); '
+        '%(overflow)d pages scrolling sideways at 375 px' % dict(
+            figures, sizes=' and '.join(figures['sizes'])))
+    assert figures['serious'] == 0
+    assert figures['unreachable'] == 0
+    assert figures['overflow'] == 0
+    # every page of the list was checked
+    assert figures['pages'] == len(pages['pages']) + 1
+
+
+def test_applicant_online(sao_server, portal_pages):
+    """On a phone an applicant registers with the code of the text message,
+    binds his real name, applies with uploads, the clerk passes it in sao
+    and accepts its case, the applicant sees it accepted and a visitor finds
+    it by number and query code; every page on the way passes axe-core"""
+    figures = browser_figures(run_browser(
+        'applicant_online.mjs', sao_server, timeout=600, args=[portal_pages]))
+    report_figures(
+        'online application in the browser (phone 375×812 to sao): %(pages)d '
+        'portal pages on the way, %(axe_runs)d axe runs, %(serious)d serious '
+        'or critical violations' % figures)
+    assert figures['serious'] == 0
+
+
+def test_rating_pages(sao_server, portal_pages):
+    """At phone size the window device rates the service just finished there
+    (a bad level needs a reason) and refuses staff, and the one-time QR link
+    rates by the keyboard once; every page passes axe-core"""
+    figures = browser_figures(run_browser(
+        'rating_pages.mjs', sao_server, args=[portal_pages]))
+    report_figures(
+        'rating pages in the browser (device and QR link at 375×812): '
+        '%(pages)d pages, %(axe_runs)d axe runs, %(serious)d serious or '
+        'critical violations' % figures)
+    assert figures['serious'] == 0

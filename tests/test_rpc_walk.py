@@ -120,8 +120,21 @@ class Walk:
                             continue
                         seen.add(id_)
                 ids = [i for i in ids if i not in seen]
-            if len(ids) > PER_MODEL:
-                ids = [ids[0], ids[-1]]
+                # A record the search does not find may still be one the
+                # role reads (a singleton's defaults): hidden is unreadable
+                hidden = []
+                ends = [i for pair in zip(ids[:5], ids[::-1][:5])
+                    for i in pair]
+                for id_ in ends or ids:
+                    if len(hidden) >= PER_MODEL:
+                        break
+                    if id_ in hidden:
+                        continue
+                    try:
+                        session.model(model, 'read', [id_], ['id'])
+                    except RPCError:
+                        hidden.append(id_)
+                ids = sorted(hidden)
             self._forbidden[key] = ids
         return self._forbidden[key]
 

@@ -162,9 +162,10 @@ class Card(
     def may_resolve(self):
         """Return True if the current user may resolve the card: the head
         of its department, a supervisor or a center administrator"""
-        return (Pool().get('res.user').is_department_head(self.department)
-            or Pool().get('res.user').in_group('onewindow_hall', 'group_supervisor')
-            or Pool().get('res.user').in_group('onewindow_hall', 'group_hall_admin'))
+        User = Pool().get('res.user')
+        return ((self.department and User.is_department_head(self.department))
+            or User.in_group('onewindow_hall', 'group_supervisor')
+            or User.in_group('onewindow_hall', 'group_hall_admin'))
 
     @classmethod
     @transition('resolved')
@@ -180,7 +181,9 @@ class Card(
                 raise CardAccessError(gettext(
                         'onewindow_approval.msg_card_resolve_not_yours',
                         card=card.rec_name,
-                        department=card.department.rec_name))
+                        # A card of the center's own has no department
+                        department=(card.department.rec_name
+                            if card.department else '-')))
         employee = Pool().get('res.user').get_employee()
         cls.write(cards, {
                 'resolution': resolution,

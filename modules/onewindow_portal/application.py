@@ -237,8 +237,10 @@ class Application(
 
     del _states
 
-    # The states in which the pre-review deadline runs (its cards)
+    # The states in which the pre-review deadline runs (its cards); the
+    # pre-review is done by the windows: its cards are the center's
     _running_states = ['submitted']
+    _card_department = False
 
     @classmethod
     def __setup__(cls):
@@ -694,7 +696,10 @@ class Application(
         if current in {'prereview', 'correction', 'refused', 'withdrawn'}:
             if current != 'prereview':
                 timeline.append(('prereview', self.submission_date))
-            if self.state == 'passed' and self.case:
+            # A case refused or withdrawn after its acceptance; a case
+            # waiting for its acceptance at the window is still pre-reviewed
+            if (self.state == 'passed' and self.case
+                    and self.case.acceptance_date):
                 timeline.append(('accepted', self.case.acceptance_date))
             timeline.append((current, None))
         else:

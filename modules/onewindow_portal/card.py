@@ -21,8 +21,11 @@ class Card(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        # An application has no case before it passes its pre-review
+        # An application has no case before it passes its pre-review, and
+        # its pre-review is the windows' task (the center's), not the
+        # department's
         cls.case.required = False
+        cls.department.required = False
         cls.kind.selection += [
             ('prereview', "Pre-Review Deadline"),
             ]
@@ -51,7 +54,8 @@ class Card(metaclass=PoolMeta):
     def _swept_models(cls):
         """Return the (kind, field, model, deadline field, module of the
         messages) of the records swept with their deadlines; the model
-        tells its running states in `_running_states`"""
+        tells its running states in `_running_states`, and with
+        `_card_department = False` that its cards are the center's"""
         return [
             ('prereview', 'application', 'onewindow.application',
                 'prereview_deadline', 'onewindow_portal'),
@@ -111,7 +115,9 @@ class Card(metaclass=PoolMeta):
                     if (record.id, date, colour) in existing:
                         continue
                     case = getattr(record, 'case', None)
-                    department = getattr(record, 'department', None)
+                    department = (getattr(record, 'department', None)
+                        if getattr(Model, '_card_department', True)
+                        else None)
                     employee = getattr(record, 'employee', None)
                     vlist.append({
                             'company': record.company.id,

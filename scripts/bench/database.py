@@ -11,7 +11,8 @@ import sys
 import time
 from urllib.parse import urlparse
 
-MODULES = ['onewindow_hall', 'onewindow_matters', 'onewindow_approval']
+MODULES = ['onewindow_hall', 'onewindow_matters', 'onewindow_approval',
+    'onewindow_portal', 'onewindow_evaluation']
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
             os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)

@@ -260,11 +260,16 @@ class Measure:
             Case = self.pool.get('onewindow.case')
             Matter = self.pool.get('onewindow.matter')
             matter = Matter(matter_id)
-            materials = Case._material_values(matter)
-            for values in materials:
+            Material = self.pool.get('onewindow.case.material')
+            materials = []
+            for values in Case._material_values(matter):
                 values['paper_received'] = values['paper_expected']
                 values['electronic_received'] = values['electronic_expected']
                 values['applicable'] = True
+                # As the web client sends them: without the read-only
+                # fields, which the server fills from the checklist
+                materials.append({k: v for k, v in values.items()
+                        if not Material._fields[k].readonly})
             form_data = {}
             for field in matter.form_fields:
                 form_data[field.name] = {
@@ -963,20 +968,32 @@ class Measure:
                 finally:
                     self.server.contexts[supervisor] = saved
             return run
-        # Each list as the supervisor opens it, then the six together
-        for name in models:
-            figure = self.figure('%s_%s' % (key, name.split('.')[-1]),
-                "statistics for one year, %s" % name)
-            run = run_models([name])
+        # Each list as the supervisor opens it, then the lists of the
+        # cases together and those of the satisfaction (the ratings)
+        # together
+        groups = [
+            (key, label, [n for n in models if '.evaluation.' not in n]),
+            ('satisfaction_year', "supervisor's satisfaction statistics for "
+                "one year", [n for n in models if '.evaluation.' in n]),
+            ]
+        for group_key, group_label, names in groups:
+            if not names:
+                continue
+            for name in names:
+                figure = self.figure('%s_%s' % (group_key,
+                        name.split('.')[-1]),
+                    "statistics for one year, %s" % name)
+                run = run_models([name])
+                timed(figure, run, self.runs['statistics'], warmup=1)
+                count_queries(figure, run)
+                self.emit(figure)
+            figure = self.figure(group_key,
+                group_label + ', %s lists' % len(names))
+            run = run_models(names)
             timed(figure, run, self.runs['statistics'], warmup=1)
             count_queries(figure, run)
+            figure.note = ', '.join(names)
             self.emit(figure)
-        figure = self.figure(key, label + ', %s lists' % len(models))
-        run = run_models(models)
-        timed(figure, run, self.runs['statistics'], warmup=1)
-        count_queries(figure, run)
-        figure.note = ', '.join(models)
-        self.emit(figure)
 
     def close(self):
         self.sql.close()

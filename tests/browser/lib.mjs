@@ -90,12 +90,15 @@ export async function browserTest(name, main) {
         });
         // Each page has its own context: its own sao session, as a user at
         // his own desk.  A failure shows the page opened last.
-        test.newPage = async () => {
+        // options: more options of the browser context (a phone's
+        // viewport, headers)
+        test.newPage = async (options = {}) => {
             const context = await browser.newContext({
                 viewport: { width: 1280, height: 900 },
                 locale: 'zh-CN',
                 timezoneId: 'Asia/Shanghai',
                 acceptDownloads: true,
+                ...options,
             });
             context.setDefaultTimeout(TIMEOUT);
             const newPage = await context.newPage();

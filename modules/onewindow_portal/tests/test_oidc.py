@@ -206,7 +206,7 @@ class OIDCTestCase(ApplicantRouteTestCase):
 
     def test_mobile_claim(self):
         "With the mobile number as claim, the account of the number"
-        client = self.register('13900000031', "钱志明", 131)
+        self.register('13900000031', "钱志明", 131)
         before = self.accounts()
         config.set('portal', 'oidc_claim_type', 'mobile')
         config.set('portal', 'oidc_claim', 'phone_number')

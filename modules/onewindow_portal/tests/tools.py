@@ -8,7 +8,10 @@ import unittest
 
 from werkzeug.test import Client
 
+from proteus.config import get_config
+
 from trytond.config import config
+from trytond.exceptions import UserError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.onewindow_approval.tests.tools import resident_id
 from trytond.modules.onewindow_approval.tests.test_module import (
@@ -25,6 +28,25 @@ CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{32})"')
 CODE = re.compile(r'\b([0-9]{6})\b')
 QUERY = re.compile(r'<dd class="code">([A-Z0-9]{8})</dd>')
 NUMBER = re.compile(r'<dd class="code">(WS[0-9]+)</dd>')
+
+
+def supplement_online(case, files, config=None):
+    """Upload the supplement of the case as the page of "my cases" does:
+    files maps the names of its materials to the data; return the error
+    shown or None"""
+    config = config or get_config()
+    with Transaction().start(config.database_name, 0,
+            readonly=False) as transaction:
+        Case = Pool().get('onewindow.case')
+        case = Case(case.id)
+        ids = {m.name: m.id for m in case.materials}
+        try:
+            Case.supplement_online(case, {
+                    ids[n]: [(n + '.pdf', d)] for n, d in files.items()})
+        except UserError as error:
+            transaction.rollback()
+            return error.message
+        transaction.commit()
 
 
 class PortalRouteTestCase(unittest.TestCase):
