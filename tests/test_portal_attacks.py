@@ -126,6 +126,12 @@ class PortalAttackTestCase(ApplicantRouteTestCase):
             self.check('%s changes delivery' % who, self.post(client,
                     'case/%d/delivery' % case_id, {
                         'method': 'courier', 'address': 'x'}))
+            self.check('%s reads the supplement' % who, self.get(client,
+                    'case/%d/supplement' % case_id))
+            self.check('%s uploads a supplement' % who, self.post(client,
+                    'case/%d/supplement' % case_id, {
+                        'file_1': (io.BytesIO(b'%PDF-1.4 x'), 'x.pdf')},
+                    content_type='multipart/form-data'))
             self.check('%s withdraws' % who, self.post(client,
                     'application/%d' % application_id, {
                         'action': 'withdraw'}))
