@@ -431,6 +431,13 @@ class Application(
                 problems.append(gettext(
                         'onewindow_portal.msg_application_field_required',
                         field=field.string))
+            elif not field.check_value(value):
+                # Checked as the window checks it (a resident ID by its
+                # check digit, a phone by its form...)
+                problems.append(gettext(
+                        'onewindow_portal.msg_application_field_invalid',
+                        field=field.string,
+                        reason=field.content_string or field.type_string))
         for material in self.materials:
             if material.requirement == 'required' and not material.files:
                 problems.append(gettext(

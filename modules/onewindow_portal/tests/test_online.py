@@ -3,6 +3,7 @@
 """An applicant's day on the portal over HTTP: registration by SMS code,
 real name, application with uploads, submission, pre-review, progress
 lookup; and what another account or a visitor cannot reach"""
+import io
 import re  # noqa: F401
 
 from trytond.modules.onewindow_approval.tests.tools import (
@@ -166,6 +167,48 @@ class OnlineTestCase(ApplicantRouteTestCase):
         response = self.post(self.client(), 'login', {
                 'mobile': '13900000004', 'password': 'secret-pass-1'})
         self.assertEqual(response.status_code, 429)
+
+    def test_form_checked(self):
+        "A resident ID of the form is checked online as at the window"
+        with self.transaction() as transaction:
+            # A field of the published matter's dictionary, as a new
+            # version would have it
+            Field = self.pool.get('onewindow.matter.form.field')
+            table = Field.__table__()
+            transaction.connection.cursor().execute(*table.insert(
+                    [table.matter, table.name, table.string, table.type_,
+                        table.content, table.required],
+                    [[self.ids['matter'], 'member_id', "家庭成员身份证号",
+                            'char', 'resident_id', False]]))
+            transaction.commit()
+        try:
+            client = self.register('13900000009', "赵敏", 19)
+            path = self.start(client)
+            upload = self.material_field(client, path)
+            token = self.csrf(client, path)
+            response = client.post(self.url(path), data={
+                    'csrf_token': token, 'action': 'submit',
+                    'field_member_id': "网上申请测试",
+                    upload: (io.BytesIO(PDF), 'id.pdf'),
+                    }, content_type='multipart/form-data')
+            self.assertEqual(response.status_code, 400)
+            errors = re.search(r'<div class="errors".*?</div>',
+                response.get_data(as_text=True), re.S).group(0)
+            self.assertIn("家庭成员身份证号", errors)
+            token = self.csrf(client, path)
+            response = client.post(self.url(path), data={
+                    'csrf_token': token, 'action': 'submit',
+                    'field_member_id': resident_id(20),
+                    }, content_type='multipart/form-data')
+            self.assertEqual(response.status_code, 200, response.data)
+            self.assertTrue(NUMBER.search(response.get_data(as_text=True)))
+        finally:
+            with self.transaction() as transaction:
+                Field = self.pool.get('onewindow.matter.form.field')
+                table = Field.__table__()
+                transaction.connection.cursor().execute(*table.delete(
+                        where=table.name == 'member_id'))
+                transaction.commit()
 
     def test_upload_checked(self):
         "An upload whose content is not its type is refused"
