@@ -218,19 +218,26 @@ def test_read_only_roles(attack):
 
 def test_login_throttling(pg_demo_server):
     "Repeated wrong passwords are slowed down, then refused"
+    # A user of its own: the demo users stay throttled for the session
+    # timeout, and the other tests log them in
+    admin = Session(pg_demo_server.url, pg_demo_server.database).login(
+        'admin', 'wengyuan-admin')
+    admin.model('res.user', 'create', [{
+                'name': "限流测试", 'login': 'throttled', 'password': PASSWORD,
+                }])
     session = Session(pg_demo_server.url, pg_demo_server.database)
     statuses = []
     for _ in range(7):
         try:
-            session.call('common.db.login', 'guide', {'password': 'wrong'},
-                'zh_CN', auth=False)
+            session.call('common.db.login', 'throttled',
+                {'password': 'wrong'}, 'zh_CN', auth=False)
         except RPCError as error:
             statuses.append(error.status)
     assert statuses[:5] == [401] * 5
     assert statuses[-1] == 429
     # Even the right password is refused while the login is throttled
     with pytest.raises(RPCError) as info:
-        session.login('guide', PASSWORD)
+        session.login('throttled', PASSWORD)
     assert info.value.status == 429
 
 
