@@ -10,6 +10,7 @@ import os
 from decimal import Decimal, InvalidOperation
 
 from trytond.exceptions import UserError
+from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .routes import published_matter
@@ -166,14 +167,19 @@ def apply(page, matter_id):
                 phone=page.user.mobile, web_user=page.user,
                 channel=page.context_channel,
                 terminal=page.terminal,
-                form_data=prefill(matter, party))
+                form_data=prefill(matter, party,
+                    page.user.party if party != page.user.party else None))
             application.save()
             return page.redirect('application/%d' % application.id)
     return page.render('apply.html', matter=matter, choices=choices)
 
 
-def prefill(matter, party):
-    "Return the form data that the party's record already gives"
+def prefill(matter, party, agent=None):
+    """Return the form data that the records of the applicant and of the
+    agent already give: the fields that say where they are prefilled from,
+    as at the window, then the usual names"""
+    pool = Pool()
+    Case = pool.get('onewindow.case')
     values = {
         'name': party.name,
         'applicant_name': party.name,
@@ -182,9 +188,10 @@ def prefill(matter, party):
         'address': party.addresses[0].full_address
         if party.addresses else None,
         }
-    data = {}
+    data = Case._prefilled_form_data(matter, party, agent, None) or {}
     for field in matter.form_fields:
-        if values.get(field.name) and field.type_ in {'char', 'text'}:
+        if (field.name not in data and values.get(field.name)
+                and field.type_ in {'char', 'text'}):
             data[field.name] = values[field.name]
     return data
 

@@ -180,10 +180,22 @@ class OnlineTestCase(ApplicantRouteTestCase):
                         table.content, table.required],
                     [[self.ids['matter'], 'member_id', "家庭成员身份证号",
                             'char', 'resident_id', False]]))
+            cursor = transaction.connection.cursor()
+            cursor.execute(*table.insert(
+                    [table.matter, table.name, table.string, table.type_,
+                        table.content, table.prefill, table.required],
+                    [[self.ids['matter'], 'own_id', "申请人身份证号",
+                            'char', 'resident_id', 'applicant_code',
+                            False]]))
             transaction.commit()
         try:
             client = self.register('13900000009', "赵敏", 19)
             path = self.start(client)
+            # Prefilled from the resident ID bound to the account, as the
+            # window prefills it from the applicant
+            html = self.get(client, path).get_data(as_text=True)
+            self.assertRegex(html, r'name="field_own_id" value="%s"'
+                % resident_id(19))
             upload = self.material_field(client, path)
             token = self.csrf(client, path)
             response = client.post(self.url(path), data={
@@ -207,7 +219,7 @@ class OnlineTestCase(ApplicantRouteTestCase):
                 Field = self.pool.get('onewindow.matter.form.field')
                 table = Field.__table__()
                 transaction.connection.cursor().execute(*table.delete(
-                        where=table.name == 'member_id'))
+                        where=table.name.in_(['member_id', 'own_id'])))
                 transaction.commit()
 
     def test_upload_checked(self):
