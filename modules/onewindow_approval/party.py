@@ -92,11 +92,20 @@ def identifier_departments():
     return list(User.get_departments())
 
 
+def _client_call():
+    """Return True inside a call of a user that checks access (the client's
+    call), not in the server's own reads of the records it works on"""
+    transaction = Transaction()
+    return bool(transaction.user and transaction.check_access)
+
+
 class PersonalDataMixin:
     """Mask the resident ID numbers held in the free data of the records
     (the fields of _personal_data_fields, such as the application form) to
     the users who see them masked on the records of the other departments:
-    in what read and export_data answer, and in what a search may test."""
+    in what read and export_data answer to the client, and in what its
+    search may test.  The server's own reads (validation, copies) see the
+    values as stored."""
     __slots__ = ()
     _personal_data_fields = set()
 
@@ -120,7 +129,7 @@ class PersonalDataMixin:
     def read(cls, ids, fields_names):
         result = super().read(ids, fields_names)
         names = cls._personal_data_fields & set(fields_names)
-        if names and Transaction().user:
+        if names and _client_call():
             shown = cls._personal_data_shown([r['id'] for r in result])
             if shown is not None:
                 for row in result:
@@ -132,7 +141,7 @@ class PersonalDataMixin:
     @classmethod
     def export_data(cls, records, fields_names, header=False):
         shown = None
-        if Transaction().user and cls._personal_data_fields:
+        if cls._personal_data_fields and _client_call():
             shown = cls._personal_data_shown([r.id for r in records])
         if shown is None or all(r.id in shown for r in records):
             return super().export_data(records, fields_names, header=header)
@@ -148,7 +157,7 @@ class PersonalDataMixin:
 
     @classmethod
     def search(cls, domain, *args, **kwargs):
-        if Transaction().user and cls._personal_data_fields:
+        if cls._personal_data_fields and _client_call():
             departments = identifier_departments()
             if departments is not None:
                 domain = cls._hide_personal_data(domain, departments)
