@@ -530,9 +530,26 @@ class Demo:
             for window, items in work.items():
                 self.work_day(day, window, items, resubmissions, last)
             self.office.work(day)
+            self.sweep()
+            if day.month != getattr(self, '_month', day.month):
+                print("demo_cases: %s worked" % self._month_name,
+                    flush=True)
+            self._month, self._month_name = day.month, day.strftime('%Y-%m')
         self.clock.set(days[-1])
         self.office.finish(days[-1])
+        self.sweep()
         self.as_user(self.admin)
+
+    def sweep(self):
+        """Run the scheduler's sweep of the supervision cards at the end of
+        the day of the clock: the cards are issued on the day their deadline
+        came near or passed, and closed on the day it no longer applies"""
+        Cron = Model.get('ir.cron')
+        self.as_user(self.admin)
+        if not hasattr(self, '_cron'):
+            self._cron, = Cron.find([('method', '=', 'onewindow.card|sweep')])
+        # A record keeps the context it was read with: take it on the day
+        Cron.click([Cron(self._cron.id)], 'run_once')
 
     def working_days(self, first, last):
         "Return the working days of the hall's calendar from first to last"
@@ -1185,12 +1202,24 @@ class BackOffice:
         self.click('onewindow.case', items, 'archive')
 
 
+def duty_phones():
+    """Give the departments a duty phone for the text messages of their
+    supervision cards"""
+    Department = Model.get('onewindow.department')
+    departments = Department.find(
+        [('phone', '=', None)], order=[('code', 'ASC')])
+    for i, department in enumerate(departments, 1):
+        department.phone = '0751-2880%03d' % i
+    Department.save(departments)
+
+
 def load(config, ctx):
     Case = Model.get('onewindow.case')
     Hall = Model.get('onewindow.hall')
     hall = ctx.get('hall') or Hall.find([('code', '=', 'WY')])[0]
     if Case.find([('hall', '=', hall.id)], limit=1):
         return
+    duty_phones()
     demo = Demo(config, ctx)
     try:
         demo.run()

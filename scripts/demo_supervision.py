@@ -1,8 +1,10 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """The supervisor's demo: the departments get a duty phone for the SMS of
-the cards, the card sweep of the scheduler is run once, so that the
-supervisor finds the red and yellow cards of the running demo cases, the
+the cards (if the cases did not give them one), the card sweep of the
+scheduler is run once more on the last day of the story (the cases swept
+each day of theirs), so that the supervisor finds the red and yellow cards
+of the running demo cases, the
 supervision board opens when the supervisor logs in and the department's
 cases to sign for and under review when an approver does.  Running it again
 issues no card twice."""
@@ -20,12 +22,24 @@ def load(config, ctx):
     ActWindow = Model.get('ir.action.act_window')
     ModelData = Model.get('ir.model.data')
     Department = Model.get('onewindow.department')
+    Sweep = Model.get('onewindow.card.sweep')
     departments = Department.find([('phone', '=', None)], order=[('code', 'ASC')])
     for i, department in enumerate(departments, 1):
         department.phone = '0751-2880%03d' % i
     Department.save(departments)
-    cron, = Cron.find([('method', '=', 'onewindow.card|sweep')])
-    cron.click('run_once')
+    # The sweep runs on the last day of the story, that of the last sweep
+    # of the cases: it issues the cards of the ratings and complaints, and
+    # a card is never dated the day the demo was loaded
+    sweeps = Sweep.find([], order=[('date', 'DESC'), ('id', 'DESC')],
+        limit=1)
+    context = dict(config._context)
+    if sweeps:
+        config._context = dict(context, onewindow_today=sweeps[0].date)
+    try:
+        cron, = Cron.find([('method', '=', 'onewindow.card|sweep')])
+        cron.click('run_once')
+    finally:
+        config._context = context
     data, = ModelData.find([
             ('module', '=', 'onewindow_approval'),
             ('fs_id', '=', 'act_supervision_board'),

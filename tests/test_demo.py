@@ -391,3 +391,40 @@ def test_log_dates(demo):
     days = rows(demo,
         'SELECT COUNT(DISTINCT SUBSTR(date, 1, 10)) FROM onewindow_case_log')
     assert days[0][0] > 30
+
+
+def test_card_dates(demo):
+    "The cards lived through the story: each deadline card was issued on "
+    "the day its deadline came near (yellow) or was missed (red), created "
+    "on that day and not when the demo was loaded, and the last whole "
+    "month of the story has its cards"
+    cards = rows(demo,
+        "SELECT k.id, k.colour, k.deadline, k.issue_date, "
+        "DATE(k.create_date, '+8 hours') "
+        'FROM onewindow_card k '
+        "WHERE k.kind = 'deadline'")
+    assert cards
+    red = [c for c in cards if c[1] == 'red']
+    assert red
+    # A red card the first working day after the deadline or later, a
+    # yellow one before it
+    assert [c for c in red if not c[3] > c[2]] == []
+    assert [c for c in cards if c[1] == 'yellow' and not c[3] <= c[2]] == []
+    assert [c for c in cards if c[4] != c[3]] == []
+    last_day, = rows(demo,
+        "SELECT MAX(DATE(date, '+8 hours')) FROM onewindow_case_log")[0]
+    assert [c for c in cards if c[3] > last_day] == []
+    # The sweeps ran on the days of the story
+    days = rows(demo,
+        "SELECT COUNT(DISTINCT issue_date) FROM onewindow_card "
+        "WHERE kind = 'deadline'")
+    assert days[0][0] > 20
+    year, month = int(last_day[:4]), int(last_day[5:7])
+    previous = '%04d-%02d' % ((year, month - 1) if month > 1
+        else (year - 1, 12))
+    assert rows(demo,
+        "SELECT COUNT(*) FROM onewindow_card "
+        "WHERE SUBSTR(issue_date, 1, 7) = ?", previous)[0][0] > 0
+    assert rows(demo,
+        "SELECT COUNT(*) FROM onewindow_card "
+        "WHERE SUBSTR(issue_date, 1, 7) = ?", last_day[:7])[0][0] > 0
