@@ -196,5 +196,19 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(Date.today(), dt.date.today())
         self.assertEqual(now().date(), dt.date.today())
 
+    @with_transaction()
+    def test_demo_clock_caches(self):
+        "The caches of the definitions are the same on every demo day"
+        pool = Pool()
+        Model = pool.get('ir.model')
+        Trigger = pool.get('ir.trigger')
+        from trytond.transaction import Transaction
+        keys = set()
+        for day in [dt.date(2025, 8, 12), dt.date(2025, 8, 13), None]:
+            with Transaction().set_context(onewindow_today=day):
+                keys.add((Model._get_names_cache._key('items'),
+                        Trigger._get_triggers_cache._key('x')))
+        self.assertEqual(len(keys), 1)
+
 
 del ModuleTestCase
