@@ -486,6 +486,9 @@ class Matter(
         if self.handling == 'same_day':
             self.promised_limit = 0
 
+    # What the rec_name is made of (read with it, see RelatedReadMixin)
+    _rec_name_fields = ['code', 'name', 'version']
+
     def get_rec_name(self, name):
         return '[%s] %s v%s' % (self.code, self.name, self.version)
 
