@@ -157,6 +157,10 @@ class RelatedReadMixin:
                     contexts[key] = ctx
                     ctx_ids[key].add(value)
                     keys[row['id'], fname] = key
+            if result and not ctx_ids:
+                # As Tryton does, which checks the access to the target
+                # even when no record refers to one
+                Target.read([], sorted(read_names))
             targets = {}
             for key, target_ids in ctx_ids.items():
                 with Transaction().set_context(contexts[key]):
