@@ -14,7 +14,7 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, transition)
+    ButtonStateMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -155,7 +155,7 @@ class Indicator(sequence_ordered(), ModelSQL, ModelView):
 
 
 class Evaluation(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Rating
 
@@ -240,13 +240,6 @@ class Evaluation(
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._protected_fields |= {
-            'company', 'case', 'stage', 'hall', 'matter', 'department',
-            'window', 'employee', 'service_date', 'service_day',
-            'indicator_set', 'level',
-            'lines', 'reasons', 'comment', 'channel', 'rating_date',
-            'rating_day', 'rater', 'rater_phone', 'real_name', 'default',
-            'void_reason', 'voided_by', 'void_date'}
         cls._sql_constraints += [
             # One rating per service contact and one per case
             ('case_stage_unique', Unique(t, t.case, t.stage),
