@@ -423,8 +423,25 @@ class Evaluation(
                     ('case.state', '!=', 'draft'),
                     ('stage', '=', stage),
                     ('state', '=', 'pending'),
+                    ('service_date', '>=', cls.rating_since()),
                     ], limit=1)
         return evaluations[0] if evaluations else None
+
+    @classmethod
+    def rating_since(cls):
+        """Return the earliest service time still open to a rating: a
+        service is rated within the days a rating link is valid, at every
+        channel"""
+        pool = Pool()
+        Configuration = pool.get('onewindow.evaluation.configuration')
+        config = Configuration(1)
+        return dt.datetime.now() - dt.timedelta(days=config.link_validity)
+
+    @property
+    def rating_open(self):
+        "Whether the applicant may still rate this service"
+        return (self.state == 'pending'
+            and self.service_date >= self.rating_since())
 
     # Rating
 
