@@ -249,8 +249,9 @@ def test_portal_pages(sao_server, portal_pages):
     assert figures['serious'] == 0
     assert figures['unreachable'] == 0
     assert figures['overflow'] == 0
-    # every page of the list was checked
-    assert figures['pages'] == len(pages['pages']) + 1
+    # every page of the list was checked, and the answer of the lookup and
+    # the kiosk's idle warning
+    assert figures['pages'] == len(pages['pages']) + 2
 
 
 def test_applicant_online(sao_server, portal_pages):

@@ -7,7 +7,8 @@
 // modules register: the home page, the service guide, the accounts' pages,
 // the progress lookup (and its answer), the person's applications in every
 // state, the kiosk, the rating device, the QR rating link, the satisfaction
-// figures and the error pages.  Each page is opened as its visitor (nobody,
+// figures and the error pages (and the kiosk's warning before its idle
+// end, its clock moved forward).  Each page is opened as its visitor (nobody,
 // the demo person 13800000001 logged in by the keyboard, an account without
 // real name, a self-service terminal, staff) and must answer the expected
 // status; axe-core then finds no serious or critical violation at 375×812
