@@ -9,11 +9,15 @@ day, without an account): it reads the few public values it shows in one
 query joined over the application, its case, matter, department and
 applicant (instead of the records' reads as the template reaches them),
 and counts its two rate limits in one query."""
+import datetime as dt
+
 from sql import Literal, Null
 from sql.aggregate import Sum
 from sql.conditionals import Case
 
+from trytond.cache import Cache
 from trytond.config import config
+from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .application import (
@@ -72,18 +76,40 @@ class Progress:
         return public_timeline(self.state, self.submission_date, self.case)
 
 
+# The translated names of the departments by id, language and last write:
+# the translations of a name are read once, not at each lookup (a
+# translation edited in the translations list shows within the duration)
+_department_names = Cache('onewindow_portal.lookup.department_name',
+    duration=dt.timedelta(minutes=10), context=False)
+
+
+def department_translation(department_id, name, written):
+    """Return the name of the department in the language of the
+    transaction, as the read of the department gives it"""
+    pool = Pool()
+    Translation = pool.get('ir.translation')
+    language = Transaction().language
+    key = (department_id, language, str(written))
+    translated = _department_names.get(key)
+    if translated is None:
+        translated = Translation.get_ids(
+            'onewindow.department,name', 'model', language,
+            [department_id], cached_after=written).get(department_id) or name
+        _department_names.set(key, translated)
+    return translated
+
+
 def find_progress(pool, number):
     """Return the Progress of the application of the application or case
     number (as `find`), or None"""
     Application = pool.get('onewindow.application')
-    Case = pool.get('onewindow.case')
+    Case_ = pool.get('onewindow.case')
     Matter = pool.get('onewindow.matter')
     Department = pool.get('onewindow.department')
     Party = pool.get('party.party')
-    Translation = pool.get('ir.translation')
     application = Application.__table__()
-    case = Case.__table__()
-    by_case = Case.__table__()
+    case = Case_.__table__()
+    by_case = Case_.__table__()
     matter = Matter.__table__()
     department = Department.__table__()
     party = Party.__table__()
@@ -102,18 +128,18 @@ def find_progress(pool, number):
         party.name,
         case.id, case.number, case.state, case.deadline,
         case.acceptance_date, case.decision_date, case.verification_date]
-    row = None
-    for where in [
-            (application.number == number) & (application.state != 'draft'),
-            application.id.in_(by_case.select(by_case.application,
-                    where=(by_case.number == number)
-                    & (by_case.application != Null),
-                    limit=1)),
-            ]:
-        cursor.execute(*query.select(*columns, where=where, limit=1))
-        row = cursor.fetchone()
-        if row:
-            break
+    # The application of the number, else the application of the case of
+    # the number, in one query
+    of_case = by_case.select(by_case.application,
+        where=(by_case.number == number) & (by_case.application != Null),
+        limit=1)
+    of_number = (application.number == number) & (
+        application.state != 'draft')
+    cursor.execute(*query.select(*columns,
+            where=of_number | (application.id == of_case),
+            order_by=[Case((of_number, Literal(0)), else_=Literal(1))],
+            limit=1))
+    row = cursor.fetchone()
     if not row:
         return None
     (id_, number_, state, submission_date, query_code_hash,
@@ -121,12 +147,8 @@ def find_progress(pool, number):
         applicant_name, case_id, case_number, case_state, deadline,
         acceptance_date, decision_date, verification_date) = row
     if department_id is not None:
-        # The translated name, as the read of the department gives it
-        # (from the cache of the translations once read)
-        department_name = Translation.get_ids(
-            'onewindow.department,name', 'model', Transaction().language,
-            [department_id], cached_after=write_date or create_date).get(
-            department_id) or department_name
+        department_name = department_translation(
+            department_id, department_name, write_date or create_date)
     public_case = None
     if case_id is not None:
         public_case = PublicCase(number=case_number, state=case_state,
