@@ -113,7 +113,16 @@ def public_timeline(state, submission_date, case):
 
 
 def hash_query_code(code, salt=None):
-    "Return the salted hash of a query code as 'salt$digest'"
+    """Return the salted hash of a query code as 'salt$digest'
+
+    A fast hash (SHA-256 of a random salt and the code), not a slow
+    password hash: the code is drawn at random by the server (8 characters
+    of 31, about 40 bits), never chosen by a person, and the lookup is
+    rate-limited per number and per address, so a guess costs an HTTP
+    request whatever the hash.  A deliberately slow hash (pbkdf2, bcrypt,
+    argon2) would add nothing against those guesses and would by itself cap
+    the lookups a process answers (tens of milliseconds each); the digest
+    is compared in constant time."""
     if salt is None:
         salt = secrets.token_hex(8)
     code = normalize_query_code(code)
