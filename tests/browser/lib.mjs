@@ -455,8 +455,16 @@ export async function printDocument(page, test, pane, label, timeout = 120000) {
             + offered.join(', '));
     }
     test.step = `choose the ${label} as PDF`;
-    await documents.selectOption({ label });
-    await settle(page, test);
+    // sao sets the only document allowed itself and disables the choice
+    if (await documents.isEnabled()) {
+        await documents.selectOption({ label });
+        await settle(page, test);
+    }
+    const chosen = await documents.evaluate(
+        (select) => select.options[select.selectedIndex].text.trim());
+    if (chosen !== label) {
+        throw new Error(`"${PRINT_DOCUMENTS}" shows the ${chosen}, not the ${label}`);
+    }
     const format = await dialog.locator('select[name="format"]').evaluate(
         (select) => select.options[select.selectedIndex].text.trim());
     if (format !== 'PDF') {
