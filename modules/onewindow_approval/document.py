@@ -448,6 +448,8 @@ class CasePrint(Wizard):
 
     def default_start(self, fields):
         cases = self.records
+        if not cases:
+            return {'format': 'pdf'}
         documents = self.documents(cases)
         if not documents:
             if len(cases) > 1 and all(self.documents([c]) for c in cases):
@@ -469,6 +471,8 @@ class CasePrint(Wizard):
         Action = pool.get('ir.action')
         ActionReport = pool.get('ir.action.report')
         name = self.start.document
+        if not self.records:
+            return
         if name not in dict(self.start.get_documents()):
             raise DocumentError(gettext(
                     'onewindow_approval.msg_document_unknown',
@@ -479,7 +483,8 @@ class CasePrint(Wizard):
         report, = ActionReport.search([
                 ('report_name', '=', name),
                 ('model', '=', 'onewindow.case'),
-                ('extension', 'in', FORMATS[self.start.format]),
+                ('extension', 'in',
+                    FORMATS.get(self.start.format, FORMATS['pdf'])),
                 ], order=[('id', 'ASC')], limit=1)
         action = Action.get_action_values(
             'ir.action.report', [report.id])[0]
