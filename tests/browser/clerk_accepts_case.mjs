@@ -15,7 +15,8 @@
 // that names the case.
 //
 // Screenshots go to tests/artifacts/ (clerk_case_registered.png,
-// clerk_case_accepted.png) with the notice (clerk_case_acceptance_notice.pdf).
+// clerk_case_accepted.png, clerk_case_print.png: the wizard of the print
+// menu) with the notice (clerk_case_acceptance_notice.pdf).
 // Exits non-zero with a message (and a screenshot of the page) on any failure.
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -55,6 +56,7 @@ const COLUMNS = {
 const REGISTERED_SCREENSHOT = artifact('clerk_case_registered.png');
 const ACCEPTED_SCREENSHOT = artifact('clerk_case_accepted.png');
 const NOTICE_FILE = artifact('clerk_case_acceptance_notice.pdf');
+const PRINT_SCREENSHOT = artifact('clerk_case_print.png');
 // LibreOffice converts the notice to PDF: its first start is slow.
 const REPORT_TIMEOUT = 120000;
 
@@ -298,7 +300,7 @@ async function main(page, test) {
     // The print menu offers the documents of the state of the case: an
     // accepted case without fee has its acceptance notice only.
     const { offered, download: file } = await printDocument(page, test, pane, NOTICE,
-        REPORT_TIMEOUT);
+        REPORT_TIMEOUT, PRINT_SCREENSHOT);
     if (offered.length !== 1) {
         throw new Error(`"${PRINT_DOCUMENTS}" offers for the accepted case ${caseNumber}: `
             + `${offered.join(', ')}; only the ${NOTICE} is expected`);
@@ -333,7 +335,8 @@ async function main(page, test) {
         + `on ${acceptance.date} by ${acceptance.by}, deadline ${acceptance.deadline}; `
         + `${PRINT_DOCUMENTS} offered ${offered.join(', ')}; `
         + `${NOTICE} ${file.suggestedFilename()} (${content.length} bytes): ${words}; `
-        + `screenshots ${relative(REGISTERED_SCREENSHOT)}, ${relative(ACCEPTED_SCREENSHOT)}`);
+        + `screenshots ${relative(REGISTERED_SCREENSHOT)}, ${relative(ACCEPTED_SCREENSHOT)}, `
+        + `${relative(PRINT_SCREENSHOT)}`);
 }
 
 await browserTest(NAME, main);

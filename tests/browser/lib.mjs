@@ -424,7 +424,9 @@ export const PRINT_DOCUMENTS = '打印文书';
 // the documents of the state of the case; choose label, keep the format PDF,
 // print and wait for the file.  Return { offered, download }: the documents
 // the wizard offered and playwright's download.
-export async function printDocument(page, test, pane, label, timeout = 120000) {
+// screenshot: the file of a screenshot of the wizard, if any.
+export async function printDocument(page, test, pane, label, timeout = 120000,
+    screenshot = null) {
     test.step = `open the print menu for the ${label}`;
     await pane.locator('button#print').click();
     const entries = pane.locator('button#print + ul.dropdown-menu a');
@@ -469,6 +471,9 @@ export async function printDocument(page, test, pane, label, timeout = 120000) {
         (select) => select.options[select.selectedIndex].text.trim());
     if (format !== 'PDF') {
         throw new Error(`"${PRINT_DOCUMENTS}" proposes the format "${format}", not PDF`);
+    }
+    if (screenshot) {
+        await page.screenshot({ path: screenshot });
     }
     test.step = `print the ${label}`;
     // sao gets the report and hands it to the browser as a download.
