@@ -17,7 +17,7 @@ from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, real_date, transition)
+    ButtonStateMixin, real_date, transition)
 from trytond.modules.onewindow_matters.matter import (
     CREDIBILITIES, JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION,
     LICENCE_LIMIT, MAX_COPIES, MAX_FEE, REQUIREMENTS)
@@ -144,7 +144,7 @@ class CaseLineMixin:
 
 
 class Case(
-        ButtonStateMixin, ProtectedFieldsMixin, PersonalDataMixin, Workflow,
+        ButtonStateMixin, PersonalDataMixin, Workflow,
         ModelSQL, ModelView):
     """Case
 

@@ -14,7 +14,7 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, transition)
+    ButtonStateMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -155,7 +155,7 @@ class Indicator(sequence_ordered(), ModelSQL, ModelView):
 
 
 class Evaluation(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Rating
 
@@ -240,13 +240,6 @@ class Evaluation(
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._protected_fields |= {
-            'company', 'case', 'stage', 'hall', 'matter', 'department',
-            'window', 'employee', 'service_date', 'service_day',
-            'indicator_set', 'level',
-            'lines', 'reasons', 'comment', 'channel', 'rating_date',
-            'rating_day', 'rater', 'rater_phone', 'real_name', 'default',
-            'void_reason', 'voided_by', 'void_date'}
         cls._sql_constraints += [
             # One rating per service contact and one per case
             ('case_stage_unique', Unique(t, t.case, t.stage),
@@ -430,8 +423,25 @@ class Evaluation(
                     ('case.state', '!=', 'draft'),
                     ('stage', '=', stage),
                     ('state', '=', 'pending'),
+                    ('service_date', '>=', cls.rating_since()),
                     ], limit=1)
         return evaluations[0] if evaluations else None
+
+    @classmethod
+    def rating_since(cls):
+        """Return the earliest service time still open to a rating: a
+        service is rated within the days a rating link is valid, at every
+        channel"""
+        pool = Pool()
+        Configuration = pool.get('onewindow.evaluation.configuration')
+        config = Configuration(1)
+        return dt.datetime.now() - dt.timedelta(days=config.link_validity)
+
+    @property
+    def rating_open(self):
+        "Whether the applicant may still rate this service"
+        return (self.state == 'pending'
+            and self.service_date >= self.rating_since())
 
     # Rating
 

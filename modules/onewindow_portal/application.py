@@ -15,7 +15,7 @@ from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_approval.party import PersonalDataMixin
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, transition)
+    ButtonStateMixin, transition)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction
@@ -131,7 +131,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
 
 class Application(
-        ButtonStateMixin, ProtectedFieldsMixin, PersonalDataMixin, Workflow,
+        ButtonStateMixin, PersonalDataMixin, Workflow,
         ModelSQL, ModelView):
     """Online Application
 
@@ -249,10 +249,6 @@ class Application(
         # The application form may hold resident ID numbers
         cls._personal_data_fields = cls._personal_data_fields | {'form_data'}
         t = cls.__table__()
-        cls._protected_fields |= {
-            'state', 'number', 'query_code_hash', 'submission_date',
-            'resubmission_date', 'prereview_deadline', 'case', 'web_user',
-            'channel', 'terminal', 'correction_count'}
         cls._sql_indexes.update({
                 Index(t, (t.number, Index.Equality()),
                     where=t.number != Null),
@@ -796,11 +792,6 @@ class Case(metaclass=PoolMeta):
             'invisible': ~Eval('application'),
             },
         help="The online application the case was registered from.")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._protected_fields |= {'application'}
 
     @classmethod
     def copy(cls, cases, default=None):

@@ -340,7 +340,6 @@ def case_supplement(page, case_id):
     for its supplement"""
     pool = page.pool
     Case = pool.get('onewindow.case')
-    Attachment = pool.get('ir.attachment')
     cases = [c for c in own_cases(page) if c.id == case_id]
     if not cases or cases[0].state != 'supplement':
         raise NotFound(gettext("The page cannot be shown."))
