@@ -378,22 +378,32 @@ class Evaluation(
     @classmethod
     def from_token(cls, token):
         """Return the link of the token if it may still be used to rate, or
-        None (unknown, used, expired or rated)"""
+        None (unknown, used, expired or rated)
+
+        The token is found by its hash (unique index: a 192-bit random
+        token cannot be guessed, and a database search by the hash learns
+        nothing of the token); the link and the state of its rating are read
+        in one query."""
         pool = Pool()
         Link = pool.get('onewindow.evaluation.link')
         if not token or len(token) > 100:
             return None
-        with without_check_access():
-            links = Link.search([
-                    ('token_hash', '=', hash_token(token)),
-                    ], limit=1)
-        if not links:
+        link = Link.__table__()
+        evaluation = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*link.join(evaluation,
+                condition=evaluation.id == link.evaluation).select(
+                link.id, link.evaluation, link.channel, link.used,
+                link.expires, evaluation.state,
+                where=link.token_hash == hash_token(token),
+                limit=1))
+        row = cursor.fetchone()
+        if not row:
             return None
-        link, = links
-        if (link.used or link.expires < dt.datetime.now()
-                or link.evaluation.state != 'pending'):
+        id_, evaluation_id, channel, used, expires, state = row
+        if used or expires < dt.datetime.now() or state != 'pending':
             return None
-        return link
+        return Link(id_, evaluation=evaluation_id, channel=channel)
 
     @classmethod
     def pending_at_window(cls, window, minutes=30):
@@ -514,7 +524,12 @@ class Evaluation(
                     # to the applicant's phone; a printed QR code or the
                     # window device may be used by anyone
                     'real_name': channel in {'portal', 'sms'},
+                    # The transition pending → rated (checked above, the
+                    # row locked) in the same write, logged as a
+                    # transition: a rating is one write of its record
+                    'state': 'rated',
                     })
+            cls.log([evaluation], 'transition', 'state:rated')
             links = Link.search([
                     ('evaluation', '=', evaluation.id),
                     ('used', '=', None),
@@ -524,8 +539,8 @@ class Evaluation(
         return evaluation
 
     @classmethod
-    @transition('rated')
     def _rated(cls, evaluations):
+        "Open the rectifications of the bad ratings just given"
         pool = Pool()
         Rectification = pool.get('onewindow.rectification')
         Rectification.open_for(
