@@ -17,8 +17,7 @@ from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, RelatedReadMixin, real_date,
-    transition)
+    ButtonStateMixin, RelatedReadMixin, real_date, transition)
 from trytond.modules.onewindow_matters.matter import (
     CREDIBILITIES, JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION,
     LICENCE_LIMIT, MAX_COPIES, MAX_FEE, REQUIREMENTS)
@@ -145,8 +144,8 @@ class CaseLineMixin:
 
 
 class Case(
-        ButtonStateMixin, ProtectedFieldsMixin, PersonalDataMixin,
-        RelatedReadMixin, Workflow, ModelSQL, ModelView):
+        ButtonStateMixin, PersonalDataMixin, RelatedReadMixin, Workflow,
+        ModelSQL, ModelView):
     """Case
 
     One application for one matter (办件): registered at a window, checked

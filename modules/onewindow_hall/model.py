@@ -19,56 +19,6 @@ from trytond.transaction import Transaction, without_check_access
 from .exceptions import ButtonStateError, InvalidValueError
 
 
-class ProtectedFieldsMixin:
-    """Fields that only the system sets
-
-    The fields of _protected_fields are refused in the writes coming from
-    the clients; buttons and internal code set them.  RPCGuardMixin, which
-    the pool applies to every model, already refuses the client writes of
-    every field read-only for the record: a model whose protected fields
-    are declared readonly does not need this mixin (the hall, catalogue and
-    case models do not use it any more)."""
-    __slots__ = ()
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._protected_fields = set()
-        if issubclass(cls, Workflow):
-            cls._protected_fields.add(cls._transition_state)
-
-    @classmethod
-    def _check_protected_fields(cls, records, values):
-        transaction = Transaction()
-        if not transaction.user or not transaction.check_access:
-            return
-        names = cls._protected_fields & set(values)
-        if names:
-            raise AccessError(gettext(
-                    'onewindow_hall.msg_protected_fields',
-                    model=cls.__names__()['model'],
-                    records=', '.join(r.rec_name for r in records[:5]),
-                    fields=', '.join(
-                        cls.__names__(n)['field'] for n in sorted(names))))
-
-    @classmethod
-    def create(cls, vlist):
-        for values in vlist:
-            values = {k: v for k, v in values.items()
-                if v is not None and not (
-                    k == getattr(cls, '_transition_state', None)
-                    and v == getattr(cls, 'default_%s' % k, lambda: v)())}
-            cls._check_protected_fields([], values)
-        return super().create(vlist)
-
-    @classmethod
-    def write(cls, *args):
-        actions = iter(args)
-        for records, values in zip(actions, actions):
-            cls._check_protected_fields(records, values)
-        super().write(*args)
-
-
 def rec_name_fields(Model):
     """Return the stored fields of Model that its rec_name is made of, as
     it declares them in _rec_name_fields (or its _rec_name when it keeps

@@ -841,6 +841,10 @@ class Matter(
                         other=codes[matter.code].rec_name))
             codes[matter.code] = matter
             matter.check_time_limit()
+            if not (matter.legal_basis or '').strip():
+                raise MatterPublishError(gettext(
+                        'onewindow_matters.msg_matter_publish_no_legal_basis',
+                        matter=matter.rec_name))
             if not matter.materials:
                 raise MatterPublishError(gettext(
                         'onewindow_matters.msg_matter_publish_no_material',

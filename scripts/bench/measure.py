@@ -748,8 +748,14 @@ class Measure:
             "WHERE module = 'onewindow_approval' AND fs_id IN "
             "('report_acceptance_notice', 'report_acceptance_notice_odt')")
         actions = dict(cursor.fetchall())
+        # The cases the intakes accepted, else (--only reports) accepted
+        # cases of the database
+        cases = getattr(self, 'accepted', None)
+        if not cases:
+            cursor.execute("SELECT id FROM onewindow_case "
+                "WHERE state IN ('accepted', 'review') ORDER BY id LIMIT 50")
+            cases = [i for i, in cursor.fetchall()] or self.case_ids
         self.sql.rollback()
-        cases = self.accepted or self.case_ids
         rng = random.Random('report')
         for key, label, fs_id, runs in [
                 ('report_odt', 'acceptance notice rendered to ODT',

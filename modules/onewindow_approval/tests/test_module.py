@@ -47,6 +47,7 @@ def create_setup(company):
                 'department': department.id, 'matter_type': 'public_service',
                 'handling': 'promised', 'applicant_kind': 'natural',
                 'acceptance': 'comprehensive', 'promised_limit': 5,
+                'legal_basis': "《就业服务与就业管理规定》第六十三条",
                 'materials': [('create', [{
                                 'name': "ID card", 'requirement': 'required',
                                 'paper_copies': 1, 'electronic_copies': 0,
