@@ -10,7 +10,8 @@ tests/browser/ in headless chromium:
 - clerk_windows.mjs: the clerk logs in and opens 服务大厅 → 窗口;
 - clerk_accepts_case.mjs: the clerk registers a case in 服务大厅 → 办件,
   receives and checks its materials, accepts it and prints the acceptance
-  notice;
+  notice through the one entry of the print menu (打印文书), which offers
+  that notice alone;
 - promised_case_two_users.mjs: one promised case from its acceptance to its
   delivery, across the clerk and the approver of 县民政局, each in his own
   browser: 移交, 签收, 办结, 批准, 送回结果, 出件核验, 领证通知书, 送达 and
@@ -19,6 +20,11 @@ tests/browser/ in headless chromium:
   in its red panel and the yellow ones in its yellow panel, the approver
   lands on the cases to sign for, no login asks for the bus and the header
   shows no currency.
+- case_form_1366.mjs: at 1366×768, the case form of the clerk shows the
+  number (not cut), the state, the check columns of the materials and the
+  button 经与原件核对无误 (its whole label) inside the window without
+  scrolling sideways, and the label 申请表数据 once; the form fields of a
+  matter are listed by their Chinese names for the center administrator.
 - portal_pages.mjs: every page of the portal (the list comes from the
   registered routes through portal_pages.py, which fails on a route it does
   not know), as its visitor, passes axe-core with no serious or critical
@@ -202,6 +208,14 @@ def test_hall_roles(sao_server):
     run_browser('hall_roles.mjs', sao_server)
 
 
+def test_case_form_1366(sao_server):
+    """At 1366×768 the clerk sees the number, the state, the check columns
+    of the materials and the button 经与原件核对无误 of a case without
+    scrolling sideways, and one label 申请表数据; the center administrator
+    reads the form fields of a matter by their Chinese names"""
+    run_browser('case_form_1366.mjs', sao_server)
+
+
 @pytest.fixture
 def portal_pages(sao_server, tmp_path_factory):
     """The pages of the portal to check, written as JSON by
@@ -249,8 +263,9 @@ def test_portal_pages(sao_server, portal_pages):
     assert figures['serious'] == 0
     assert figures['unreachable'] == 0
     assert figures['overflow'] == 0
-    # every page of the list was checked
-    assert figures['pages'] == len(pages['pages']) + 1
+    # every page of the list was checked, and the answer of the lookup and
+    # the kiosk's idle warning
+    assert figures['pages'] == len(pages['pages']) + 2
 
 
 def test_applicant_online(sao_server, portal_pages):

@@ -50,11 +50,13 @@ def register():
         statistic.StatisticClerk,
         statistic.StatisticPeriod,
         statistic.MonthlyReportStart,
+        document.CasePrintStart,
         module='onewindow_approval', type_='model')
     Pool.register(
         card.CardResolve,
         correction.CaseCorrect,
         statistic.MonthlyReportPrint,
+        document.CasePrint,
         module='onewindow_approval', type_='wizard')
     Pool.register(
         document.AcceptanceNotice,

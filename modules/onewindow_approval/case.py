@@ -17,7 +17,7 @@ from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, real_date, transition)
+    ButtonStateMixin, RelatedReadMixin, real_date, transition)
 from trytond.modules.onewindow_matters.matter import (
     CREDIBILITIES, JOINT_EXTENSION, JOINT_LIMIT, LICENCE_EXTENSION,
     LICENCE_LIMIT, MAX_COPIES, MAX_FEE, REQUIREMENTS)
@@ -144,7 +144,7 @@ class CaseLineMixin:
 
 
 class Case(
-        ButtonStateMixin, ProtectedFieldsMixin, PersonalDataMixin, Workflow,
+        ButtonStateMixin, PersonalDataMixin, RelatedReadMixin, Workflow,
         ModelSQL, ModelView):
     """Case
 
@@ -919,11 +919,24 @@ class Case(
 
     @classmethod
     def get_identifier(cls, cases, names):
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
         result = {n: {} for n in names}
         departments = identifier_departments()
+        # The identifiers of all the parties, in one query, as
+        # party.identifiers gives them (the first of a type is the code)
+        parties = {p.id for c in cases
+            for p in [c.applicant, c.agent, c.collector] if p}
+        first = {}
+        for sub_ids in grouped_slice(sorted(parties)):
+            for identifier in Identifier.search([
+                        ('party', 'in', list(sub_ids)),
+                        ], order=[('party', None)] + Identifier._order):
+                first.setdefault(
+                    (identifier.party.id, identifier.type), identifier.code)
 
         def code(case, party, type_):
-            code = _identifier(party, type_)
+            code = first.get((party.id, type_)) if party else None
             if (type_ in PERSONAL_IDENTIFIERS and departments is not None
                     and case.department.id not in departments):
                 code = mask_identifier(code)

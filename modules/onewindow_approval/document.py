@@ -4,15 +4,24 @@
 from decimal import Decimal
 
 from trytond.i18n import gettext
+from trytond.model import ModelView, fields
 from trytond.modules.company import CompanyReport
 from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .exceptions import DocumentError
 
-# The states from the acceptance on
-ACCEPTED = {'accepted', 'review', 'suspended', 'escalated', 'approved',
-    'denied', 'ready', 'delivered', 'archived'}
+# The states in which a document may be printed are the _states of its
+# report below (with what the case must hold, in its check): the print
+# wizard offers what they allow and the reports refuse the rest.
+#
+# While the departments handle the case (the deadline may move)
+RUNNING = {'accepted', 'review', 'suspended', 'escalated'}
+# From the decision on
 DECIDED = {'approved', 'denied', 'ready', 'delivered', 'archived'}
+# From the acceptance on
+ACCEPTED = RUNNING | DECIDED
 
 
 class CaseReport(CompanyReport):
@@ -29,10 +38,20 @@ class CaseReport(CompanyReport):
 
     @classmethod
     def check(cls, case):
+        "Raise DocumentError when the document may not be printed for case"
         if cls._states is not None and case.state not in cls._states:
             raise DocumentError(gettext(
                     'onewindow_approval.msg_document_state',
                     case=case.rec_name, state=case.state_string))
+
+    @classmethod
+    def printable(cls, case):
+        "Return whether the document may be printed for the case"
+        try:
+            cls.check(case)
+        except DocumentError:
+            return False
+        return True
 
     @classmethod
     def get_context(cls, records, header, data):
@@ -202,6 +221,8 @@ class AcceptanceNotice(CaseReport):
 class SupplementNotice(CaseReport):
     "One-Time Notice"
     __name__ = 'onewindow.case.supplement_notice'
+    # While the applicant is asked for the missing materials
+    _states = {'supplement'}
 
     @classmethod
     def check(cls, case):
@@ -231,6 +252,8 @@ class RefusalNotice(CaseReport):
 class PaymentNotice(CaseReport):
     "Payment Notice"
     __name__ = 'onewindow.case.payment_notice'
+    # From the acceptance until the result leaves the hall
+    _states = ACCEPTED - {'delivered', 'archived'}
 
     @classmethod
     def check(cls, case):
@@ -254,6 +277,7 @@ class PaymentNotice(CaseReport):
 class SuspensionNotice(CaseReport):
     "Special Procedure Notice"
     __name__ = 'onewindow.case.suspension_notice'
+    _states = RUNNING
 
     @classmethod
     def check(cls, case):
@@ -280,6 +304,7 @@ class SuspensionNotice(CaseReport):
 class ExtensionNotice(CaseReport):
     "Extension Notice"
     __name__ = 'onewindow.case.extension_notice'
+    _states = RUNNING
 
     @classmethod
     def check(cls, case):
@@ -302,14 +327,13 @@ class ExtensionNotice(CaseReport):
 
 
 class DecisionNotice(CaseReport):
-    "Licensing Decision"
+    "Decision Notice"
     __name__ = 'onewindow.case.decision_notice'
     _states = DECIDED
 
 
 class ExitReport(CaseReport):
     "Document of the one exit"
-    _states = {'ready', 'delivered', 'archived'}
 
     @classmethod
     def get_context(cls, records, header, data):
@@ -327,8 +351,145 @@ class ExitReport(CaseReport):
 class PickupNotice(ExitReport):
     "Pickup Notice"
     __name__ = 'onewindow.case.pickup_notice'
+    # The result waits at the window
+    _states = {'ready'}
 
 
 class DeliveryReceipt(ExitReport):
     "Delivery Receipt"
     __name__ = 'onewindow.case.delivery_receipt'
+    # It records the delivery
+    _states = {'delivered', 'archived'}
+
+
+# The report actions of a document by the format chosen
+FORMATS = {
+    'pdf': ['pdf'],
+    'odt': ['', 'odt', None],
+    }
+
+
+class StateDocument(StateAction):
+    """The state of a wizard that prints the document chosen in its view:
+    its do_ method returns the action of the report"""
+
+    def __init__(self):
+        super().__init__(None)
+
+    def get_action(self):
+        return None
+
+
+class CasePrintStart(ModelView):
+    "Print Case Documents"
+    __name__ = 'onewindow.case.print.start'
+    cases = fields.Char("Cases", readonly=True)
+    documents = fields.MultiSelection(
+        'get_documents', "Documents", sort=False, readonly=True,
+        help="The documents that the state of the cases allows.")
+    document = fields.Selection(
+        'get_documents', "Document", sort=False, required=True,
+        domain=[('document', 'in', Eval('documents', []))],
+        help="The document to print for the cases.")
+    format = fields.Selection([
+            ('pdf', "PDF"),
+            ('odt', "ODT (to edit)"),
+            ], "Format", sort=False, required=True)
+
+    @classmethod
+    def get_documents(cls):
+        "Return the documents of a case as report name and action name"
+        pool = Pool()
+        ActionReport = pool.get('ir.action.report')
+        actions = ActionReport.search([
+                ('model', '=', 'onewindow.case'),
+                ('extension', 'in', FORMATS['pdf']),
+                ], order=[('id', 'ASC')])
+        documents = []
+        for action in actions:
+            try:
+                Report = pool.get(action.report_name, type='report')
+            except KeyError:
+                continue
+            if issubclass(Report, CaseReport):
+                documents.append((action.report_name, action.name))
+        return documents
+
+    @classmethod
+    def default_format(cls):
+        return 'pdf'
+
+
+class CasePrint(Wizard):
+    """Print Case Documents
+
+    The print menu of a case: it offers the documents that the state of the
+    selected cases allows (the check of each report), as PDF or as ODT to
+    edit, and prints the one chosen."""
+    __name__ = 'onewindow.case.print'
+    start = StateView('onewindow.case.print.start',
+        'onewindow_approval.case_print_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Print", 'print_', 'tryton-print', default=True),
+            ])
+    print_ = StateDocument()
+
+    @classmethod
+    def documents(cls, cases):
+        "Return the names of the documents that may be printed for all cases"
+        pool = Pool()
+        Start = pool.get('onewindow.case.print.start')
+        names = []
+        for name, _ in Start.get_documents():
+            Report = pool.get(name, type='report')
+            if all(Report.printable(c) for c in cases):
+                names.append(name)
+        return names
+
+    def default_start(self, fields):
+        cases = self.records
+        if not cases:
+            return {'format': 'pdf'}
+        documents = self.documents(cases)
+        if not documents:
+            if len(cases) > 1 and all(self.documents([c]) for c in cases):
+                raise DocumentError(gettext(
+                        'onewindow_approval.msg_document_none_common'))
+            case = next(c for c in cases if not self.documents([c]))
+            raise DocumentError(gettext(
+                    'onewindow_approval.msg_document_none',
+                    case=case.rec_name, state=case.state_string))
+        return {
+            'cases': ', '.join(c.rec_name for c in cases),
+            'documents': documents,
+            'document': documents[0],
+            'format': 'pdf',
+            }
+
+    def do_print_(self, action):
+        pool = Pool()
+        Action = pool.get('ir.action')
+        ActionReport = pool.get('ir.action.report')
+        name = self.start.document
+        if not self.records:
+            return
+        if name not in dict(self.start.get_documents()):
+            raise DocumentError(gettext(
+                    'onewindow_approval.msg_document_unknown',
+                    document=name))
+        Report = pool.get(name, type='report')
+        for case in self.records:
+            Report.check(case)
+        report, = ActionReport.search([
+                ('report_name', '=', name),
+                ('model', '=', 'onewindow.case'),
+                ('extension', 'in',
+                    FORMATS.get(self.start.format, FORMATS['pdf'])),
+                ], order=[('id', 'ASC')], limit=1)
+        action = Action.get_action_values(
+            'ir.action.report', [report.id])[0]
+        return action, {
+            'model': 'onewindow.case',
+            'id': self.records[0].id,
+            'ids': [c.id for c in self.records],
+            }

@@ -6,7 +6,7 @@ import logging
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+    ButtonStateMixin)
 from trytond.pyson import Eval
 
 from .case import CaseLineMixin
@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 class CaseNotification(
-        ButtonStateMixin, ProtectedFieldsMixin, CaseLineMixin, ModelSQL,
+        ButtonStateMixin, CaseLineMixin, ModelSQL,
         ModelView):
     """Case Notification
 

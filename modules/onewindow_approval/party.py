@@ -180,6 +180,9 @@ class PersonalDataMixin:
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
+    # What the rec_name of party is made of (read with it, see
+    # RelatedReadMixin)
+    _rec_name_fields = ['name', 'code']
     case_departments = fields.Function(fields.Many2Many(
             'onewindow.department', None, None, "Case Departments",
             help="The departments of the cases the party applies for, "

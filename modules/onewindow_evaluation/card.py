@@ -25,7 +25,6 @@ class Card(metaclass=PoolMeta):
             ('rectification', "Rectification Deadline"),
             ('complaint', "Complaint Deadline"),
             ]
-        cls._protected_fields |= {'rectification', 'complaint'}
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.rectification, Index.Equality())),

@@ -10,7 +10,7 @@ from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_approval.document import cn_date
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, transition)
+    ButtonStateMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -34,7 +34,7 @@ SATISFACTIONS = [
 
 
 class Complaint(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Complaint
 
@@ -139,10 +139,6 @@ class Complaint(
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._protected_fields |= {
-            'number', 'registered_by', 'register_date', 'deadline',
-            'answered_by', 'answer_date', 'answers', 'reopened',
-            'close_date', 'on_time'}
         cls._sql_indexes.update({
                 Index(t, (t.department, Index.Equality()),
                     (t.receive_date, Index.Range())),

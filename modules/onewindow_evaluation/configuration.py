@@ -12,7 +12,9 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     __name__ = 'onewindow.evaluation.configuration'
     link_validity = fields.Integer("Link Validity", required=True,
         domain=[('link_validity', '>', 0), ('link_validity', '<=', 365)],
-        help="The days a rating link (QR code, SMS) can be used.")
+        help="The days a rating link (QR code, SMS) can be used, and the "
+        "days after the service in which the applicant may rate it from "
+        "the portal.")
     rectification_limit = fields.Integer("Rectification Time Limit",
         required=True, domain=[('rectification_limit', '>', 0),
             ('rectification_limit', '<=', 60)],

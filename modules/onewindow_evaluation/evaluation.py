@@ -14,7 +14,7 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, transition)
+    ButtonStateMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -155,7 +155,7 @@ class Indicator(sequence_ordered(), ModelSQL, ModelView):
 
 
 class Evaluation(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Rating
 
@@ -240,13 +240,6 @@ class Evaluation(
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._protected_fields |= {
-            'company', 'case', 'stage', 'hall', 'matter', 'department',
-            'window', 'employee', 'service_date', 'service_day',
-            'indicator_set', 'level',
-            'lines', 'reasons', 'comment', 'channel', 'rating_date',
-            'rating_day', 'rater', 'rater_phone', 'real_name', 'default',
-            'void_reason', 'voided_by', 'void_date'}
         cls._sql_constraints += [
             # One rating per service contact and one per case
             ('case_stage_unique', Unique(t, t.case, t.stage),
@@ -385,22 +378,32 @@ class Evaluation(
     @classmethod
     def from_token(cls, token):
         """Return the link of the token if it may still be used to rate, or
-        None (unknown, used, expired or rated)"""
+        None (unknown, used, expired or rated)
+
+        The token is found by its hash (unique index: a 192-bit random
+        token cannot be guessed, and a database search by the hash learns
+        nothing of the token); the link and the state of its rating are read
+        in one query."""
         pool = Pool()
         Link = pool.get('onewindow.evaluation.link')
         if not token or len(token) > 100:
             return None
-        with without_check_access():
-            links = Link.search([
-                    ('token_hash', '=', hash_token(token)),
-                    ], limit=1)
-        if not links:
+        link = Link.__table__()
+        evaluation = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*link.join(evaluation,
+                condition=evaluation.id == link.evaluation).select(
+                link.id, link.evaluation, link.channel, link.used,
+                link.expires, evaluation.state,
+                where=link.token_hash == hash_token(token),
+                limit=1))
+        row = cursor.fetchone()
+        if not row:
             return None
-        link, = links
-        if (link.used or link.expires < dt.datetime.now()
-                or link.evaluation.state != 'pending'):
+        id_, evaluation_id, channel, used, expires, state = row
+        if used or expires < dt.datetime.now() or state != 'pending':
             return None
-        return link
+        return Link(id_, evaluation=evaluation_id, channel=channel)
 
     @classmethod
     def pending_at_window(cls, window, minutes=30):
@@ -430,8 +433,25 @@ class Evaluation(
                     ('case.state', '!=', 'draft'),
                     ('stage', '=', stage),
                     ('state', '=', 'pending'),
+                    ('service_date', '>=', cls.rating_since()),
                     ], limit=1)
         return evaluations[0] if evaluations else None
+
+    @classmethod
+    def rating_since(cls):
+        """Return the earliest service time still open to a rating: a
+        service is rated within the days a rating link is valid, at every
+        channel"""
+        pool = Pool()
+        Configuration = pool.get('onewindow.evaluation.configuration')
+        config = Configuration(1)
+        return dt.datetime.now() - dt.timedelta(days=config.link_validity)
+
+    @property
+    def rating_open(self):
+        "Whether the applicant may still rate this service"
+        return (self.state == 'pending'
+            and self.service_date >= self.rating_since())
 
     # Rating
 
@@ -504,7 +524,12 @@ class Evaluation(
                     # to the applicant's phone; a printed QR code or the
                     # window device may be used by anyone
                     'real_name': channel in {'portal', 'sms'},
+                    # The transition pending → rated (checked above, the
+                    # row locked) in the same write, logged as a
+                    # transition: a rating is one write of its record
+                    'state': 'rated',
                     })
+            cls.log([evaluation], 'transition', 'state:rated')
             links = Link.search([
                     ('evaluation', '=', evaluation.id),
                     ('used', '=', None),
@@ -514,8 +539,8 @@ class Evaluation(
         return evaluation
 
     @classmethod
-    @transition('rated')
     def _rated(cls, evaluations):
+        "Open the rectifications of the bad ratings just given"
         pool = Pool()
         Rectification = pool.get('onewindow.rectification')
         Rectification.open_for(

@@ -19,7 +19,6 @@ class CaseNotification(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         cls.kind.selection.append(('rating', "Rating Link"))
-        cls._protected_fields.add('evaluation')
 
     @classmethod
     def notify_rating(cls, evaluations):

@@ -5,7 +5,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, transition)
+    ButtonStateMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
@@ -40,7 +40,7 @@ def is_center():
 
 
 class Rectification(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Bad Rating Rectification
 
@@ -146,11 +146,6 @@ class Rectification(
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._protected_fields |= {
-            'company', 'evaluation', 'case', 'hall', 'department',
-            'responsible', 'window', 'employee', 'open_date', 'deadline',
-            'verified_by', 'decided_by', 'rectified_by',
-            'rectification_date', 'done_date', 'on_time'}
         cls._sql_indexes.update({
                 Index(t, (t.department, Index.Equality()),
                     (t.open_date, Index.Range())),

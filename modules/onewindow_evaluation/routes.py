@@ -63,7 +63,8 @@ def _submit(page, evaluation, channel, link=None):
     for value in form.getlist('reasons')[:20]:
         if value.isdigit():
             reasons.append(int(value))
-    reasons = [r.id for r in Reason.search([('id', 'in', reasons)])]
+    if reasons:
+        reasons = [r.id for r in Reason.search([('id', 'in', reasons)])]
     try:
         Evaluation.rate(evaluation, channel, level, levels=levels,
             reasons=reasons, comment=form.get('comment', '')[:1000],

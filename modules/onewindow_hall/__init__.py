@@ -33,6 +33,7 @@ def register():
         res.UserDepartment,
         ir.Rule,
         ir.Configuration,
+        ir.Company,
         ir.Date,
         ir.Attachment,
         ir.Note,

@@ -9,6 +9,7 @@ from trytond.model import Model, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
+from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 
 
@@ -72,6 +73,39 @@ class Configuration(metaclass=PoolMeta):
         cls._onewindow_demo_cache.clear()
 
 
+class Company(metaclass=PoolMeta):
+    __name__ = 'company.company'
+    # The time zone of each company, that each today() asks for
+    _onewindow_timezone_cache = Cache(
+        'company.company.onewindow_timezone', context=False)
+
+    @classmethod
+    def get_timezone(cls, company_id):
+        "Return the name of the time zone of the company (or '')"
+        timezone = cls._onewindow_timezone_cache.get(company_id)
+        if timezone is None:
+            with without_check_access():
+                timezone = cls(company_id).timezone or ''
+            cls._onewindow_timezone_cache.set(company_id, timezone)
+        return timezone
+
+    @classmethod
+    def create(cls, vlist):
+        companies = super().create(vlist)
+        cls._onewindow_timezone_cache.clear()
+        return companies
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._onewindow_timezone_cache.clear()
+
+    @classmethod
+    def delete(cls, companies):
+        super().delete(companies)
+        cls._onewindow_timezone_cache.clear()
+
+
 class Date(metaclass=PoolMeta):
     __name__ = 'ir.date'
 
@@ -81,13 +115,21 @@ class Date(metaclass=PoolMeta):
         context gives it (onewindow_today), or the current date
 
         The demo loader works each day of its cases on that day; any other
-        database ignores the context."""
+        database ignores the context.  The time zone of the company comes
+        from a cache, not from a read of the company in each call."""
         pool = Pool()
         Configuration = pool.get('ir.configuration')
+        Company = pool.get('company.company')
         date = Transaction().context.get('onewindow_today')
         if (isinstance(date, dt.date) and not isinstance(date, dt.datetime)
                 and Configuration.is_demo()):
             return date
+        company_id = Transaction().context.get('company')
+        if (timezone is None and isinstance(company_id, int)
+                and company_id >= 0):
+            name = Company.get_timezone(company_id)
+            if name:
+                timezone = tz.ZoneInfo(name)
         return super().today(timezone=timezone)
 
 

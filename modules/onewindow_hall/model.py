@@ -6,65 +6,128 @@ from collections import Counter, defaultdict
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
+from trytond.cache import freeze
 from trytond.i18n import gettext
-from trytond.model import Model, ModelStorage, Workflow
+from trytond.model import Model, ModelStorage, Workflow, fields
 from trytond.model.modelstorage import AccessError, EvalEnvironment
 from trytond.pool import Pool
 from trytond.pyson import Date, PYSON, PYSONDecoder, PYSONEncoder
 from trytond.rpc import RPC
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import ButtonStateError, InvalidValueError
 
 
-class ProtectedFieldsMixin:
-    """Fields that only the system sets
+def rec_name_fields(Model):
+    """Return the stored fields of Model that its rec_name is made of, as
+    it declares them in _rec_name_fields (or its _rec_name when it keeps
+    the default rec_name), or None
 
-    The fields of _protected_fields are refused in the writes coming from
-    the clients; buttons and internal code set them.  RPCGuardMixin, which
-    the pool applies to every model, already refuses the client writes of
-    every field read-only for the record: a model whose protected fields
-    are declared readonly does not need this mixin (the hall, catalogue and
-    case models do not use it any more)."""
+    A read of the rec_name that also reads them gives them to the getter,
+    which then does not read the records a second time."""
+    names = getattr(Model, '_rec_name_fields', None)
+    if names is None:
+        if getattr(Model, 'get_rec_name', None) is not getattr(
+                ModelStorage, 'get_rec_name'):
+            return None
+        names = [Model._rec_name]
+    access = Pool().get('ir.model.field.access').get_access(
+        [Model.__name__])[Model.__name__]
+    for name in names:
+        field = Model._fields.get(name)
+        if (field is None or not field.sql_type()
+                or field._type in {'many2one', 'one2one', 'reference'}
+                or not access.get(name, {}).get('read', True)):
+            return None
+    return list(names)
+
+
+class RelatedReadMixin:
+    """The related fields of the Many2One fields read together
+
+    The clients read the rec_name of each Many2One field of a form
+    ('registered_by.rec_name', 'accepted_by.rec_name'...): Tryton reads
+    them with one read of the target per field, which reads the records
+    once for the record rules and once more for the rec_name.  Here the
+    fields that read the same fields of the same model in the same context
+    are read with one read of the target for all of them, which reads with
+    the rec_name the fields it is made of (rec_name_fields).  The reads are
+    the same: the target's access rights and record rules apply to the
+    same records."""
     __slots__ = ()
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._protected_fields = set()
-        if issubclass(cls, Workflow):
-            cls._protected_fields.add(cls._transition_state)
-
-    @classmethod
-    def _check_protected_fields(cls, records, values):
-        transaction = Transaction()
-        if not transaction.user or not transaction.check_access:
-            return
-        names = cls._protected_fields & set(values)
-        if names:
-            raise AccessError(gettext(
-                    'onewindow_hall.msg_protected_fields',
-                    model=cls.__names__()['model'],
-                    records=', '.join(r.rec_name for r in records[:5]),
-                    fields=', '.join(
-                        cls.__names__(n)['field'] for n in sorted(names))))
-
-    @classmethod
-    def create(cls, vlist):
-        for values in vlist:
-            values = {k: v for k, v in values.items()
-                if v is not None and not (
-                    k == getattr(cls, '_transition_state', None)
-                    and v == getattr(cls, 'default_%s' % k, lambda: v)())}
-            cls._check_protected_fields([], values)
-        return super().create(vlist)
-
-    @classmethod
-    def write(cls, *args):
-        actions = iter(args)
-        for records, values in zip(actions, actions):
-            cls._check_protected_fields(records, values)
-        super().write(*args)
+    def read(cls, ids, fields_names):
+        related = defaultdict(set)
+        names = []
+        for name in fields_names:
+            if '.' in name:
+                fname, rname = name.split('.', 1)
+                field = cls._fields.get(fname)
+                if (field is not None and field._type == 'many2one'
+                        and not getattr(field, 'datetime_field', None)):
+                    related[fname].add(rname)
+                    continue
+            names.append(name)
+        if not related:
+            return super().read(ids, fields_names)
+        groups = defaultdict(list)
+        for fname, rnames in related.items():
+            groups[cls._fields[fname].get_target().__name__,
+                frozenset(rnames)].append(fname)
+        extra = set()
+        for fname in related:
+            field = cls._fields[fname]
+            extra.add(fname)
+            if field.context:
+                extra.update(fields.get_eval_fields(field.context))
+        extra -= set(names)
+        extra.discard('id')
+        result = super().read(ids, names + sorted(extra))
+        pool = Pool()
+        for (target, rnames), fnames in groups.items():
+            Target = pool.get(target)
+            read_names = set(rnames)
+            if 'rec_name' in rnames:
+                read_names.update(rec_name_fields(Target) or [])
+            hidden = read_names - rnames - {'id'}
+            contexts, ctx_ids, keys = {}, defaultdict(set), {}
+            for fname in fnames:
+                field = cls._fields[fname]
+                encoded = (PYSONEncoder().encode(field.context)
+                    if field.context else None)
+                for row in result:
+                    value = row[fname]
+                    if value is None or value < 0:
+                        continue
+                    ctx = (PYSONDecoder(row).decode(encoded)
+                        if encoded else {})
+                    key = freeze(ctx)
+                    contexts[key] = ctx
+                    ctx_ids[key].add(value)
+                    keys[row['id'], fname] = key
+            if result and not ctx_ids:
+                # As Tryton does, which checks the access to the target
+                # even when no record refers to one
+                Target.read([], sorted(read_names))
+            targets = {}
+            for key, target_ids in ctx_ids.items():
+                with Transaction().set_context(contexts[key]):
+                    rows = Target.read(sorted(target_ids), sorted(read_names))
+                for row in rows:
+                    for name in hidden:
+                        del row[name]
+                targets[key] = {r['id']: r for r in rows}
+            for row in result:
+                for fname in fnames:
+                    key = keys.get((row['id'], fname))
+                    row[fname + '.'] = (targets[key][row[fname]]
+                        if key is not None else None)
+        for row in result:
+            for name in extra:
+                del row[name]
+        return result
 
 
 def real_date(name, years=1):
@@ -402,17 +465,25 @@ def _value_kind(field, value, dates=None):
         return 'binary'
 
 
-def _record_exists(Model, id_):
-    """Return True if the record id_ of Model exists (a foreign key that
-    the database does not check, as SQLite does not)"""
-    if not issubclass(Model, ModelStorage) or not hasattr(
-            Model, '__table__') or callable(
-            getattr(Model, 'table_query', None)):
-        return True
+def _checks_existence(Model):
+    "Tell whether the ids of Model are checked to exist in its table"
+    return issubclass(Model, ModelStorage) and hasattr(
+        Model, '__table__') and not callable(
+        getattr(Model, 'table_query', None))
+
+
+def _existing_ids(Model, ids):
+    """Return the ids among ids of the records of Model that exist (a
+    foreign key that the database does not check, as SQLite does not),
+    with one query"""
     table = Model.__table__()
     cursor = Transaction().connection.cursor()
-    cursor.execute(*table.select(table.id, where=table.id == id_, limit=1))
-    return cursor.fetchone() is not None
+    found = set()
+    for sub_ids in grouped_slice(sorted(set(ids))):
+        cursor.execute(*table.select(table.id,
+                where=reduce_ids(table.id, sub_ids)))
+        found.update(i for i, in cursor)
+    return found
 
 
 class RPCGuardMixin:
@@ -505,7 +576,30 @@ class RPCGuardMixin:
     def check_client_values(cls, values):
         """Raise InvalidValueError for a value of a client's write or
         creation that the field cannot hold, with a message in the user's
-        language instead of the error of the database or of Python"""
+        language instead of the error of the database or of Python
+
+        The records the values and those of their lines refer to are
+        looked up together, with one query per model."""
+        references = []
+        cls._check_client_values(values, references)
+        ids = defaultdict(set)
+        for Model, _, _, id_ in references:
+            ids[Model].add(id_)
+        existing = {Model: _existing_ids(Model, model_ids)
+            for Model, model_ids in ids.items()}
+        for Model, model, name, id_ in references:
+            if id_ not in existing[Model]:
+                raise InvalidValueError(gettext(
+                        'onewindow_hall.msg_invalid_value',
+                        model=model.__names__()['model'],
+                        field=model.__names__(name)['field'],
+                        value=id_,
+                        expected=gettext('onewindow_hall.msg_expect_existing')))
+
+    @classmethod
+    def _check_client_values(cls, values, references):
+        """Check values as check_client_values does, and add to references
+        (target model, model, field name, id) the records they refer to"""
         if not isinstance(values, dict):
             raise InvalidValueError(gettext(
                     'onewindow_hall.msg_invalid_values',
@@ -526,26 +620,22 @@ class RPCGuardMixin:
                         field=cls.__names__(name)['field'],
                         value=value,
                         expected=gettext('onewindow_hall.msg_expect_' + kind)))
-            if (field._type in {'many2one', 'one2one'}
-                    and not _record_exists(field.get_target(), value)):
-                raise InvalidValueError(gettext(
-                        'onewindow_hall.msg_invalid_value',
-                        model=cls.__names__()['model'],
-                        field=cls.__names__(name)['field'],
-                        value=value,
-                        expected=gettext('onewindow_hall.msg_expect_existing')))
+            if field._type in {'many2one', 'one2one'}:
+                Target = field.get_target()
+                if _checks_existence(Target):
+                    references.append((Target, cls, name, value))
             if field._type in {'one2many', 'many2many'}:
                 Target = field.get_target()
-                if not hasattr(Target, 'check_client_values'):
+                if not hasattr(Target, '_check_client_values'):
                     continue
                 for action in value:
                     if action[0] == 'create':
                         for line in action[1]:
-                            Target.check_client_values(line)
+                            Target._check_client_values(line, references)
                     elif action[0] == 'write':
                         items = iter(action[1:])
                         for _, line in zip(items, items):
-                            Target.check_client_values(line)
+                            Target._check_client_values(line, references)
 
     @classmethod
     def check_client_write(cls, records, values):

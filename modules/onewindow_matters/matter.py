@@ -486,6 +486,9 @@ class Matter(
         if self.handling == 'same_day':
             self.promised_limit = 0
 
+    # What the rec_name is made of (read with it, see RelatedReadMixin)
+    _rec_name_fields = ['code', 'name', 'version']
+
     def get_rec_name(self, name):
         return '[%s] %s v%s' % (self.code, self.name, self.version)
 
@@ -838,6 +841,10 @@ class Matter(
                         other=codes[matter.code].rec_name))
             codes[matter.code] = matter
             matter.check_time_limit()
+            if not (matter.legal_basis or '').strip():
+                raise MatterPublishError(gettext(
+                        'onewindow_matters.msg_matter_publish_no_legal_basis',
+                        matter=matter.rec_name))
             if not matter.materials:
                 raise MatterPublishError(gettext(
                         'onewindow_matters.msg_matter_publish_no_material',

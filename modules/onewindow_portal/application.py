@@ -15,7 +15,7 @@ from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_approval.party import PersonalDataMixin
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin, transition)
+    ButtonStateMixin, transition)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction
@@ -72,8 +72,57 @@ APPLICATION_STEPS = {
     }
 
 
+def public_step(state, case):
+    """Return the key of the coarse public step of an application of the
+    state, passed to the case (a record or any object with its state and
+    dates) or not (None)"""
+    if state == 'passed' and case:
+        return CASE_STEPS.get(case.state, 'prereview')
+    return APPLICATION_STEPS.get(state)
+
+
+def public_timeline(state, submission_date, case):
+    """Return the public steps of an application as (key, label, date or
+    None) up to the current one"""
+    keys = dict(PUBLIC_STEPS)
+    current = public_step(state, case)
+    timeline = [('submitted', submission_date)]
+    if current in {'prereview', 'correction', 'refused', 'withdrawn'}:
+        if current != 'prereview':
+            timeline.append(('prereview', submission_date))
+        # A case refused or withdrawn after its acceptance; a case
+        # waiting for its acceptance at the window is still pre-reviewed
+        if state == 'passed' and case and case.acceptance_date:
+            timeline.append(('accepted', case.acceptance_date))
+        timeline.append((current, None))
+    else:
+        timeline.append(('prereview', submission_date))
+        order = ['accepted', 'processing', 'done', 'ready']
+        reached = order[:order.index(current) + 1] if current in order \
+            else []
+        if current == 'ready':
+            reached = ['accepted', 'processing', 'done', 'ready']
+        dates = {
+            'accepted': case.acceptance_date if case else None,
+            'done': case.decision_date if case else None,
+            'ready': case.verification_date if case else None,
+            }
+        for key in reached:
+            timeline.append((key, dates.get(key)))
+    return [(k, keys[k], d) for k, d in timeline]
+
+
 def hash_query_code(code, salt=None):
-    "Return the salted hash of a query code as 'salt$digest'"
+    """Return the salted hash of a query code as 'salt$digest'
+
+    A fast hash (SHA-256 of a random salt and the code), not a slow
+    password hash: the code is drawn at random by the server (8 characters
+    of 31, about 40 bits), never chosen by a person, and the lookup is
+    rate-limited per number and per address, so a guess costs an HTTP
+    request whatever the hash.  A deliberately slow hash (pbkdf2, bcrypt,
+    argon2) would add nothing against those guesses and would by itself cap
+    the lookups a process answers (tens of milliseconds each); the digest
+    is compared in constant time."""
     if salt is None:
         salt = secrets.token_hex(8)
     code = normalize_query_code(code)
@@ -131,7 +180,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
 
 class Application(
-        ButtonStateMixin, ProtectedFieldsMixin, PersonalDataMixin, Workflow,
+        ButtonStateMixin, PersonalDataMixin, Workflow,
         ModelSQL, ModelView):
     """Online Application
 
@@ -249,10 +298,6 @@ class Application(
         # The application form may hold resident ID numbers
         cls._personal_data_fields = cls._personal_data_fields | {'form_data'}
         t = cls.__table__()
-        cls._protected_fields |= {
-            'state', 'number', 'query_code_hash', 'submission_date',
-            'resubmission_date', 'prereview_deadline', 'case', 'web_user',
-            'channel', 'terminal', 'correction_count'}
         cls._sql_indexes.update({
                 Index(t, (t.number, Index.Equality()),
                     where=t.number != Null),
@@ -690,41 +735,12 @@ class Application(
 
     def get_public_step(self):
         "Return the key of the coarse public step of the application"
-        if self.state == 'passed' and self.case:
-            return CASE_STEPS.get(self.case.state, 'prereview')
-        return APPLICATION_STEPS.get(self.state)
+        return public_step(self.state, self.case)
 
     def get_public_timeline(self):
-        """Return the public steps as (key, label, date or None, reached)
-        up to the current one"""
-        keys = dict(PUBLIC_STEPS)
-        current = self.get_public_step()
-        timeline = [('submitted', self.submission_date)]
-        if current in {'prereview', 'correction', 'refused', 'withdrawn'}:
-            if current != 'prereview':
-                timeline.append(('prereview', self.submission_date))
-            # A case refused or withdrawn after its acceptance; a case
-            # waiting for its acceptance at the window is still pre-reviewed
-            if (self.state == 'passed' and self.case
-                    and self.case.acceptance_date):
-                timeline.append(('accepted', self.case.acceptance_date))
-            timeline.append((current, None))
-        else:
-            timeline.append(('prereview', self.submission_date))
-            order = ['accepted', 'processing', 'done', 'ready']
-            case = self.case
-            reached = order[:order.index(current) + 1] if current in order \
-                else []
-            if current == 'ready':
-                reached = ['accepted', 'processing', 'done', 'ready']
-            dates = {
-                'accepted': case.acceptance_date if case else None,
-                'done': case.decision_date if case else None,
-                'ready': case.verification_date if case else None,
-                }
-            for key in reached:
-                timeline.append((key, dates.get(key)))
-        return [(k, keys[k], d) for k, d in timeline]
+        """Return the public steps as (key, label, date or None) up to the
+        current one"""
+        return public_timeline(self.state, self.submission_date, self.case)
 
 
 class ApplicationMaterial(sequence_ordered(), ModelSQL, ModelView):
@@ -796,11 +812,6 @@ class Case(metaclass=PoolMeta):
             'invisible': ~Eval('application'),
             },
         help="The online application the case was registered from.")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._protected_fields |= {'application'}
 
     @classmethod
     def copy(cls, cases, default=None):

@@ -6,13 +6,13 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, ProtectedFieldsMixin)
+    ButtonStateMixin)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
 
 class AgentAuthorization(
-        ButtonStateMixin, ProtectedFieldsMixin, Workflow, ModelSQL,
+        ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Agent Authorization
 

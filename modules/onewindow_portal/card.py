@@ -29,7 +29,6 @@ class Card(metaclass=PoolMeta):
         cls.kind.selection += [
             ('prereview', "Pre-Review Deadline"),
             ]
-        cls._protected_fields |= {'application'}
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.application, Index.Equality())))
 

@@ -2,11 +2,28 @@
 # this repository contains the full copyright notices and license terms.
 """The progress lookup without login: a number and its query code show the
 coarse public timeline, the department, the promised date and a masked
-name, nothing more"""
-from trytond.config import config
+name, nothing more
 
-from .application import check_query_code
+The lookup is the portal's most called page (every applicant, every
+day, without an account): it reads the few public values it shows in one
+query joined over the application, its case, matter, department and
+applicant (instead of the records' reads as the template reaches them),
+and counts its two rate limits in one query."""
+import datetime as dt
+
+from sql import Literal, Null
+from sql.aggregate import Sum
+from sql.conditionals import Case
+
+from trytond.cache import Cache
+from trytond.config import config
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .application import (
+    check_query_code, public_step, public_timeline)
 from .web import TooManyRequests, gettext, portal_route
+
 
 def find(pool, number):
     "Return the application of the application or case number, or None"
@@ -26,6 +43,140 @@ def find(pool, number):
         return cases[0].application
 
 
+class PublicCase:
+    "The public values of the case of an application"
+    __slots__ = ('number', 'state', 'deadline', 'acceptance_date',
+        'decision_date', 'verification_date')
+
+    def __init__(self, **values):
+        for name in self.__slots__:
+            setattr(self, name, values.get(name))
+
+
+class Progress:
+    """The public values of an application found by its number: what the
+    lookup page shows, and the hash of its query code to check"""
+
+    def __init__(self, id, number, state, submission_date, query_code_hash,
+            matter_name, department_name, applicant_name, case):
+        self.id = id
+        self.number = number
+        self.state = state
+        self.submission_date = submission_date
+        self.query_code_hash = query_code_hash
+        self.matter_name = matter_name
+        self.department_name = department_name
+        self.applicant_name = applicant_name
+        self.case = case
+
+    def get_public_step(self):
+        return public_step(self.state, self.case)
+
+    def get_public_timeline(self):
+        return public_timeline(self.state, self.submission_date, self.case)
+
+
+# The translated names of the departments by id, language and last write:
+# the translations of a name are read once, not at each lookup (a
+# translation edited in the translations list shows within the duration)
+_department_names = Cache('onewindow_portal.lookup.department_name',
+    duration=dt.timedelta(minutes=10), context=False)
+
+
+def department_translation(department_id, name, written):
+    """Return the name of the department in the language of the
+    transaction, as the read of the department gives it"""
+    pool = Pool()
+    Translation = pool.get('ir.translation')
+    language = Transaction().language
+    key = (department_id, language, str(written))
+    translated = _department_names.get(key)
+    if translated is None:
+        translated = Translation.get_ids(
+            'onewindow.department,name', 'model', language,
+            [department_id], cached_after=written).get(department_id) or name
+        _department_names.set(key, translated)
+    return translated
+
+
+def find_progress(pool, number):
+    """Return the Progress of the application of the application or case
+    number (as `find`), or None"""
+    Application = pool.get('onewindow.application')
+    Case_ = pool.get('onewindow.case')
+    Matter = pool.get('onewindow.matter')
+    Department = pool.get('onewindow.department')
+    Party = pool.get('party.party')
+    application = Application.__table__()
+    case = Case_.__table__()
+    by_case = Case_.__table__()
+    matter = Matter.__table__()
+    department = Department.__table__()
+    party = Party.__table__()
+    cursor = Transaction().connection.cursor()
+
+    query = (application
+        .join(matter, condition=matter.id == application.matter)
+        .join(case, 'LEFT', condition=case.id == application.case)
+        .join(department, 'LEFT',
+            condition=department.id == application.department)
+        .join(party, 'LEFT', condition=party.id == application.applicant))
+    columns = [application.id, application.number, application.state,
+        application.submission_date, application.query_code_hash,
+        matter.name, department.id, department.name,
+        department.write_date, department.create_date,
+        party.name,
+        case.id, case.number, case.state, case.deadline,
+        case.acceptance_date, case.decision_date, case.verification_date]
+    # The application of the number, else the application of the case of
+    # the number, in one query
+    of_case = by_case.select(by_case.application,
+        where=(by_case.number == number) & (by_case.application != Null),
+        limit=1)
+    of_number = (application.number == number) & (
+        application.state != 'draft')
+    cursor.execute(*query.select(*columns,
+            where=of_number | (application.id == of_case),
+            order_by=[Case((of_number, Literal(0)), else_=Literal(1))],
+            limit=1))
+    row = cursor.fetchone()
+    if not row:
+        return None
+    (id_, number_, state, submission_date, query_code_hash,
+        matter_name, department_id, department_name, write_date, create_date,
+        applicant_name, case_id, case_number, case_state, deadline,
+        acceptance_date, decision_date, verification_date) = row
+    if department_id is not None:
+        department_name = department_translation(
+            department_id, department_name, write_date or create_date)
+    public_case = None
+    if case_id is not None:
+        public_case = PublicCase(number=case_number, state=case_state,
+            deadline=deadline, acceptance_date=acceptance_date,
+            decision_date=decision_date, verification_date=verification_date)
+    return Progress(id_, number_, state, submission_date, query_code_hash,
+        matter_name, department_name, applicant_name, public_case)
+
+
+def attempt_counts(pool, key):
+    """Return the attempts of the key and those of the visitor's address
+    (as `count` and `count_ip` of the attempts count them) in one query"""
+    Attempt = pool.get('onewindow.portal.attempt')
+    table = Attempt.__table__()
+    cursor = Transaction().connection.cursor()
+    key = key[:Attempt.login.size]
+    _, network = Attempt.ipaddress()
+    of_key = (table.login == key) & (table.device_cookie == Null)
+    of_network = table.ip_network == str(network)
+    cursor.execute(*table.select(
+            Sum(Case((of_key, Literal(1)), else_=Literal(0))),
+            Sum(Case((of_network, Literal(1)), else_=Literal(0))),
+            where=(of_key | of_network)
+            & (table.create_date >= Attempt.delay())))
+    of_key, of_network = cursor.fetchone()
+    return of_key or 0, of_network or 0
+
+
 @portal_route('lookup', methods=['GET', 'POST'])
 def lookup(page):
     pool = page.pool
@@ -36,19 +187,20 @@ def lookup(page):
     code = (page.form.get('code') or '')[:40]
     if page.request.method == 'POST':
         key = 'lookup:' + number
-        if (Attempt.count(key) >= config.getint(
+        of_key, of_network = attempt_counts(pool, key)
+        if (of_key >= config.getint(
                     'portal', 'max_lookup_number', default=10)
-                or Attempt.count_ip() >= config.getint(
+                or of_network >= config.getint(
                     'portal', 'max_attempt_ip', default=100)):
             raise TooManyRequests(gettext(
                     "Too many attempts. Wait a few minutes and try again."))
-        application = find(pool, number) if number else None
+        progress = find_progress(pool, number) if number else None
         # The code is compared, in constant time, even for an unknown
         # number
         valid = check_query_code(
-            code, application.query_code_hash if application else None)
-        if application and valid:
-            result = application
+            code, progress.query_code_hash if progress else None)
+        if progress and valid:
+            result = progress
         else:
             Attempt.add(key)
             errors.append(gettext(

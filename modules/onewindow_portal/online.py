@@ -105,10 +105,15 @@ def read_form(page, application):
 
 def save_uploads(page, application):
     """Attach the uploaded files to the materials; return the errors.
-    The file name is kept as a label only, never used as a path."""
+    The file name is kept as a label only, never used as a path.
+
+    Each file is checked first (size and type by content, as the creation
+    of its attachment checks it), so that a refused file is named and the
+    others are attached, all in one creation."""
     pool = page.pool
     Attachment = pool.get('ir.attachment')
-    errors = []
+    Material = pool.get('onewindow.application.material')
+    errors, vlist = [], []
     for material in application.materials:
         for upload in page.request.files.getlist('file_%d' % material.id):
             if not upload or not upload.filename:
@@ -118,15 +123,23 @@ def save_uploads(page, application):
             data = upload.read()
             if not data:
                 continue
+            name = name or 'file'
             try:
-                Attachment.create([{
-                            'resource': str(material),
-                            'name': name or 'file',
-                            'type': 'data',
-                            'data': data,
-                            }])
+                Material.check_file(material, data, name)
             except UserError as e:
                 errors.append(e.message)
+                continue
+            vlist.append({
+                    'resource': str(material),
+                    'name': name,
+                    'type': 'data',
+                    'data': data,
+                    })
+    if vlist:
+        try:
+            Attachment.create(vlist)
+        except UserError as e:
+            errors.append(e.message)
     return errors
 
 
@@ -340,7 +353,6 @@ def case_supplement(page, case_id):
     for its supplement"""
     pool = page.pool
     Case = pool.get('onewindow.case')
-    Attachment = pool.get('ir.attachment')
     cases = [c for c in own_cases(page) if c.id == case_id]
     if not cases or cases[0].state != 'supplement':
         raise NotFound(gettext("The page cannot be shown."))

@@ -10,7 +10,6 @@ from sql import For, Literal
 
 from trytond.config import config
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.modules.onewindow_hall.model import ProtectedFieldsMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice, reduce_ids
@@ -31,7 +30,7 @@ KINDS = [
     ]
 
 
-class Message(ProtectedFieldsMixin, ModelSQL, ModelView):
+class Message(ModelSQL, ModelView):
     """Text Message
 
     A text message to an applicant, recorded, then sent after the
@@ -66,9 +65,6 @@ class Message(ProtectedFieldsMixin, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._protected_fields |= {
-            'recipient', 'kind', 'text', 'application', 'case', 'state',
-            'backend', 'attempts', 'sent_date', 'error'}
         cls._sql_indexes.update({
                 Index(t, (t.application, Index.Equality())),
                 Index(t, (t.case, Index.Equality())),

@@ -106,6 +106,22 @@ class Database:
             query += ' TEMPLATE "%s"' % template
         self.execute_admin((query,))
         self.set_comment('%s: created' % MARK)
+        self.create_trigram_extension()
+
+    def create_trigram_extension(self):
+        """Create pg_trgm in the database, as the README's "Production"
+        asks (the module update creates it too, and warns without it)"""
+        import psycopg2
+        connection = self.connect(autocommit=True)
+        try:
+            connection.cursor().execute(
+                'CREATE EXTENSION IF NOT EXISTS pg_trgm')
+        except psycopg2.Error as exception:
+            print('    pg_trgm could not be created (%s): the search bar '
+                'reads every case; install the contrib extensions of '
+                'PostgreSQL' % str(exception).strip(), flush=True)
+        finally:
+            connection.close()
 
     def drop(self):
         # The servers and the in-process pool are stopped; nothing else

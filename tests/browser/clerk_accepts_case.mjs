@@ -9,20 +9,22 @@
 // application form, saves, receives the materials of the checklist, checks
 // the identity card against its original ("经与原件核对无误"), accepts the
 // case (受理) and prints the acceptance notice (受理通知书) from the print
-// menu.  It checks what the clerk sees at each step: the case gets its
+// menu, whose one entry 打印文书 offers that notice alone for the accepted
+// case.  It checks what the clerk sees at each step: the case gets its
 // number WY-<year><number> and the state 已受理, and the notice is a PDF
 // that names the case.
 //
 // Screenshots go to tests/artifacts/ (clerk_case_registered.png,
-// clerk_case_accepted.png) with the notice (clerk_case_acceptance_notice.pdf).
+// clerk_case_accepted.png, clerk_case_print.png: the wizard of the print
+// menu) with the notice (clerk_case_acceptance_notice.pdf).
 // Exits non-zero with a message (and a screenshot of the page) on any failure.
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 import {
     artifact, browserTest, chooseCompletion, columnIds, currentPane,
-    currentViewType, editIntegerCell, login, oneLine, openMenu, relative,
-    settle, waitUntil,
+    currentViewType, editIntegerCell, login, oneLine, openMenu, PRINT_DOCUMENTS,
+    printDocument, relative, settle, waitUntil,
 } from './lib.mjs';
 
 const NAME = 'clerk_accepts_case';
@@ -54,6 +56,7 @@ const COLUMNS = {
 const REGISTERED_SCREENSHOT = artifact('clerk_case_registered.png');
 const ACCEPTED_SCREENSHOT = artifact('clerk_case_accepted.png');
 const NOTICE_FILE = artifact('clerk_case_acceptance_notice.pdf');
+const PRINT_SCREENSHOT = artifact('clerk_case_print.png');
 // LibreOffice converts the notice to PDF: its first start is slow.
 const REPORT_TIMEOUT = 120000;
 
@@ -294,26 +297,14 @@ async function main(page, test) {
         }
     }
 
-    test.step = `print the ${NOTICE}`;
-    await pane.locator('button#print').click();
-    const entries = pane.locator('button#print + ul.dropdown-menu a');
-    await entries.first().waitFor({ state: 'visible' });
-    const offered = (await entries.allInnerTexts()).map(oneLine);
-    if (!offered.includes(NOTICE)) {
-        throw new Error(`the print menu has no "${NOTICE}"; it offers: ${offered.join(', ')}`);
+    // The print menu offers the documents of the state of the case: an
+    // accepted case without fee has its acceptance notice only.
+    const { offered, download: file } = await printDocument(page, test, pane, NOTICE,
+        REPORT_TIMEOUT, PRINT_SCREENSHOT);
+    if (offered.length !== 1) {
+        throw new Error(`"${PRINT_DOCUMENTS}" offers for the accepted case ${caseNumber}: `
+            + `${offered.join(', ')}; only the ${NOTICE} is expected`);
     }
-    // sao gets the report and hands it to the browser as a download.
-    let file = null;
-    let failure = null;
-    page.waitForEvent('download', { timeout: REPORT_TIMEOUT })
-        .then((download) => { file = download; }, (error) => { failure = error; });
-    await entries.filter({ hasText: exactly(NOTICE) }).click();
-    await waitUntil(page, test, `the ${NOTICE} does not come`, async () => {
-        if (failure) {
-            throw failure;
-        }
-        return file;
-    }, { timeout: REPORT_TIMEOUT });
     await file.saveAs(NOTICE_FILE);
     const content = fs.readFileSync(NOTICE_FILE);
     if (content.length < 1000 || content.subarray(0, 5).toString() !== '%PDF-') {
@@ -342,8 +333,10 @@ async function main(page, test) {
 
     test.log(`ok, ${LOGIN} accepted the case ${caseNumber} (${matter}, ${applicant.name}) `
         + `on ${acceptance.date} by ${acceptance.by}, deadline ${acceptance.deadline}; `
+        + `${PRINT_DOCUMENTS} offered ${offered.join(', ')}; `
         + `${NOTICE} ${file.suggestedFilename()} (${content.length} bytes): ${words}; `
-        + `screenshots ${relative(REGISTERED_SCREENSHOT)}, ${relative(ACCEPTED_SCREENSHOT)}`);
+        + `screenshots ${relative(REGISTERED_SCREENSHOT)}, ${relative(ACCEPTED_SCREENSHOT)}, `
+        + `${relative(PRINT_SCREENSHOT)}`);
 }
 
 await browserTest(NAME, main);

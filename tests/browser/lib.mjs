@@ -414,3 +414,79 @@ export async function editIntegerCell(page, test, td, value, what) {
     await input.press('Tab');
     await settle(page, test);
 }
+
+// The only entry of the print menu of a case: the wizard that offers the
+// documents the state of the case allows
+export const PRINT_DOCUMENTS = '打印文书';
+
+// Print the document label of the case of the form in pane as the user does:
+// the print menu must hold the one entry PRINT_DOCUMENTS, whose wizard offers
+// the documents of the state of the case; choose label, keep the format PDF,
+// print and wait for the file.  Return { offered, download }: the documents
+// the wizard offered and playwright's download.
+// screenshot: the file of a screenshot of the wizard, if any.
+export async function printDocument(page, test, pane, label, timeout = 120000,
+    screenshot = null) {
+    test.step = `open the print menu for the ${label}`;
+    await pane.locator('button#print').click();
+    const entries = pane.locator('button#print + ul.dropdown-menu a');
+    await entries.first().waitFor({ state: 'visible' });
+    const menu = (await entries.allInnerTexts()).map(oneLine).filter(Boolean);
+    if (menu.length !== 1 || menu[0] !== PRINT_DOCUMENTS) {
+        throw new Error('the print menu offers '
+            + menu.map((entry) => `"${entry}"`).join(', ')
+            + `, not the one entry "${PRINT_DOCUMENTS}"`);
+    }
+    test.step = `open "${PRINT_DOCUMENTS}" for the ${label}`;
+    await entries.first().click();
+    const dialog = page.locator('.modal.wizard-dialog:visible');
+    const documents = dialog.locator('select[name="document"]');
+    await documents.waitFor({ state: 'visible' });
+    const allowed = ['wizard-dialog'];
+    // sao fills the options, then keeps those of the domain of the field
+    await settle(page, test);
+    const options = async () => (await documents.locator('option').allInnerTexts())
+        .map(oneLine).filter(Boolean);
+    const offered = await waitUntil(page, test, `"${PRINT_DOCUMENTS}" offers no document`,
+        async () => {
+            const shown = await options();
+            return shown.length ? shown : null;
+        }, { allowed });
+    if (!offered.includes(label)) {
+        throw new Error(`"${PRINT_DOCUMENTS}" does not offer the ${label}; it offers: `
+            + offered.join(', '));
+    }
+    test.step = `choose the ${label} as PDF`;
+    // sao sets the only document allowed itself and disables the choice
+    if (await documents.isEnabled()) {
+        await documents.selectOption({ label });
+        await settle(page, test);
+    }
+    const chosen = await documents.evaluate(
+        (select) => select.options[select.selectedIndex].text.trim());
+    if (chosen !== label) {
+        throw new Error(`"${PRINT_DOCUMENTS}" shows the ${chosen}, not the ${label}`);
+    }
+    const format = await dialog.locator('select[name="format"]').evaluate(
+        (select) => select.options[select.selectedIndex].text.trim());
+    if (format !== 'PDF') {
+        throw new Error(`"${PRINT_DOCUMENTS}" proposes the format "${format}", not PDF`);
+    }
+    if (screenshot) {
+        await page.screenshot({ path: screenshot });
+    }
+    test.step = `print the ${label}`;
+    // sao gets the report and hands it to the browser as a download.
+    let download = null;
+    let failure = null;
+    page.waitForEvent('download', { timeout })
+        .then((d) => { download = d; }, (error) => { failure = error; });
+    await dialog.locator('.modal-footer button', { hasText: /^\s*打印\s*$/ }).click();
+    await waitUntil(page, test, `the ${label} does not come`, async () => {
+        if (failure) {
+            throw failure;
+        }
+        return download;
+    }, { timeout, allowed });
+    return { offered, download };
+}

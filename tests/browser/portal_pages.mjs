@@ -7,7 +7,8 @@
 // modules register: the home page, the service guide, the accounts' pages,
 // the progress lookup (and its answer), the person's applications in every
 // state, the kiosk, the rating device, the QR rating link, the satisfaction
-// figures and the error pages.  Each page is opened as its visitor (nobody,
+// figures and the error pages (and the kiosk's warning before its idle
+// end, its clock moved forward).  Each page is opened as its visitor (nobody,
 // the demo person 13800000001 logged in by the keyboard, an account without
 // real name, a self-service terminal, staff) and must answer the expected
 // status; axe-core then finds no serious or critical violation at 375×812
@@ -91,6 +92,8 @@ browserTest(NAME, async (firstPage, test) => {
     }
     await page.setViewportSize(DESKTOP);
 
+    problems.push(...await kioskIdle(test, data, figures));
+
     test.step = "report the problems of the pages";
     test.log(`${figures.pages} pages, ${figures.axe_runs} axe-core runs: `
         + `${figures.serious} serious or critical violations, ${figures.moderate} others; `
@@ -105,3 +108,66 @@ browserTest(NAME, async (firstPage, test) => {
         throw new Error(`${problems.length} problems:\n  ${problems.join('\n  ')}`);
     }
 });
+
+// The kiosk's idle end (WCAG 2.2.1): 20 seconds before the 2 minutes
+// without a touch a dialog warns, takes the focus and counts down; its
+// button counts the 2 minutes again; without an answer the session ends.
+// The page's clock is Playwright's, moved forward.
+async function kioskIdle(test, data, figures) {
+    const problems = [];
+    test.step = 'open the kiosk with a clock of its own';
+    const page = await test.newPage({ viewport: PHONE, hasTouch: true });
+    await page.clock.install();
+    await page.goto(portalUrl(test, `kiosk/${data.kiosk}`));
+    await page.goto(portalUrl(test, 'lookup'));
+    const warning = page.locator('#idle-warning');
+    test.step = 'wait 99 seconds without a touch';
+    await page.clock.runFor(99000);
+    if (await warning.isVisible()) {
+        problems.push('kiosk: the idle warning shows before 100 seconds');
+    }
+    test.step = 'wait 2 seconds more';
+    await page.clock.runFor(2000);
+    if (!(await warning.isVisible())) {
+        return [...problems, 'kiosk: no warning 20 seconds before the idle end'];
+    }
+    const text = oneLine(await warning.innerText());
+    if (!/19 秒后结束/.test(text) || !text.includes('继续使用')) {
+        problems.push(`kiosk: the warning does not count down in Chinese: ${text}`);
+    }
+    if (!(await page.locator('#idle-continue').evaluate((e) => e === document.activeElement))) {
+        problems.push('kiosk: the warning does not take the focus to its button');
+    }
+    test.step = 'go on with the button';
+    await page.locator('#idle-continue').click();
+    if (await warning.isVisible()) {
+        problems.push('kiosk: the button does not close the warning');
+    }
+    await page.clock.runFor(60000);
+    if (await warning.isVisible() || !page.url().endsWith('/lookup')) {
+        problems.push('kiosk: the button did not count the 2 minutes again');
+    }
+    test.step = 'let the session end';
+    await page.clock.runFor(61000);
+    await page.waitForURL((url) => !url.pathname.endsWith('/lookup'));
+    const url = new URL(page.url());
+    if (!url.pathname.endsWith('/portal/')) {
+        problems.push(`kiosk: the idle end leads to ${url.pathname}, not the start`);
+    }
+    await page.close();
+
+    // The warning itself through axe-core, on a page with the real clock
+    test.step = 'check the idle warning with axe-core';
+    const shown = await test.newPage({ viewport: PHONE, hasTouch: true });
+    await shown.goto(portalUrl(test, `kiosk/${data.kiosk}`));
+    await shown.goto(portalUrl(test, 'lookup'));
+    await shown.evaluate(() => {
+        const text = document.getElementById('idle-warning-text');
+        text.textContent = text.dataset.message.replace('{seconds}', '20');
+        document.getElementById('idle-warning').hidden = false;
+    });
+    problems.push(...await checkPage(shown, test, figures, 'kiosk idle warning'));
+    await shown.close();
+    test.log(`kiosk idle: warned at 100 s, ${problems.length} problems`);
+    return problems;
+}

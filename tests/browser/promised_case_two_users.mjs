@@ -20,7 +20,10 @@
 // 3. The clerk finds the case in 办件, tab 待出件, uploads the scan of the
 //    result, verifies it (出件核验, 待领取), prints the pickup notice
 //    (领证通知书), delivers the result at the window to the applicant
-//    (窗口领取, 送达, 已送达) and prints the delivery receipt (送达回执).
+//    (窗口领取, 送达, 已送达) and prints the delivery receipt (送达回执), each
+//    through the one entry of the print menu (打印文书), which offers the
+//    pickup notice and not the receipt before the delivery, and the receipt
+//    and not the pickup notice after it.
 // At each hand-off the test checks what each user sees: the state in
 // Chinese and the case (or the slip) in the tab where he looks for it; at the
 // end the case is 已送达 when read again from the server.
@@ -33,8 +36,8 @@ import { execFileSync } from 'node:child_process';
 
 import {
     artifact, browserTest, chooseCompletion, columnIds, currentPane,
-    currentViewType, editIntegerCell, login, oneLine, openMenu, relative,
-    settle, waitUntil,
+    currentViewType, editIntegerCell, login, oneLine, openMenu, PRINT_DOCUMENTS,
+    printDocument, relative, settle, waitUntil,
 } from './lib.mjs';
 
 const NAME = 'promised_case_two_users';
@@ -205,31 +208,19 @@ function formOf(page, test) {
                 throw new Error(`${what} shows "${chosen}", not "${label}"`);
             }
         },
-        // Print the report label from the print menu; return its file
-        async print(label, file, words) {
-            test.step = `print the ${label}`;
-            await pane.locator('button#print').click();
-            const entries = pane.locator('button#print + ul.dropdown-menu a');
-            await entries.first().waitFor({ state: 'visible' });
-            const offered = (await entries.allInnerTexts()).map(oneLine);
-            if (!offered.includes(label)) {
-                throw new Error(`the print menu has no "${label}"; it offers: `
-                    + offered.join(', '));
+        // Print the report label from the print menu, which must not offer
+        // the documents of absent (of another state); return what was checked
+        async print(label, file, words, absent = []) {
+            const { offered, download } = await printDocument(page, test, pane, label,
+                REPORT_TIMEOUT);
+            const wrong = absent.filter((other) => offered.includes(other));
+            if (wrong.length) {
+                throw new Error(`"${PRINT_DOCUMENTS}" offers ${wrong.join(', ')} for a case `
+                    + `${await form.state()}; it offers: ${offered.join(', ')}`);
             }
-            // sao gets the report and hands it to the browser as a download.
-            let download = null;
-            let failure = null;
-            page.waitForEvent('download', { timeout: REPORT_TIMEOUT })
-                .then((d) => { download = d; }, (error) => { failure = error; });
-            await entries.filter({ hasText: exactly(label) }).click();
-            await waitUntil(page, test, `the ${label} does not come`, async () => {
-                if (failure) {
-                    throw failure;
-                }
-                return download;
-            }, { timeout: REPORT_TIMEOUT });
             await download.saveAs(file);
-            return checkDocument(label, download.suggestedFilename(), file, words);
+            return `${checkDocument(label, download.suggestedFilename(), file, words)} `
+                + `(offered: ${offered.join(', ')})`;
         },
     };
     return form;
@@ -605,7 +596,7 @@ async function deliver(page, test, number, applicant) {
     await form.click(BUTTON.verify, `verify the result of ${number}`,
         async () => (await form.state()) === STATE.ready);
     const pickup = await form.print(PICKUP_NOTICE, artifact('promised_case_pickup_notice.pdf'),
-        [number, applicant.name]);
+        [number, applicant.name], [DELIVERY_RECEIPT]);
 
     await form.openPage(PAGE.exit);
     await form.chooseOption('delivery_method', WINDOW_PICKUP, '送达方式');
@@ -625,7 +616,8 @@ async function deliver(page, test, number, applicant) {
     }
     await page.screenshot({ path: artifact('promised_case_delivered.png') });
     const receipt = await form.print(DELIVERY_RECEIPT,
-        artifact('promised_case_delivery_receipt.pdf'), [number, applicant.name, applicant.id]);
+        artifact('promised_case_delivery_receipt.pdf'), [number, applicant.name, applicant.id],
+        [PICKUP_NOTICE]);
     return { pickup, receipt, deliveredOn };
 }
 

@@ -12,6 +12,8 @@ from trytond.modules.onewindow_approval.case import (
     deadline_flag, warning_date)
 from trytond.modules.onewindow_approval.exceptions import CaseAccessError
 from trytond.modules.onewindow_approval.tests.tools import resident_id
+from trytond.modules.onewindow_hall.exceptions import InvalidValueError
+from trytond.modules.onewindow_hall.model import RelatedReadMixin
 from trytond.modules.onewindow_hall.tests.test_module import create_calendar
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -45,6 +47,7 @@ def create_setup(company):
                 'department': department.id, 'matter_type': 'public_service',
                 'handling': 'promised', 'applicant_kind': 'natural',
                 'acceptance': 'comprehensive', 'promised_limit': 5,
+                'legal_basis': "《就业服务与就业管理规定》第六十三条",
                 'materials': [('create', [{
                                 'name': "ID card", 'requirement': 'required',
                                 'paper_copies': 1, 'electronic_copies': 0,
@@ -212,6 +215,97 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                 Log.delete([log])
             with self.assertRaises(CaseAccessError):
                 Case.delete([case])
+
+    @with_transaction()
+    def test_related_read(self):
+        """A case read with the rec_names of its relations gives what
+        Tryton's read of each field gives, and the identifiers of its
+        parties"""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Party = pool.get('party.party')
+        Employee = pool.get('company.employee')
+        company = create_company()
+        with set_company(company), today(dt.date(2025, 6, 10)):
+            setup = create_setup(company)
+            agent = Party(name="Li", identifiers=[
+                    {'type': 'cn_ric', 'code': resident_id(2)}])
+            agent.save()
+            clerk = Party(name="Clerk")
+            clerk.save()
+            approver = Party(name="Approver")
+            approver.save()
+            employee1 = Employee(party=clerk, company=company)
+            employee1.save()
+            employee2 = Employee(party=approver, company=company)
+            employee2.save()
+            case1 = self._case(setup)
+            case2 = self._case(setup)
+            Case.write([case1], {
+                    'agent': agent.id,
+                    'registered_by': employee1.id,
+                    'accepted_by': employee2.id,
+                    'decided_by': employee1.id,
+                    })
+            Case.write([case2], {
+                    'registered_by': employee2.id,
+                    'collector': agent.id,
+                    })
+            names = ['number', 'agent', 'applicant_identifier',
+                'agent_identifier', 'collector_identifier']
+            names += ['%s.rec_name' % n for n in [
+                    'company', 'hall', 'window', 'matter', 'department',
+                    'applicant', 'agent', 'collector', 'registered_by',
+                    'accepted_by', 'decided_by', 'verified_by']]
+            ids = [case1.id, case2.id]
+            rows = {r['id']: r for r in Case.read(ids, names)}
+            # As Tryton reads them, one field at a time
+            expected = {r['id']: r for r in super(
+                    RelatedReadMixin, Case).read(ids, names)}
+        self.assertEqual(rows, expected)
+        row1, row2 = rows[case1.id], rows[case2.id]
+        self.assertEqual(row1['registered_by.']['rec_name'], "Clerk")
+        self.assertEqual(row1['accepted_by.']['rec_name'], "Approver")
+        self.assertEqual(row1['decided_by.']['rec_name'], "Clerk")
+        self.assertEqual(row2['registered_by.']['rec_name'], "Approver")
+        self.assertIsNone(row2['accepted_by.'])
+        self.assertIsNone(row1['verified_by.'])
+        self.assertEqual(row1['agent.']['rec_name'], "Li")
+        self.assertIsNone(row2['agent.'])
+        self.assertEqual(row1['matter.']['rec_name'],
+            setup['matter'].rec_name)
+        self.assertNotIn('collector', row1)
+        self.assertEqual(row1['applicant_identifier'], resident_id(1))
+        self.assertEqual(row1['agent_identifier'], resident_id(2))
+        self.assertIsNone(row1['collector_identifier'])
+        self.assertIsNone(row2['agent_identifier'])
+        self.assertEqual(row2['collector_identifier'], resident_id(2))
+
+    @with_transaction()
+    def test_client_values_lines(self):
+        """The records that the values of a client and those of their lines
+        refer to must exist"""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        company = create_company()
+        with set_company(company), today(dt.date(2025, 6, 10)):
+            setup = create_setup(company)
+            material = setup['matter'].materials[0]
+            values = {
+                'matter': setup['matter'].id,
+                'hall': setup['hall'].id,
+                'materials': [('create', [
+                            {'matter_material': material.id}])],
+                }
+            Case.check_client_values(values)
+            for wrong in [
+                    dict(values, hall=999999),
+                    dict(values, materials=[('create', [
+                                    {'matter_material': material.id},
+                                    {'matter_material': 999999}])]),
+                    ]:
+                with self.assertRaises(InvalidValueError):
+                    Case.check_client_values(wrong)
 
     @with_transaction()
     def test_halls_rule_context(self):

@@ -148,6 +148,7 @@ class SupervisionTestCase(unittest.TestCase):
                     'matter_type': matter.matter_type,
                     'handling': 'promised', 'applicant_kind': 'natural',
                     'acceptance': 'comprehensive', 'promised_limit': 5,
+                    'legal_basis': matter.legal_basis,
                     'materials': [('create', [{
                                     'name': "ID card",
                                     'requirement': 'required',

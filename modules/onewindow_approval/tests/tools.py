@@ -133,7 +133,8 @@ def create_matter(code, name, department, handling='promised',
         steps=(), co_departments=(), higher_authority=None,
         special_procedures=(), delivery_methods=('window', 'courier'),
         result_kind=None, result_name=None, extension_limit=None,
-        legal_basis=None, config=None, **values):
+        legal_basis="《广东省政务服务事项目录管理办法》第八条", config=None,
+        **values):
     """Create and publish a matter
 
     steps are (name, kind, limit) of the back office; values are set on the

@@ -3,6 +3,8 @@
 """Rating from the portal's "my applications and cases": the logged-in
 applicant rates the services of his own case once, by real name; another
 account, a visitor and a staff session rate nothing"""
+import datetime as dt
+
 from trytond.modules.onewindow_portal.tests.tools import (
     NUMBER, ApplicantRouteTestCase)
 
@@ -113,4 +115,33 @@ class MyCasesRatingTestCase(ApplicantRouteTestCase):
                 'case/%d/rate/delivery' % case_id,
                 'case/%d/rate/acceptance' % (case_id + 1000)]:
             self.assertEqual(self.get(owner, wrong).status_code, 404)
+        self.assertEqual(self.evaluation(case_id)['state'], 'pending')
+
+    def test_rating_period_ends(self):
+        "A service is rated from my cases within the days a link is valid"
+        client = self.register('13900000014', "陈美玲", 24)
+        case_id = self.accepted_case(client)
+        path = 'case/%d/rate/acceptance' % case_id
+        with self.transaction() as transaction:
+            Configuration = self.pool.get(
+                'onewindow.evaluation.configuration')
+            Evaluation = self.pool.get('onewindow.evaluation')
+            config = Configuration(1)
+            evaluation, = Evaluation.search([
+                    ('case', '=', case_id), ('stage', '=', 'acceptance')])
+            # The service was given one day more than the link validity ago
+            table = Evaluation.__table__()
+            cursor = transaction.connection.cursor()
+            cursor.execute(*table.update([table.service_date],
+                    [evaluation.service_date - dt.timedelta(
+                            days=config.link_validity + 1)],
+                    where=table.id == evaluation.id))
+            transaction.commit()
+
+        html = self.get(client, 'my').get_data(as_text=True)
+        self.assertNotIn('/portal/' + path + '"', html)
+        self.assertIn("受理未评价：评价期限已过", html)
+        self.assertEqual(self.get(client, path).status_code, 404)
+        response = self.post(client, path, {'level': 'very_satisfied'})
+        self.assertEqual(response.status_code, 404)
         self.assertEqual(self.evaluation(case_id)['state'], 'pending')

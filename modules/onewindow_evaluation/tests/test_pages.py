@@ -136,6 +136,22 @@ class RatingPagesTestCase(PortalRouteTestCase):
             self.attack(self.get(client, 'rate/' + guess), "guessed link")
         self.assertEqual(self.evaluation('link1')['state'], 'pending')
 
+    def test_expired_link(self):
+        "A link past its validity is refused as an unknown one"
+        client = self.client()
+        token = self.new_link('link1')
+        self.assertEqual(self.get(client, 'rate/' + token).status_code, 200)
+        with Transaction().start(DB_NAME, 0) as transaction:
+            cursor = transaction.connection.cursor()
+            cursor.execute('UPDATE onewindow_evaluation_link '
+                "SET expires = '2000-01-01 00:00:00' "
+                'WHERE evaluation = %s' % self.ids['link1'])
+            transaction.commit()
+        self.attack(self.get(client, 'rate/' + token), "expired link read")
+        self.attack(self.post(client, 'rate/' + token, {
+                    'level': 'very_satisfied'}), "expired link")
+        self.assertEqual(self.evaluation('link1')['state'], 'pending')
+
     def test_bad_rating_needs_reason(self):
         "A bad rating without a reason is refused; with one it opens a rectification"
         client = self.client()

@@ -210,5 +210,21 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
                         Trigger._get_triggers_cache._key('x')))
         self.assertEqual(len(keys), 1)
 
+    @with_transaction()
+    def test_today_company_timezone(self):
+        "Today is the day in the time zone of the company, as it changes"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Company = pool.get('company.company')
+        from zoneinfo import ZoneInfo
+        company = create_company()
+        with set_company(company):
+            # A day apart at every hour (UTC+14 and UTC-11)
+            for timezone in ['Pacific/Kiritimati', 'Pacific/Niue']:
+                Company.write([company], {'timezone': timezone})
+                self.assertEqual(Date.today(),
+                    dt.datetime.now(ZoneInfo(timezone)).date())
+                self.assertEqual(Company.get_timezone(company.id), timezone)
+
 
 del ModuleTestCase

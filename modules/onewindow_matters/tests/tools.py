@@ -68,6 +68,10 @@ def create_hall(config=None):
         }
 
 
+# A matter is published only with its legal basis
+DEFAULT_LEGAL_BASIS = "《广东省政务服务事项目录管理办法》第八条"
+
+
 def create_matter(department, code, name, handling='promised',
         promised_limit=10, statutory_limit=20, materials=None,
         co_departments=(), config=None, **values):
@@ -79,6 +83,7 @@ def create_matter(department, code, name, handling='promised',
         config = get_config()
     Matter = Model.get('onewindow.matter', config=config)
     Department = Model.get('onewindow.department', config=config)
+    values.setdefault('legal_basis', DEFAULT_LEGAL_BASIS)
     matter = Matter(code=code, name=name, department=department,
         handling=handling, statutory_limit=statutory_limit,
         promised_limit=0 if handling == 'same_day' else promised_limit,

@@ -190,6 +190,14 @@ class KioskTestCase(PortalRouteTestCase):
         html = response.get_data(as_text=True)
         self.assertIn('class="kiosk', html)
         self.assertRegex(html, r'content="120;url=/[^"]+/portal/kiosk-end"')
+        # Warned 20 seconds before the end, with a button to go on, and
+        # told without script when the page ends
+        self.assertIn('data-idle-seconds="120" data-warn-seconds="20"', html)
+        self.assertIn('role="alertdialog"', html)
+        self.assertIn("您还在使用吗？", html)
+        self.assertIn("本次使用将在 {seconds} 秒后结束", html)
+        self.assertIn('id="idle-continue">继续使用</button>', html)
+        self.assertIn("本页面打开 2 分钟后将返回首页", html)
         self.assertEqual(response.headers['Cache-Control'], 'no-store')
         self.assertEqual(
             self.get(client, 'static/kiosk.js').status_code, 200)
