@@ -3,7 +3,8 @@
 from trytond.model import ModelStorage, ModelView
 from trytond.pool import Pool
 
-from . import calendar_, department, duty, hall, ir, model, res, terminal
+from . import (
+    calendar_, company, department, duty, hall, ir, model, res, terminal)
 
 __all__ = ['register']
 
@@ -25,6 +26,7 @@ def register():
         department.Department,
         department.DepartmentEmployee,
         department.Employee,
+        company.Company,
         terminal.Terminal,
         duty.Duty,
         duty.DutyCheckStart,
@@ -33,7 +35,6 @@ def register():
         res.UserDepartment,
         ir.Rule,
         ir.Configuration,
-        ir.Company,
         ir.Date,
         ir.Attachment,
         ir.Note,
