@@ -21,14 +21,18 @@ import datetime as dt
 import random
 from collections import defaultdict
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from proteus import Model
 from stdnum.cn import ric, uscc
 
 PASSWORD = 'wengyuan-demo'
 CASES = 200
-FIRST_DAY = dt.date(2025, 1, 2)
-LAST_DAY = dt.date(2026, 11, 20)
+# The story spans as many working days as from 2 January 2025 to 20 November
+# 2026 (its draws are those of that span) and ends on the day it is loaded,
+# in the hall's time zone (or the working day before), so that the board's
+# seven days and the last month's report have figures
+STORY_DAYS = 467
 # The share of the applications of the last RECENT working days, so that the
 # back-office states have cases on the last day
 RECENT, RECENT_SHARE = 20, 0.35
@@ -94,6 +98,14 @@ def credit_code(rng):
     code += {10: 'X', 11: '0'}.get(check, str(check))
     body = '91440229' + code
     return body + uscc.calc_check_digit(body)
+
+
+def hall_today(ctx):
+    "Return the current day in the time zone of the hall's company"
+    Company = Model.get('company.company')
+    company = ctx.get('company') or Company.find([])[0]
+    name = Company(company.id).timezone or 'Asia/Shanghai'
+    return dt.datetime.now(ZoneInfo(name)).date()
 
 
 class Clock:
@@ -488,9 +500,8 @@ class Demo:
         if not candidates:
             print("demo_cases: no published matter to apply for")
             return
-        today = Model.get('ir.date').today(self.config.context)
-        last = min(LAST_DAY, today)
-        days = self.days = self.working_days(FIRST_DAY, last)
+        days = self.days = self.story_days(hall_today(self.ctx), STORY_DAYS)
+        last = days[-1]
         self.office.start(days, matters)
         by_day = defaultdict(int)
         for _ in range(CASES):
@@ -551,22 +562,27 @@ class Demo:
         # A record keeps the context it was read with: take it on the day
         Cron.click([Cron(self._cron.id)], 'run_once')
 
-    def working_days(self, first, last):
-        "Return the working days of the hall's calendar from first to last"
+    def story_days(self, last, count):
+        """Return the count working days of the hall's calendar up to last,
+        read from its days in one call (the weekdays are working days but
+        for the holidays, the weekend days not but for the days worked)"""
         Calendar = Model.get('onewindow.calendar')
+        Day = Model.get('onewindow.calendar.day')
         calendar = self.ctx.get('calendar') or Calendar.find([])[0]
+        first = last - dt.timedelta(days=count * 2)
+        kinds = {d.date: d.kind for d in Day.find([
+                    ('year.calendar', '=', calendar.id),
+                    ('date', '>=', first),
+                    ('date', '<=', last),
+                    ])}
         days = []
-        day = first
-        while day <= last:
-            try:
-                working = Calendar.is_working_day(
-                    [calendar.id], day, self.config.context)
-            except Exception:
-                working = day.weekday() < 5
-            if working:
+        day = last
+        while len(days) < count:
+            kind = kinds.get(day)
+            if kind == 'workday' or (kind is None and day.weekday() < 5):
                 days.append(day)
-            day += dt.timedelta(days=1)
-        return days
+            day -= dt.timedelta(days=1)
+        return days[::-1]
 
     def valid(self, matter, day):
         return not matter.valid_from or matter.valid_from <= day
@@ -588,7 +604,7 @@ class Demo:
                 powers=['same_day_approval', 'initial_review',
                     'fee_collection'],
                 number="翁政务〔2024〕%s号" % (10 + department.id),
-                valid_from=FIRST_DAY).save()
+                valid_from=self.days[0]).save()
 
     def work_day(self, day, window, items, resubmissions, last):
         Case = Model.get('onewindow.case')

@@ -28,8 +28,8 @@ def load(config, ctx):
         department.phone = '0751-2880%03d' % i
     Department.save(departments)
     # The sweep runs on the last day of the story, that of the last sweep
-    # of the cases: it issues the cards of the ratings and complaints, and
-    # a card is never dated the day the demo was loaded
+    # of the cases (the day of the load, or the working day before): it
+    # issues the cards of the ratings and complaints still due that day
     sweeps = Sweep.find([], order=[('date', 'DESC'), ('id', 'DESC')],
         limit=1)
     context = dict(config._context)
