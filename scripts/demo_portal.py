@@ -5,7 +5,10 @@ accounts (logins in README.md), the agent's authorization recorded by the
 center, and online applications in every state, pre-reviewed by the clerk
 of the comprehensive window: one of a matter handled fully online (全程网办)
 accepted without a visit, one whose case waits for a supplement the
-applicant may upload.  Nothing is done when the accounts exist."""
+applicant may upload, and one of the person's cases delivered today at the
+window, which she may rate from 我的办件 (and the window's rating device
+shows as the service just finished).  Nothing is done when the accounts
+exist."""
 import datetime as dt
 
 from proteus import Model
@@ -162,6 +165,7 @@ def applications(config, ctx, person_party, agent_party, company):
     finally:
         config.user = admin
         config._context = context
+    deliver(config, online.case.id, clerk)
     print("demo_portal: applications %s" % ', '.join(
             '%s %s' % (a.number or '-', Application(a.id).state)
             for a in [states['draft']] + submitted + [withdrawn, online]))
@@ -193,3 +197,83 @@ def fully_online(config, other, departments):
         config.user = admin
         config._context = context
     return matter
+
+
+class As:
+    "Work as the user of login"
+
+    def __init__(self, config, login):
+        User = Model.get('res.user')
+        self.config = config
+        self.user, = User.find([('login', '=', login)])
+
+    def __enter__(self):
+        User = Model.get('res.user')
+        self.previous = self.config.user, self.config._context
+        self.config.user = self.user.id
+        self.config._context = User.get_preferences(True, {})
+        return self
+
+    def __exit__(self, *args):
+        self.config.user, self.config._context = self.previous
+
+
+def deliver(config, case_id, clerk):
+    """Take the fully online case through the back office to its delivery
+    at the window today: handed over by the clerk, signed for, reviewed and
+    approved by the department, the result sent back, verified and
+    collected by the applicant, who may then rate the whole case"""
+    Case = Model.get('onewindow.case')
+    Handover = Model.get('onewindow.handover')
+    Step = Model.get('onewindow.case.step')
+    Fee = Model.get('onewindow.case.fee')
+    case = Case(case_id)
+    code = case.department.code
+    approver = {'RS': 'approver', 'MZ': 'approver_mz'}.get(
+        code, 'approver_%s' % code.lower())
+    with As(config, clerk.login):
+        Case(case_id).click('hand_over')
+    with As(config, approver):
+        handovers = Handover.find([
+                ('cases', '=', case_id), ('state', '=', 'sent')])
+        if handovers:
+            Handover.click(handovers, 'receive')
+        for _ in range(5):
+            steps = Step.find([
+                    ('case', '=', case_id), ('state', '=', 'running')])
+            if not steps:
+                break
+            Step.click(steps, 'complete')
+        case = Case(case_id)
+        case.decision_number = "翁政务许〔%s〕901号" % dt.date.today().year
+        case.decision_comment = "符合法定条件，准予办理。"
+        case.save()
+        case.click('approve')
+        case = Case(case_id)
+        if case.matter.result_kind:
+            case.result_number = '4402%s900001' % dt.date.today().year
+        case.decision_document = b'%PDF-1.4 signed decision'
+        case.decision_document_name = 'decision.pdf'
+        case.result_file = b'%PDF-1.4 result'
+        case.result_file_name = 'result.pdf'
+        case.save()
+        case.click('send_result')
+    with As(config, clerk.login):
+        case = Case(case_id)
+        case.result_scan = PDF
+        case.result_scan_name = 'scan.pdf'
+        case.save()
+        case.click('verify_result')
+        fees = Fee.find([('case', '=', case_id), ('paid', '=', False)])
+        for fee in fees:
+            fee.paid = True
+            fee.paid_date = dt.date.today()
+            fee.receipt_number = '粤财%08d' % (59000000 + fee.id)
+        Fee.save(fees)
+        case = Case(case_id)
+        case.delivery_method = 'window'
+        case.collector = case.applicant
+        case.save()
+        case.click('deliver')
+    print("demo_portal: case %s delivered to %s, to rate from 我的办件" % (
+            case.number, case.applicant.name))

@@ -13,6 +13,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
+from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, transition)
 from trytond.pool import Pool
@@ -316,7 +317,7 @@ class Evaluation(
         Date = pool.get('ir.date')
         IndicatorSet = pool.get('onewindow.evaluation.indicator.set')
         today = Date.today()
-        now = dt.datetime.now()
+        now = hall_now()
         with without_check_access():
             existing = {(e.case.id, e.stage) for e in cls.search([
                         ('case', 'in', [c.id for c in cases]),
@@ -518,7 +519,7 @@ class Evaluation(
                     'reasons': [('add', list(reasons or []))]
                     if level in BAD_LEVELS else [],
                     'comment': comment,
-                    'rating_date': dt.datetime.now(),
+                    'rating_date': hall_now(),
                     'rating_day': Date.today(),
                     # Identified: logged in at the portal, or the link sent
                     # to the applicant's phone; a printed QR code or the
@@ -555,7 +556,7 @@ class Evaluation(
         user = User(Transaction().user)
         cls.write(evaluations, {
                 'void_reason': reason,
-                'void_date': dt.datetime.now(),
+                'void_date': hall_now(),
                 'voided_by': user.employee.id if user.employee else None,
                 })
 
@@ -567,7 +568,7 @@ class Evaluation(
         cls.write(evaluations, {
                 'level': level,
                 'default': True,
-                'rating_date': dt.datetime.now(),
+                'rating_date': hall_now(),
                 'rating_day': Date.today(),
                 })
 
