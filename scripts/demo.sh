@@ -47,13 +47,20 @@ if [ ! -f "$DATA/$DB.sqlite" ]; then
     echo "demo: creating the database $DB"
     touch "$DATA/$DB.sqlite"
     pass=$(mktemp)
-    trap 'rm -f "$pass"' EXIT
+    ticker=
+    trap 'rm -f "$pass"; [ -z "$ticker" ] || kill "$ticker" 2>/dev/null || true' EXIT
     echo "${ONEWINDOW_ADMIN_PASSWORD:-wengyuan-admin}" > "$pass"
-    echo "demo: activating the modules (trytond-admin, about 30 s of CPU)"
+    echo "demo: activating the modules (trytond-admin, about 70 s of CPU)"
     start=$SECONDS
+    # trytond-admin says nothing until it ends: tell how long it has run
+    (while sleep 15; do
+        echo "demo: activating the modules, $((SECONDS - start)) s"
+    done) &
+    ticker=$!
     TRYTONPASSFILE="$pass" "$VENV/bin/trytond-admin" -c "$conf" -d "$DB" \
         -u $MODULES --activate-dependencies -l zh_CN \
         --email admin@example.com
+    kill "$ticker" 2>/dev/null || true
     echo "demo: modules activated in $((SECONDS - start)) s"
 else
     echo "demo: updating the database $DB"

@@ -133,10 +133,13 @@ def prepare(pool):
     raters = WebUser.search([('mobile', '=', RATER)])
     accounts = {u.party.id for u in WebUser.search([('party', '!=', None)])
         if u not in raters}
+    # (a service of the story's last days: the older ones are no longer
+    # open to a rating)
     candidates = [e for e in Evaluation.search([
                 ('state', '=', 'pending'),
                 ('id', 'not in', [pending.id, qr.id]),
                 ('case.state', '!=', 'draft'),
+                ('service_date', '>=', Evaluation.rating_since()),
                 ], order=[('id', 'ASC')], limit=200)
         if e.case.applicant.id not in accounts
         and (not raters or e.case.applicant == raters[0].party)]
