@@ -202,9 +202,12 @@ def _sweep_days(pool, story):
                     ]):
             calendar = record.hall.calendar
             deadline = record.deadline
+            opened = getattr(record, 'open_date', None) or getattr(
+                record, 'receive_date', None) or deadline
             for back in range(10, 0, -1):
                 day = deadline - dt.timedelta(days=back)
-                if (calendar.is_working_day(day)
+                # Not before it was opened (or received)
+                if (day >= opened and calendar.is_working_day(day)
                         and calendar.add_working_days(day, 1) >= deadline):
                     days.add(day)
                     break
