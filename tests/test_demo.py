@@ -429,3 +429,76 @@ def test_card_dates(demo):
     assert rows(demo,
         "SELECT COUNT(*) FROM onewindow_card "
         "WHERE SUBSTR(issue_date, 1, 7) = ?", last_day[:7])[0][0] > 0
+
+
+def story_last_day(demo):
+    "Return the last day of the story, that of its last sweep"
+    return rows(demo, "SELECT MAX(date) FROM onewindow_card_sweep")[0][0]
+
+
+def test_story_ends_today(demo):
+    "The story ends on the day the demo is loaded (in the hall's time "
+    "zone, or the working day before): the board's seven days have cards"
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+    last_day = dt.date.fromisoformat(story_last_day(demo))
+    today = dt.datetime.now(ZoneInfo('Asia/Shanghai')).date()
+    # The story ends on the last working day up to the day of the load
+    # (today, or yesterday for a test run across midnight; the longest
+    # holiday is 8 days)
+    assert today - dt.timedelta(days=10) <= last_day <= today
+    week = (last_day - dt.timedelta(days=6)).isoformat()
+    assert rows(demo,
+        "SELECT COUNT(*) FROM onewindow_card WHERE issue_date >= ?",
+        week)[0][0] > 0
+    assert rows(demo,
+        "SELECT COUNT(*) FROM onewindow_case_log "
+        "WHERE DATE(date, '+8 hours') >= ?", week)[0][0] > 0
+
+
+def test_rating_dates(demo):
+    "The ratings, rectifications and complaints lived through the story: "
+    "each rating is dated between its service and the last day, each "
+    "card of a rectification or complaint created on its day of issue"
+    last_day = story_last_day(demo)
+    ratings = rows(demo,
+        "SELECT e.id, e.service_day, e.rating_day, "
+        "DATE(e.rating_date, '+8 hours'), c.application_date "
+        "FROM onewindow_evaluation e "
+        'JOIN onewindow_case c ON c.id = e."case" '
+        "WHERE e.state = 'rated'")
+    assert len(ratings) > 100
+    assert [r for r in ratings if not (
+            r[4] <= r[2] <= last_day and r[2] == r[3])] == []
+    # Rated over the days of the story, not on the day of the load
+    assert len({r[2] for r in ratings}) > 30
+    opened = rows(demo,
+        "SELECT r.id FROM onewindow_rectification r "
+        "JOIN onewindow_evaluation e ON e.id = r.evaluation "
+        "WHERE r.open_date != e.rating_day")
+    assert opened == []
+    cards = rows(demo,
+        "SELECT id, issue_date, DATE(create_date, '+8 hours') "
+        "FROM onewindow_card WHERE kind IN ('rectification', 'complaint')")
+    assert [c for c in cards if c[1] != c[2] or c[1] > last_day] == []
+
+
+def test_portal_case_to_rate(demo):
+    "The portal's demo person (13800000001) has a case delivered on the "
+    "day of the load, whose rating she may still give from 我的办件; the "
+    "rating device's window has a service of the last day left to rate"
+    last_day = story_last_day(demo)
+    to_rate = rows(demo,
+        "SELECT c.number FROM onewindow_evaluation e "
+        'JOIN onewindow_case c ON c.id = e."case" '
+        "JOIN web_user u ON u.party = c.applicant "
+        "WHERE u.mobile = '13800000001' AND c.state = 'delivered' "
+        "AND e.stage = 'case' AND e.state = 'pending' "
+        "AND DATE(e.service_date, '+8 hours') >= ?", last_day)
+    assert to_rate
+    device = rows(demo,
+        "SELECT COUNT(*) FROM onewindow_evaluation e "
+        "JOIN onewindow_evaluation_device d ON d.window = e.window "
+        "WHERE e.state = 'pending' AND e.stage IN ('acceptance', 'delivery') "
+        "AND DATE(e.service_date, '+8 hours') >= ?", last_day)
+    assert device[0][0] > 0
