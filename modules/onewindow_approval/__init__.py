@@ -3,8 +3,9 @@
 from trytond.pool import Pool
 
 from . import (
-    calendar_, card, case, configuration, correction, document, hall,
-    handover, ir, notification, party, res, review, statistic, suspension)
+    calendar_, card, case, configuration, correction, delivery, document,
+    hall, handover, ir, notification, party, res, review, statistic,
+    supervision, suspension)
 
 __all__ = ['register']
 
@@ -14,6 +15,13 @@ def register():
         configuration.Configuration,
         configuration.ConfigurationSequence,
         case.Case,
+        review.Case,
+        suspension.Case,
+        calendar_.Case,
+        delivery.Case,
+        handover.Case,
+        supervision.Case,
+        party.Case,
         case.CaseMaterial,
         case.CaseSupplement,
         case.CaseFee,
