@@ -4,8 +4,8 @@ from trytond.pool import Pool
 
 from . import (
     calendar_, card, case, configuration, correction, delivery, document,
-    hall, handover, ir, notification, party, res, review, statistic,
-    supervision, suspension)
+    fee, hall, handover, ir, material, notification, party, res, review,
+    statistic, supervision, suspension)
 
 __all__ = ['register']
 
@@ -22,9 +22,9 @@ def register():
         handover.Case,
         supervision.Case,
         party.Case,
-        case.CaseMaterial,
+        material.CaseMaterial,
         case.CaseSupplement,
-        case.CaseFee,
+        fee.CaseFee,
         case.CaseLog,
         review.CaseStep,
         review.CaseOpinion,
