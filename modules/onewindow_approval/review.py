@@ -22,7 +22,7 @@ from .supervision import FLAGS, deadline_flag, warning_date
 
 class CaseStep(
         ButtonStateMixin, CaseLineMixin,
-        sequence_ordered(), ModelSQL, ModelView):
+        sequence_ordered(), Workflow, ModelSQL, ModelView):
     """Case Step
 
     One back-office step of a case (承办, 审核, 批准 ...), copied from the
@@ -70,6 +70,10 @@ class CaseStep(
         t = cls.__table__()
         cls.__access__.add('case')
         cls._sql_indexes.add(Index(t, (t.case, Index.Equality())))
+        cls._transitions |= {
+            ('waiting', 'running'),
+            ('running', 'done'),
+            }
         cls._buttons.update({
                 'complete': {
                     'invisible': Eval('state') != 'running',
@@ -132,10 +136,10 @@ class CaseStep(
         return self.name
 
     @classmethod
+    @Workflow.transition('running')
     def start(cls, steps, date):
         "Start the steps on date"
         for step in steps:
-            step.state = 'running'
             step.start_date = date
             step.deadline = step.case.calendar.add_working_days(
                 date, step.limit or 0)
@@ -159,17 +163,19 @@ class CaseStep(
         pool = Pool()
         Date = pool.get('ir.date')
         today = Date.today()
-        employee = Pool().get('res.user').get_employee()
         steps = [s for s in steps if s.state != 'done'
             and (kinds is None or s.kind in kinds)]
+        # A step closed before its turn starts and ends on the same day
+        cls.start([s for s in steps if s.state == 'waiting'], today)
+        cls.finish(steps, today)
+
+    @classmethod
+    @Workflow.transition('done')
+    @set_employee('done_by')
+    def finish(cls, steps, date):
+        "Record that the running steps are done on date"
         for step in steps:
-            if not step.start_date:
-                step.start_date = today
-                step.deadline = step.case.calendar.add_working_days(
-                    today, step.limit or 0)
-            step.state = 'done'
-            step.done_date = today
-            step.done_by = employee
+            step.done_date = date
         cls.save(steps)
 
     def may_complete(self):
@@ -193,7 +199,6 @@ class CaseStep(
         Case = pool.get('onewindow.case')
         Date = pool.get('ir.date')
         today = Date.today()
-        employee = Pool().get('res.user').get_employee()
         steps = [s for s in steps if s.state == 'running']
         for step in steps:
             if step.case.state != 'review':
@@ -214,10 +219,7 @@ class CaseStep(
                             'onewindow_approval.msg_step_opinions_pending',
                             step=step.rec_name, case=step.case.rec_name,
                             departments='、'.join(pending)))
-            step.state = 'done'
-            step.done_date = today
-            step.done_by = employee
-        cls.save(steps)
+        cls.finish(steps, today)
         cls.start(cls.next_steps(steps), today)
         comments = defaultdict(list)
         for step in steps:

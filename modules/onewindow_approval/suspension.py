@@ -1,7 +1,8 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.i18n import gettext
-from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_matters.matter import MAX_DAYS
 from trytond.modules.onewindow_hall.model import transition
 from trytond.pool import Pool, PoolMeta
@@ -11,7 +12,7 @@ from .case import CaseLineMixin
 from .exceptions import CaseAccessError, ReviewError
 
 
-class CaseSuspension(CaseLineMixin, ModelSQL, ModelView):
+class CaseSuspension(CaseLineMixin, Workflow, ModelSQL, ModelView):
     """Case Suspension
 
     A special procedure (site survey, technical review, expert review,
@@ -68,6 +69,10 @@ class CaseSuspension(CaseLineMixin, ModelSQL, ModelView):
         cls.__access__.add('case')
         cls._sql_indexes.add(Index(t, (t.case, Index.Equality())))
         cls._order = [('case', 'ASC'), ('id', 'ASC')]
+        cls._transitions |= {
+            ('draft', 'running'),
+            ('running', 'done'),
+            }
 
     @classmethod
     def default_state(cls):
@@ -109,23 +114,21 @@ class CaseSuspension(CaseLineMixin, ModelSQL, ModelView):
             or self.kind in (self.case.matter.special_procedures or []))
 
     @classmethod
+    @Workflow.transition('running')
+    @set_employee('started_by')
     def start(cls, suspensions, date):
         "Stop the clock of the cases from date"
-        employee = Pool().get('res.user').get_employee()
         for suspension in suspensions:
-            suspension.state = 'running'
             suspension.start_date = date
-            suspension.started_by = employee
         cls.save(suspensions)
 
     @classmethod
+    @Workflow.transition('done')
+    @set_employee('ended_by')
     def stop(cls, suspensions, date):
         "Start the clock again on date and count the days it stood still"
-        employee = Pool().get('res.user').get_employee()
         for suspension in suspensions:
-            suspension.state = 'done'
             suspension.end_date = date
-            suspension.ended_by = employee
             suspension.days = suspension.case.calendar.working_days_between(
                 suspension.start_date, date)
         cls.save(suspensions)
