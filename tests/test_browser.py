@@ -146,6 +146,14 @@ def sao_server(demo_database, tmp_path_factory):
         '\n'
         '[session]\n'
         'authentications = password\n'
+        '\n'
+        # The identity authentication configured, so that the login page
+        # is checked with its button; the provider does not answer, so
+        # that its error pages are checked too
+        '[portal]\n'
+        'oidc_issuer = http://127.0.0.1:9/oidc\n'
+        'oidc_client_id = wengyuan-zwfw\n'
+        'oidc_label = 广东省统一身份认证平台登录\n'
         % {'path': path, 'root': SAO / 'package', 'port': port})
     env = clean_environ()
     log = path / 'trytond.log'

@@ -1193,9 +1193,15 @@ class MatterFormField(
             ('name_unique', Unique(t, t.matter, t.name),
                 'onewindow_matters.msg_form_field_name_unique'),
             ]
+        # The labels of the dictionary schema are core's ("String",
+        # translated 字符串): name them as the hall does
+        cls.string.string = "Label"
+        cls.name.string = "Key"
         cls.name.help = (
             "The key of the value in the form data: lower-case letters, "
             "digits and underscores, starting with a letter.")
+        cls.selection.string = "Options"
+        cls.digits.string = "Decimal Places"
 
     @staticmethod
     def default_required():

@@ -5,11 +5,22 @@
 Every view runs as the root user: each query names what the visitor may
 see (published matters; the applications of the logged-in account's
 parties), never more."""
+from sql import Column
+from sql.conditionals import Coalesce
+from sql.functions import Function
+
 from trytond.transaction import Transaction
 
 from .web import NotFound, download, gettext, portal_route
 
 THEMES = {'natural', 'legal'}
+
+
+class Length(Function):
+    "LENGTH of a binary value: its bytes on PostgreSQL and SQLite alike"
+    __slots__ = ()
+    _function = 'LENGTH'
+
 PAGE_SIZE = 20
 
 
@@ -91,17 +102,33 @@ def matter_windows(pool, matter):
             ], order=[('hall', 'ASC'), ('code', 'ASC')])
 
 
+def material_files(pool, matter):
+    """Return {material id: the kinds of file it offers to download} in one
+    query, without reading the files themselves"""
+    Material = pool.get('onewindow.matter.material')
+    material = Material.__table__()
+    cursor = Transaction().connection.cursor()
+    kinds = ['sample', 'blank_form']
+    cursor.execute(*material.select(material.id,
+            *[Coalesce(Length(Column(material, k)), 0) > 0
+                for k in kinds],
+            where=material.matter == matter.id))
+    return {r[0]: {k for k, present in zip(kinds, r[1:]) if present}
+        for r in cursor}
+
+
 @portal_route('matter/<int:matter_id>')
 def matter(page, matter_id):
     "The service guide of the matter (办事指南)"
+    pool = page.pool
     matter = published_matter(page, matter_id)
-    windows = matter_windows(page.pool, matter)
+    windows = matter_windows(pool, matter)
     halls = []
     for window in windows:
         if window.hall not in halls:
             halls.append(window.hall)
     return page.render('matter.html', matter=matter, windows=windows,
-        halls=halls)
+        halls=halls, files=material_files(pool, matter))
 
 
 @portal_route('matter/<int:matter_id>/material/<int:material_id>/<kind>')

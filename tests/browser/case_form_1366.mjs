@@ -263,6 +263,11 @@ async function main(page, test) {
         throw new Error(`the list ${FORM_FIELDS} has headers not in Chinese: `
             + `${english.join(', ')} (all: ${headers.join(', ')})`);
     }
+    // The name of a form field under the hall's word, not core's 字符串
+    if (!headers.includes('数据项名称') || headers.includes('字符串')) {
+        throw new Error(`the list ${FORM_FIELDS} does not head the names 数据项名称: `
+            + headers.join(', '));
+    }
     const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')]
         .filter((td) => td.offsetParent !== null)
         .map((td) => td.innerText.trim()).filter(Boolean)));

@@ -72,6 +72,9 @@ browserTest(NAME, async (firstPage, test) => {
         if (!(await page.locator('main h1').count())) {
             problems.push(`${name}: the page has no heading`);
         }
+        if (entry.link && !(await page.locator(`a[href$="/${entry.link}"]`).count())) {
+            problems.push(`${name}: the page has no link to ${entry.link}`);
+        }
         test.step = `check ${name}`;
         problems.push(...await checkPage(page, test, figures, name));
     }

@@ -210,10 +210,14 @@ def pages(routes, values):
             ('rater', values['rater']['path']),
             ('rater', 'my'),
             ('person', values['rater']['path'], 404)],
-        # Without a provider in the configuration (the demo's)
-        'oidc/login': [('anonymous', 'oidc/login', 404)],
-        'oidc/callback': [('anonymous', 'oidc/callback', 404)],
+        # The test's configuration names a provider that does not answer:
+        # the applicant is told to log in with his mobile number
+        'oidc/login': [('anonymous', 'oidc/login', 403)],
+        'oidc/callback': [('anonymous', 'oidc/callback', 403)],
         }
+    # What a page must offer: the login page its button to the identity
+    # authentication
+    links = {'login': 'oidc/login'}
     result, unknown, files = [], [], []
     for path, get in routes:
         if not get:
@@ -227,7 +231,7 @@ def pages(routes, values):
         for entry in known[path]:
             who, url, status = (entry + (200,))[:3]
             result.append({'route': path, 'as': who, 'path': url,
-                    'status': status})
+                    'status': status, 'link': links.get(path)})
     return result, unknown, files
 
 

@@ -98,6 +98,10 @@ class PagesTestCase(PortalRouteTestCase):
                 'material/%d/blank_form' % (
                     self.ids['legal_material'])]:
             self.assertIn(text, html)
+        # The material has a blank form but no sample: only the form is
+        # offered for download
+        self.assertNotIn(
+            'material/%d/sample' % self.ids['legal_material'], html)
 
     def test_matter_unpublished(self):
         "A draft matter is not found"
