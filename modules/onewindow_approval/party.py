@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 import re
 
-from sql import Literal, Null
+from sql import Literal, Null, Union
 from stdnum.cn import ric
 
 from trytond.model import Index, fields
@@ -191,6 +191,12 @@ class Party(metaclass=PoolMeta):
     staff = fields.Function(fields.Boolean("Staff",
             help="The party of a company or of an employee."),
         'get_staff', searcher='search_staff')
+    department_scope = fields.Function(fields.Many2Many(
+            'onewindow.department', None, None, "Department Scope",
+            help="The departments whose users see the party: those of its "
+            "cases, and every department for the party of a company or of "
+            "an employee."),
+        'get_department_scope', searcher='search_department_scope')
 
     @classmethod
     def _case_department_query(cls, departments=None):
@@ -283,6 +289,74 @@ class Party(metaclass=PoolMeta):
         return [('id', operator, query.select(query.party))]
 
     @classmethod
+    def _department_scope_query(cls, departments):
+        """Return the query of the parties the users of departments see:
+        the parties of the cases of departments (as case_departments finds
+        them) and those of the staff
+
+        One query, so that the record rule is one `id IN`, which PostgreSQL
+        reads as a semi-join, where an `OR` of two `IN` compares each party
+        with the materialized list of the cases' parties.  A union of all
+        its branches, which PostgreSQL reads either as one hashed list or,
+        for a few parties, through the index of each branch."""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Opinion = pool.get('onewindow.case.opinion')
+        queries = []
+        if departments:
+            for column in ['applicant', 'agent', 'collector']:
+                case = Case.__table__()
+                party = getattr(case, column)
+                queries.append(case.select(party.as_('party'),
+                        where=(party != Null)
+                        & case.department.in_(departments)))
+                case = Case.__table__()
+                opinion = Opinion.__table__()
+                party = getattr(case, column)
+                queries.append(case.join(opinion,
+                        condition=opinion.case == case.id).select(
+                        party.as_('party'),
+                        where=(party != Null)
+                        & opinion.department.in_(departments)))
+        Employee = pool.get('company.employee')
+        Company = pool.get('company.company')
+        employee = Employee.__table__()
+        company = Company.__table__()
+        queries.append(employee.select(employee.party.as_('party')))
+        queries.append(company.select(company.party.as_('party')))
+        return Union(*queries, all_=True)
+
+    @classmethod
+    def get_department_scope(cls, parties, name):
+        pool = Pool()
+        Department = pool.get('onewindow.department')
+        result = cls.get_case_departments(parties, 'case_departments')
+        staff = cls.get_staff(parties, 'staff')
+        if any(staff.values()):
+            with without_check_access():
+                departments = sorted(
+                    d.id for d in Department.search([], order=[]))
+            for party_id, is_staff in staff.items():
+                if is_staff:
+                    result[party_id] = departments
+        return result
+
+    @classmethod
+    def search_department_scope(cls, name, clause):
+        """Search the parties the users of departments see: the record
+        rules of the department users read the applicants through it"""
+        _, operator, value = clause[:3]
+        if operator not in {'=', 'in'} or len(clause) > 3:
+            return ['OR',
+                ('case_departments',) + tuple(clause[1:]),
+                ('staff', '=', True),
+                ]
+        if not isinstance(value, (list, tuple)):
+            value = [value]
+        value = [v for v in value if isinstance(v, int)]
+        return [('id', 'in', cls._department_scope_query(value))]
+
+    @classmethod
     def search_rec_name(cls, name, clause):
         domain = super().search_rec_name(name, clause)
         if not identifiers_readable():
@@ -319,5 +393,75 @@ class Identifier(metaclass=PoolMeta):
             domain = [
                 ('type', 'not in', list(PERSONAL_IDENTIFIERS)),
                 domain,
+                ]
+        return domain
+
+
+IDENTIFIER_TYPES = {
+    'natural': 'cn_ric',
+    'legal': 'cn_vat',
+    }
+
+
+def identifier_code(party, type_):
+    "Return the code of the first identifier of type_ of party"
+    if party:
+        for identifier in party.identifiers:
+            if identifier.type == type_:
+                return identifier.code
+
+
+class Case(metaclass=PoolMeta):
+    __name__ = 'onewindow.case'
+
+    @classmethod
+    def get_identifier(cls, cases, names):
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        result = {n: {} for n in names}
+        departments = identifier_departments()
+        # The identifiers of all the parties, in one query, as
+        # party.identifiers gives them (the first of a type is the code)
+        parties = {p.id for c in cases
+            for p in [c.applicant, c.agent, c.collector] if p}
+        first = {}
+        for sub_ids in grouped_slice(sorted(parties)):
+            for identifier in Identifier.search([
+                        ('party', 'in', list(sub_ids)),
+                        ], order=[('party', None)] + Identifier._order):
+                first.setdefault(
+                    (identifier.party.id, identifier.type), identifier.code)
+
+        def code(case, party, type_):
+            code = first.get((party.id, type_)) if party else None
+            if (type_ in PERSONAL_IDENTIFIERS and departments is not None
+                    and case.department.id not in departments):
+                code = mask_identifier(code)
+            return code
+        for case in cases:
+            if 'applicant_identifier' in names:
+                result['applicant_identifier'][case.id] = code(
+                    case, case.applicant,
+                    IDENTIFIER_TYPES.get(case.applicant_kind))
+            if 'agent_identifier' in names:
+                result['agent_identifier'][case.id] = code(
+                    case, case.agent, 'cn_ric')
+            if 'collector_identifier' in names:
+                result['collector_identifier'][case.id] = code(
+                    case, case.collector, 'cn_ric')
+        return result
+
+    @classmethod
+    def search_identifier(cls, name, clause):
+        party = name[:-len('_identifier')]
+        _, operator, value = clause
+        domain = [(party + '.identifiers.code', operator, value)]
+        departments = identifier_departments()
+        if departments is not None:
+            # Not an oracle for the numbers the user sees masked
+            domain = ['OR',
+                (party, 'where', hide_personal_codes(
+                        [('identifiers.code', operator, value)])),
+                [('department', 'in', departments)] + domain,
                 ]
         return domain
