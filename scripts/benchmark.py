@@ -340,6 +340,154 @@ def measure_lookup_throughput(database, portal, args, clients=4):
     return result
 
 
+def load(args, database):
+    """Load the database, or reuse the one a previous run loaded; return the
+    timings of the load, or None when only the demo is asked for"""
+    reuse = (args.reuse and database.exists()
+        and database.comment() == '%s: loaded %s cases' % (
+            MARK, args.cases))
+    if reuse:
+        done = phase('reuse the database loaded by a previous run: '
+            'update its modules (trytond-admin)')
+        database.update()
+        done()
+        configure(database, args)
+        init_trytond(database)
+        return {}
+    timings, counts = build(args, database)
+    if args.demo_only:
+        out('demo loaded in %s' % database.name)
+        return None
+    return timings
+
+
+def print_load(database, args, timings):
+    "Print the sizes of the loaded database and return its open cases"
+    tables, states, size = sizes(database)
+    out()
+    out('[load] database %s: %s' % (args.database, size))
+    for table, count, table_size in tables:
+        out('[load] %-28s %10s rows %10s' % (table, count, table_size))
+    out('[load] states: %s' % ', '.join('%s %s' % s for s in states))
+    from bench.cases import OPEN_STATES
+    open_cases = sum(c for s, c in states if s in OPEN_STATES)
+    total = sum(c for _, c in states)
+    out('[load] open cases: %s (%.1f%%)' % (
+            open_cases, 100 * open_cases / total if total else 0))
+    if timings:
+        out('[load] loading took %.0f s: %s' % (
+                sum(v for k, v in timings.items() if ':' not in k),
+                ', '.join('%s %.1f s' % (k, v)
+                    for k, v in timings.items())))
+    out()
+    return open_cases
+
+
+def measure_single(measure, args):
+    """Run the measurements of one client chosen by args.only; return the
+    portal measured, or None"""
+    done = phase('prepare the measurements')
+    measure.prepare()
+    done()
+    out()
+    measure.bare_create()
+    if args.only & {'lists', 'searches'}:
+        measure.floor()
+    if 'lists' in args.only:
+        measure.department_lists()
+    if 'searches' in args.only:
+        measure.searches()
+    if 'form' in args.only:
+        measure.open_form()
+    if 'intake' in args.only:
+        measure.intake()
+    if 'reports' in args.only:
+        measure.reports()
+    if 'backoffice' in args.only:
+        measure.back_office()
+    portal = None
+    if 'portal' in args.only:
+        from bench.portal import Portal
+        portal = Portal(measure)
+        if portal.available():
+            done = phase('prepare the online hall: applications to look '
+                'up, an account, ratings to give')
+            portal.prepare()
+            done()
+            portal.measure_all()
+        else:
+            measure.skip('portal', 'the online hall',
+                'onewindow_portal or onewindow_evaluation not activated')
+            portal = None
+    measure.close()
+    return portal
+
+
+def print_server_errors(servers):
+    "Print the last errors of the logs of the servers"
+    for log in servers.logs:
+        log.flush()
+        with open(log.name) as fp:
+            lines = [l for l in fp.read().splitlines()
+                if 'ERROR' in l or 'Error' in l]
+        for line in lines[-5:]:
+            out('          server: %s' % line[:300])
+
+
+def measure_clients(database, measure, args):
+    """Measure the throughput of concurrent clients on args.servers trytond
+    processes; return it by number of clients"""
+    from bench import clients
+    throughputs = {}
+    out()
+    done = phase('start %s trytond processes' % args.servers)
+    servers = Servers(database, args.servers, uri=args.server_uri).start()
+    try:
+        done()
+        for url, failures in zip(servers.urls, servers.warmup):
+            if failures:
+                out('[deploy] %s answered after %s failed login(s): %s'
+                    % (url, len(failures), failures[0]))
+        for count in args.levels:
+            result = clients.level(servers.urls, database.name, count,
+                measure.numbers, measure.list_fields, args.seconds,
+                max_calls=20000)
+            throughputs[count] = result['throughput']
+            out('[clients] %2d clients on %d servers: %8.1f calls/s  '
+                'p50 %9s  p95 %9s  max %9s  calls %6d  errors %d' % (
+                    count, args.servers, result['throughput'],
+                    fmt_ms(result['p50']), fmt_ms(result['p95']),
+                    fmt_ms(result['max']), result['calls'],
+                    len(result['errors'])))
+            for error in result['errors'][:3]:
+                out('          error: %s' % error)
+            if result['errors']:
+                print_server_errors(servers)
+        seen, text = clients.cache_check(servers.urls, database.name,
+            ADMIN_PASSWORD)
+        out('[deploy] cache invalidation across processes: %s (%s)' % (
+                {True: 'seen at once', False: 'NOT SEEN',
+                    None: 'not checked'}[seen], text))
+    finally:
+        servers.stop()
+    return throughputs
+
+
+def clean_up(database, args, workdir):
+    "Close the pool, drop the database unless kept, remove workdir"
+    if 'trytond.pool' in sys.modules:
+        from trytond import backend
+        from trytond.pool import Pool
+        Pool.stop(database.name)
+        backend.Database(database.name).close()
+    if args.keep:
+        out('\nkept the database %s' % database.name)
+    elif database.exists() and database.is_benchmark():
+        database.drop()
+        out('\ndropped the database %s' % database.name)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main():
     args = parse_args()
     uri = args.uri or default_uri()
@@ -353,147 +501,32 @@ def main():
     begin = time.perf_counter()
     out('onewindow benchmark: database %s, %s cases%s' % (
             args.database, args.cases, ' (quick)' if args.quick else ''))
-    servers = None
     try:
-        reuse = (args.reuse and database.exists()
-            and database.comment() == '%s: loaded %s cases' % (
-                MARK, args.cases))
-        if reuse:
-            done = phase('reuse the database loaded by a previous run: '
-                'update its modules (trytond-admin)')
-            database.update()
-            done()
-            configure(database, args)
-            init_trytond(database)
-            timings, counts = {}, None
-        else:
-            timings, counts = build(args, database)
-            if args.demo_only:
-                out('demo loaded in %s' % database.name)
-                return
-        tables, states, size = sizes(database)
-        out()
-        out('[load] database %s: %s' % (args.database, size))
-        for table, count, table_size in tables:
-            out('[load] %-28s %10s rows %10s' % (table, count, table_size))
-        out('[load] states: %s' % ', '.join('%s %s' % s for s in states))
-        from bench.cases import OPEN_STATES
-        open_cases = sum(c for s, c in states if s in OPEN_STATES)
-        total = sum(c for _, c in states)
-        out('[load] open cases: %s (%.1f%%)' % (
-                open_cases, 100 * open_cases / total if total else 0))
-        if timings:
-            out('[load] loading took %.0f s: %s' % (
-                    sum(v for k, v in timings.items() if ':' not in k),
-                    ', '.join('%s %.1f s' % (k, v)
-                        for k, v in timings.items())))
-        out()
-
+        timings = load(args, database)
+        if timings is None:
+            return
+        open_cases = print_load(database, args, timings)
         environment(database)
         loads = [load_average()]
 
         from bench.measure import Measure, runs_for
         measure = Measure(database.name, database,
             runs_for(args.quick, args.runs_scale), out)
-        done = phase('prepare the measurements')
-        measure.prepare()
-        done()
-        out()
-        measure.bare_create()
-        if args.only & {'lists', 'searches'}:
-            measure.floor()
-        if 'lists' in args.only:
-            measure.department_lists()
-        if 'searches' in args.only:
-            measure.searches()
-        if 'form' in args.only:
-            measure.open_form()
-        if 'intake' in args.only:
-            measure.intake()
-        if 'reports' in args.only:
-            measure.reports()
-        if 'backoffice' in args.only:
-            measure.back_office()
-        portal = None
-        if 'portal' in args.only:
-            from bench.portal import Portal
-            portal = Portal(measure)
-            if portal.available():
-                done = phase('prepare the online hall: applications to look '
-                    'up, an account, ratings to give')
-                portal.prepare()
-                done()
-                portal.measure_all()
-            else:
-                measure.skip('portal', 'the online hall',
-                    'onewindow_portal or onewindow_evaluation not activated')
-                portal = None
-        measure.close()
+        portal = measure_single(measure, args)
         lookup_throughput = None
         if portal and 'clients' in args.only:
             lookup_throughput = measure_lookup_throughput(
                 database, portal, args)
-
         throughputs = {}
         if 'clients' in args.only:
-            from bench import clients
-            out()
-            done = phase('start %s trytond processes' % args.servers)
-            servers = Servers(database, args.servers,
-                uri=args.server_uri).start()
-            done()
-            for url, failures in zip(servers.urls, servers.warmup):
-                if failures:
-                    out('[deploy] %s answered after %s failed login(s): %s'
-                        % (url, len(failures), failures[0]))
-            for count in args.levels:
-                result = clients.level(servers.urls, database.name, count,
-                    measure.numbers, measure.list_fields, args.seconds,
-                    max_calls=20000)
-                throughputs[count] = result['throughput']
-                out('[clients] %2d clients on %d servers: %8.1f calls/s  '
-                    'p50 %9s  p95 %9s  max %9s  calls %6d  errors %d' % (
-                        count, args.servers, result['throughput'],
-                        fmt_ms(result['p50']), fmt_ms(result['p95']),
-                        fmt_ms(result['max']), result['calls'],
-                        len(result['errors'])))
-                for error in result['errors'][:3]:
-                    out('          error: %s' % error)
-                if result['errors']:
-                    for log in servers.logs:
-                        log.flush()
-                        with open(log.name) as fp:
-                            lines = [l for l in fp.read().splitlines()
-                                if 'ERROR' in l or 'Error' in l]
-                        for line in lines[-5:]:
-                            out('          server: %s' % line[:300])
-            seen, text = clients.cache_check(servers.urls, database.name,
-                ADMIN_PASSWORD)
-            out('[deploy] cache invalidation across processes: %s (%s)' % (
-                    {True: 'seen at once', False: 'NOT SEEN',
-                        None: 'not checked'}[seen], text))
-            servers.stop()
-            servers = None
+            throughputs = measure_clients(database, measure, args)
         loads.append(load_average())
         out('[env] load average after the measurements: %s' % loads[-1])
         print_targets(measure.figures, open_cases, lookup_throughput)
         print_ratios(measure.figures, throughputs, before, loads)
     finally:
-        if servers:
-            servers.stop()
-        if 'trytond.pool' in sys.modules:
-            from trytond import backend
-            from trytond.pool import Pool
-            Pool.stop(database.name)
-            backend.Database(database.name).close()
-        if args.keep:
-            out('\nkept the database %s' % database.name)
-        elif database.exists() and database.is_benchmark():
-            database.drop()
-            out('\ndropped the database %s' % database.name)
-        shutil.rmtree(workdir, ignore_errors=True)
+        clean_up(database, args, workdir)
     out('benchmark finished in %.0f s' % (time.perf_counter() - begin))
-
 
 if __name__ == '__main__':
     main()

@@ -3,8 +3,9 @@
 from trytond.pool import Pool
 
 from . import (
-    calendar_, card, case, configuration, correction, document, hall,
-    handover, ir, notification, party, res, review, statistic, suspension)
+    calendar_, card, case, configuration, correction, delivery, document,
+    fee, hall, handover, ir, material, notification, party, res, review,
+    statistic, supervision, suspension)
 
 __all__ = ['register']
 
@@ -14,9 +15,16 @@ def register():
         configuration.Configuration,
         configuration.ConfigurationSequence,
         case.Case,
-        case.CaseMaterial,
+        review.Case,
+        suspension.Case,
+        calendar_.Case,
+        delivery.Case,
+        handover.Case,
+        supervision.Case,
+        party.Case,
+        material.CaseMaterial,
         case.CaseSupplement,
-        case.CaseFee,
+        fee.CaseFee,
         case.CaseLog,
         review.CaseStep,
         review.CaseOpinion,

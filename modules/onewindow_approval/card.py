@@ -24,7 +24,7 @@ from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .case import warning_date
+from .supervision import warning_date
 from .exceptions import CardAccessError, CardError, FeeError
 
 COLOURS = [

@@ -9,7 +9,7 @@ from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, transition)
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
@@ -263,3 +263,34 @@ class HandoverSlip(CompanyReport):
                 material.paper_received, material.electronic_received)
         context['received'] = received
         return context
+
+
+class Case(metaclass=PoolMeta):
+    __name__ = 'onewindow.case'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'hand_over': {
+                    'invisible': Eval('state') != 'accepted',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    @ModelView.button_action('onewindow_approval.act_handover_form')
+    def hand_over(cls, cases):
+        """Hand the accepted cases over to their departments and open the
+        slips to print
+
+        The cases already on a draft slip are sent with it; the others go on
+        a new slip for each department."""
+        pool = Pool()
+        Handover = pool.get('onewindow.handover')
+        cases = [c for c in cases if c.state == 'accepted']
+        handovers = Handover.create_for(cases)
+        Handover.send(handovers)
+        if handovers:
+            return {'res_id': [h.id for h in handovers]}

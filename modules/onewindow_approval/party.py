@@ -524,3 +524,73 @@ class Identifier(metaclass=PoolMeta):
                 domain,
                 ]
         return domain
+
+
+IDENTIFIER_TYPES = {
+    'natural': 'cn_ric',
+    'legal': 'cn_vat',
+    }
+
+
+def identifier_code(party, type_):
+    "Return the code of the first identifier of type_ of party"
+    if party:
+        for identifier in party.identifiers:
+            if identifier.type == type_:
+                return identifier.code
+
+
+class Case(metaclass=PoolMeta):
+    __name__ = 'onewindow.case'
+
+    @classmethod
+    def get_identifier(cls, cases, names):
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        result = {n: {} for n in names}
+        departments = identifier_departments()
+        # The identifiers of all the parties, in one query, as
+        # party.identifiers gives them (the first of a type is the code)
+        parties = {p.id for c in cases
+            for p in [c.applicant, c.agent, c.collector] if p}
+        first = {}
+        for sub_ids in grouped_slice(sorted(parties)):
+            for identifier in Identifier.search([
+                        ('party', 'in', list(sub_ids)),
+                        ], order=[('party', None)] + Identifier._order):
+                first.setdefault(
+                    (identifier.party.id, identifier.type), identifier.code)
+
+        def code(case, party, type_):
+            code = first.get((party.id, type_)) if party else None
+            if (type_ in PERSONAL_IDENTIFIERS and departments is not None
+                    and case.department.id not in departments):
+                code = mask_identifier(code)
+            return code
+        for case in cases:
+            if 'applicant_identifier' in names:
+                result['applicant_identifier'][case.id] = code(
+                    case, case.applicant,
+                    IDENTIFIER_TYPES.get(case.applicant_kind))
+            if 'agent_identifier' in names:
+                result['agent_identifier'][case.id] = code(
+                    case, case.agent, 'cn_ric')
+            if 'collector_identifier' in names:
+                result['collector_identifier'][case.id] = code(
+                    case, case.collector, 'cn_ric')
+        return result
+
+    @classmethod
+    def search_identifier(cls, name, clause):
+        party = name[:-len('_identifier')]
+        _, operator, value = clause
+        domain = [(party + '.identifiers.code', operator, value)]
+        departments = identifier_departments()
+        if departments is not None:
+            # Not an oracle for the numbers the user sees masked
+            domain = ['OR',
+                (party, 'where', hide_personal_codes(
+                        [('identifiers.code', operator, value)])),
+                [('department', 'in', departments)] + domain,
+                ]
+        return domain

@@ -7,19 +7,22 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.ir import now as hall_now
+from trytond.cache import Cache
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, transition)
-from trytond.pool import Pool
+    ButtonStateMixin, real_date, transition)
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
-from .case import FLAGS, CaseLineMixin, deadline_flag, warning_date
+from .case import CaseLineMixin
 from .exceptions import CaseAccessError, ReviewError
+from .supervision import FLAGS, deadline_flag, warning_date
 
 
 class CaseStep(
         ButtonStateMixin, CaseLineMixin,
-        sequence_ordered(), ModelSQL, ModelView):
+        sequence_ordered(), Workflow, ModelSQL, ModelView):
     """Case Step
 
     One back-office step of a case (承办, 审核, 批准 ...), copied from the
@@ -67,6 +70,10 @@ class CaseStep(
         t = cls.__table__()
         cls.__access__.add('case')
         cls._sql_indexes.add(Index(t, (t.case, Index.Equality())))
+        cls._transitions |= {
+            ('waiting', 'running'),
+            ('running', 'done'),
+            }
         cls._buttons.update({
                 'complete': {
                     'invisible': Eval('state') != 'running',
@@ -129,10 +136,10 @@ class CaseStep(
         return self.name
 
     @classmethod
+    @Workflow.transition('running')
     def start(cls, steps, date):
         "Start the steps on date"
         for step in steps:
-            step.state = 'running'
             step.start_date = date
             step.deadline = step.case.calendar.add_working_days(
                 date, step.limit or 0)
@@ -156,17 +163,19 @@ class CaseStep(
         pool = Pool()
         Date = pool.get('ir.date')
         today = Date.today()
-        employee = Pool().get('res.user').get_employee()
         steps = [s for s in steps if s.state != 'done'
             and (kinds is None or s.kind in kinds)]
+        # A step closed before its turn starts and ends on the same day
+        cls.start([s for s in steps if s.state == 'waiting'], today)
+        cls.finish(steps, today)
+
+    @classmethod
+    @Workflow.transition('done')
+    @set_employee('done_by')
+    def finish(cls, steps, date):
+        "Record that the running steps are done on date"
         for step in steps:
-            if not step.start_date:
-                step.start_date = today
-                step.deadline = step.case.calendar.add_working_days(
-                    today, step.limit or 0)
-            step.state = 'done'
-            step.done_date = today
-            step.done_by = employee
+            step.done_date = date
         cls.save(steps)
 
     def may_complete(self):
@@ -190,7 +199,6 @@ class CaseStep(
         Case = pool.get('onewindow.case')
         Date = pool.get('ir.date')
         today = Date.today()
-        employee = Pool().get('res.user').get_employee()
         steps = [s for s in steps if s.state == 'running']
         for step in steps:
             if step.case.state != 'review':
@@ -211,10 +219,7 @@ class CaseStep(
                             'onewindow_approval.msg_step_opinions_pending',
                             step=step.rec_name, case=step.case.rec_name,
                             departments='、'.join(pending)))
-            step.state = 'done'
-            step.done_date = today
-            step.done_by = employee
-        cls.save(steps)
+        cls.finish(steps, today)
         cls.start(cls.next_steps(steps), today)
         comments = defaultdict(list)
         for step in steps:
@@ -502,3 +507,278 @@ class CaseOpinion(
                     opinions.append(cls(case=case, department=department))
         cls.save(opinions)
         return opinions
+
+
+class Case(metaclass=PoolMeta):
+    __name__ = 'onewindow.case'
+
+    steps = fields.One2Many(
+        'onewindow.case.step', 'case', "Steps",
+        states={
+            'readonly': Eval('state') != 'review',
+            },
+        help="The back-office steps of the matter, each with its time "
+        "limit and who did it.")
+    current_step = fields.Function(fields.Many2One(
+            'onewindow.case.step', "Current Step"), 'get_current_step')
+    opinions = fields.One2Many(
+        'onewindow.case.opinion', 'case', "Opinions", readonly=True,
+        states={
+            'invisible': Eval('handling') != 'joint',
+            },
+        help="The opinions of the co-departments of a joint matter.")
+    opinion_departments = fields.Function(fields.Many2Many(
+            'onewindow.department', None, None, "Opinion Departments",
+            states={
+                'invisible': Eval('handling') != 'joint',
+                },
+            help="The co-departments asked for their opinion on the case."),
+        'get_opinion_departments', searcher='search_opinion_departments')
+    may_decide = fields.Function(fields.Boolean("May Decide",
+            help="The current user may approve or deny the case now: an "
+            "authorized team leader on the day of a same-day case, an "
+            "approver of the department otherwise."),
+        'get_may_decide')
+    # Escalated matters
+    county_review_deadline = fields.Date("County Review Deadline",
+        readonly=True,
+        states={
+            'invisible': Eval('handling') != 'escalated',
+            },
+        help="The county reviews an escalated matter within 20 working days "
+        "of the acceptance before it reports it to the higher authority.")
+    escalated_to = fields.Char("Higher Authority", size=200, readonly=True,
+        states={
+            'invisible': Eval('handling') != 'escalated',
+            })
+    escalation_number = fields.Char("Report Number", size=100,
+        states={
+            'readonly': Eval('state') != 'review',
+            'invisible': Eval('handling') != 'escalated',
+            },
+        help="The number of the document that reports the case to the "
+        "higher authority.")
+    escalation_document = fields.Binary("Report Document",
+        filename='escalation_document_name',
+        states={
+            'readonly': Eval('state') != 'review',
+            'invisible': Eval('handling') != 'escalated',
+            })
+    escalation_document_name = fields.Char("Report Document Name", size=255,
+        states={
+            'invisible': Eval('handling') != 'escalated',
+            })
+    escalation_date = fields.Date("Report Date", readonly=True,
+        states={
+            'invisible': Eval('handling') != 'escalated',
+            })
+    escalated_by = fields.Many2One(
+        'company.employee', "Reported by", readonly=True,
+        states={
+            'invisible': Eval('handling') != 'escalated',
+            })
+    higher_decision = fields.Selection([
+            (None, ""),
+            ('approved', "Approved"),
+            ('denied', "Denied"),
+            ], "Higher Decision", sort=False,
+        states={
+            'readonly': Eval('state') != 'escalated',
+            'invisible': Eval('handling') != 'escalated',
+            },
+        help="The decision of the higher authority.")
+    higher_decision_number = fields.Char("Higher Decision Number", size=100,
+        states={
+            'readonly': Eval('state') != 'escalated',
+            'invisible': Eval('handling') != 'escalated',
+            })
+    higher_decision_date = fields.Date("Higher Decision Date",
+        domain=real_date('higher_decision_date'),
+        states={
+            'readonly': Eval('state') != 'escalated',
+            'invisible': Eval('handling') != 'escalated',
+            })
+    higher_decision_document = fields.Binary("Higher Decision Document",
+        filename='higher_decision_document_name',
+        states={
+            'readonly': Eval('state') != 'escalated',
+            'invisible': Eval('handling') != 'escalated',
+            })
+    higher_decision_document_name = fields.Char(
+        "Higher Decision Document Name", size=255,
+        states={
+            'invisible': Eval('handling') != 'escalated',
+            })
+    # The cases on which departments (by tuple of ids) gave an opinion
+    _opinion_cases_cache = Cache(
+        'onewindow.case.opinion_cases', context=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'escalate': {
+                    'invisible': ((Eval('state') != 'review')
+                        | (Eval('handling') != 'escalated')),
+                    'readonly': ~Eval('escalation_number'),
+                    'icon': 'tryton-launch',
+                    'depends': ['state', 'handling', 'escalation_number'],
+                    },
+                })
+
+    @classmethod
+    def get_opinion_departments(cls, cases, name):
+        pool = Pool()
+        Opinion = pool.get('onewindow.case.opinion')
+        opinion = Opinion.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {c.id: [] for c in cases}
+        for sub_ids in grouped_slice(list(result)):
+            cursor.execute(*opinion.select(
+                    opinion.case, opinion.department,
+                    where=reduce_ids(opinion.case, sub_ids),
+                    order_by=[opinion.case, opinion.id]))
+            for case_id, department in cursor:
+                result[case_id].append(department)
+        return result
+
+    @classmethod
+    def search_opinion_departments(cls, name, clause):
+        """Return the cases whose opinion the departments give as a list
+        of ids: the record rules of the co-departments join this clause to
+        the case's own department with OR, and only with a list of ids can
+        PostgreSQL read both through their indexes (a sub-query makes it
+        scan the cases)"""
+        pool = Pool()
+        Opinion = pool.get('onewindow.case.opinion')
+        _, operator, value = clause[:3]
+        if operator not in {'=', 'in'} or len(clause) > 3:
+            return [('opinions.department',) + tuple(clause[1:])]
+        if operator == '=' or not isinstance(value, (list, tuple)):
+            value = [value]
+        value = [v for v in value if v is not None]
+        # The record rules of the co-departments ask for it in each call
+        key = tuple(sorted(set(value)))
+        case_ids = cls._opinion_cases_cache.get(key)
+        if case_ids is None:
+            opinion = Opinion.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*opinion.select(opinion.case,
+                    where=opinion.department.in_(value or [-1]),
+                    group_by=[opinion.case]))
+            case_ids = [c for c, in cursor]
+            cls._opinion_cases_cache.set(key, case_ids)
+        return [('id', 'in', case_ids)]
+
+    @classmethod
+    def get_current_step(cls, cases, name):
+        result = {}
+        for case in cases:
+            running = [s for s in case.steps if s.state == 'running']
+            result[case.id] = running[0].id if running else None
+        return result
+
+    @classmethod
+    @transition('review')
+    def start_review(cls, cases):
+        """Start the review of the cases handed over to their department:
+        the first step of the matter runs, and each co-department of a
+        joint matter gets an opinion to give"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Step = pool.get('onewindow.case.step')
+        Opinion = pool.get('onewindow.case.opinion')
+        today = Date.today()
+        steps, first = [], []
+        for case in cases:
+            if case.steps:
+                continue
+            values = Step.matter_values(case.matter)
+            new = [Step(case=case, **v) for v in values]
+            steps.extend(new)
+            first.extend(new[:1])
+        Step.save(steps)
+        Step.start(first, today)
+        Opinion.create_for(cases)
+        cls.log_event(cases, 'hand_over', state='review', comments={
+                c: gettext('onewindow_approval.msg_case_hand_over_log',
+                    handover=c.handover.rec_name if c.handover else '-',
+                    department=c.department.rec_name)
+                for c in cases})
+
+    @classmethod
+    def get_may_decide(cls, cases, name):
+        pool = Pool()
+        Authorization = pool.get('onewindow.authorization')
+        Date = pool.get('ir.date')
+        today = Date.today()
+        employee = Pool().get('res.user').get_employee()
+        result = {}
+        for case in cases:
+            if case.state == 'accepted':
+                result[case.id] = bool(
+                    case.matter.handling == 'same_day'
+                    and case.acceptance_date == today
+                    and (not Transaction().user
+                        or (employee and Authorization.is_authorized(
+                                employee, case.matter, 'same_day_approval',
+                                today))))
+            elif case.state in {'review', 'escalated'}:
+                result[case.id] = Pool().get('res.user').is_department_approver(case.department)
+            else:
+                result[case.id] = False
+        return result
+
+    @classmethod
+    @ModelView.button
+    @transition('escalated')
+    @set_employee('escalated_by')
+    def escalate(cls, cases):
+        """Report the cases to the higher authority that decides them, once
+        the county's review is done"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Step = pool.get('onewindow.case.step')
+        cls.check_department(cases)
+        today = Date.today()
+        errors, comments = [], {}
+        for case in cases:
+            problems = []
+            if case.matter.handling != 'escalated':
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_not_escalated',
+                        matter=case.matter.rec_name))
+            waiting = [s.name for s in case.steps
+                if s.kind == 'review' and s.state != 'done']
+            if waiting:
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_steps',
+                        steps=', '.join(waiting)))
+            if not case.escalation_number:
+                problems.append(gettext(
+                        'onewindow_approval.msg_problem_escalation_number'))
+            if problems:
+                errors.append(gettext(
+                        'onewindow_approval.msg_case_escalate_problems',
+                        case=case.rec_name,
+                        problems='\n'.join('- ' + p for p in problems)))
+                continue
+            case.escalated_to = case.matter.higher_authority
+            case.escalation_date = today
+            late = (case.county_review_deadline
+                and case.county_review_deadline < today)
+            comments[case] = gettext(
+                'onewindow_approval.msg_case_escalate_log'
+                + ('_late' if late else ''),
+                authority=case.escalated_to, number=case.escalation_number,
+                deadline=(case.county_review_deadline.isoformat()
+                    if case.county_review_deadline else '-'),
+                days=case.calendar.working_days_between(
+                    case.county_review_deadline, today) if late else 0)
+        if errors:
+            raise ReviewError('\n\n'.join(errors))
+        cls.save(cases)
+        Step.close([s for c in cases for s in c.steps],
+            kinds={'review', 'other'})
+        cls.log_event(cases, 'escalate', state='escalated',
+            comments=comments)

@@ -105,11 +105,15 @@ class SatisfactionMixin(ModelSQL, ModelView):
     def _events(cls):
         """Return the union of the rows of the ratings, rectifications and
         complaints of the period of the context"""
+        period = cls._events_period()
+        return Union(
+            cls._rating_events(*period), cls._rectification_events(*period),
+            cls._complaint_events(*period), all_=True)
+
+    @classmethod
+    def _events_period(cls):
+        "Return the first and last days of the period of the context, today"
         pool = Pool()
-        Evaluation = pool.get('onewindow.evaluation')
-        Rectification = pool.get('onewindow.rectification')
-        Complaint = pool.get('onewindow.complaint')
-        Case = pool.get('onewindow.case')
         Date = pool.get('ir.date')
         context = Transaction().context
         today = Date.today()
@@ -119,19 +123,26 @@ class SatisfactionMixin(ModelSQL, ModelView):
             from_date = from_date.date()
         if isinstance(to_date, dt.datetime):
             to_date = to_date.date()
-        company = context.get('company', -1)
+        return from_date, to_date, today
+
+    @classmethod
+    def _events_where(cls, table, where):
+        "Return where restricted to the company, hall, department of context"
+        context = Transaction().context
+        where &= table.company == context.get('company', -1)
+        if context.get('hall'):
+            where &= table.hall == context['hall']
+        if context.get('department'):
+            where &= table.department == context['department']
+        return where
+
+    @classmethod
+    def _rating_events(cls, from_date, to_date, today):
+        pool = Pool()
+        Evaluation = pool.get('onewindow.evaluation')
         zero, one = Literal(0), Literal(1)
-
-        def common(table, where):
-            where &= table.company == company
-            if context.get('hall'):
-                where &= table.hall == context['hall']
-            if context.get('department'):
-                where &= table.department == context['department']
-            return where
-
         evaluation = Evaluation.__table__()
-        ratings = evaluation.select(
+        return evaluation.select(
             (evaluation.id * 3).as_('id'),
             evaluation.department.as_('department'),
             evaluation.window.as_('window'),
@@ -147,16 +158,22 @@ class SatisfactionMixin(ModelSQL, ModelView):
             zero.as_('rectification_on_time'),
             zero.as_('complaint'),
             zero.as_('complaint_on_time'),
-            where=common(evaluation, (evaluation.state == 'rated')
+            where=cls._events_where(evaluation, (evaluation.state == 'rated')
                 & (evaluation.rating_day >= from_date)
                 & (evaluation.rating_day <= to_date)))
 
+    @classmethod
+    def _rectification_events(cls, from_date, to_date, today):
+        pool = Pool()
+        Rectification = pool.get('onewindow.rectification')
+        Case = pool.get('onewindow.case')
+        zero, one = Literal(0), Literal(1)
         rectification = Rectification.__table__()
         running = rectification.state.in_(Rectification._running_states)
         r_date = SqlCase((running, rectification.deadline),
             else_=rectification.done_date)
         r_case = Case.__table__()
-        rectifications = rectification.join(r_case,
+        return rectification.join(r_case,
             condition=rectification.case == r_case.id).select(
             (rectification.id * 3 + 1).as_('id'),
             rectification.department.as_('department'),
@@ -173,18 +190,24 @@ class SatisfactionMixin(ModelSQL, ModelView):
                 else_=zero).as_('rectification_on_time'),
             zero.as_('complaint'),
             zero.as_('complaint_on_time'),
-            where=common(rectification,
+            where=cls._events_where(rectification,
                 ((rectification.state == 'done')
                     | (running & (rectification.deadline < today)))
                 & (r_date >= from_date) & (r_date <= to_date)))
 
+    @classmethod
+    def _complaint_events(cls, from_date, to_date, today):
+        pool = Pool()
+        Complaint = pool.get('onewindow.complaint')
+        Case = pool.get('onewindow.case')
+        zero, one = Literal(0), Literal(1)
         complaint = Complaint.__table__()
         c_case = Case.__table__()
         running = complaint.state.in_(Complaint._running_states)
         late = running & (complaint.deadline < today)
         c_date = SqlCase((late, complaint.deadline),
             else_=complaint.answer_date)
-        complaints = complaint.join(c_case, 'LEFT',
+        return complaint.join(c_case, 'LEFT',
             condition=complaint.case == c_case.id).select(
             (complaint.id * 3 + 2).as_('id'),
             complaint.department.as_('department'),
@@ -200,10 +223,9 @@ class SatisfactionMixin(ModelSQL, ModelView):
             one.as_('complaint'),
             SqlCase((~late & (complaint.on_time == Literal(True)), one),
                 else_=zero).as_('complaint_on_time'),
-            where=common(complaint,
+            where=cls._events_where(complaint,
                 (late | complaint.state.in_(['answered', 'closed']))
                 & (c_date >= from_date) & (c_date <= to_date)))
-        return Union(ratings, rectifications, complaints, all_=True)
 
 
 class SatisfactionDepartment(SatisfactionMixin):

@@ -7,7 +7,7 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, fields
-from trytond.modules.onewindow_approval.case import warning_date
+from trytond.modules.onewindow_approval.supervision import warning_date
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 

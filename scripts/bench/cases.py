@@ -486,19 +486,7 @@ class Loader:
             rng.randrange(10 ** 5))
 
         # The state the case has reached today
-        is_open = rng.random() < math.exp(-age / tau)
-        if handling == 'same_day' and age > 2:
-            is_open = False
-        if is_open:
-            if age <= 7:
-                state = rng.choices(['draft', 'supplement', 'accepted'],
-                    [25, 15, 60])[0]
-            else:
-                state = rng.choices(['supplement', 'accepted'], [8, 92])[0]
-        else:
-            state = rng.choices(
-                ['refused', 'withdrawn_draft', 'withdrawn', 'denied',
-                    'approved'], [6, 3, 3, 5, 83])[0]
+        state = self._draw_state(handling, age, tau)
 
         values = dict.fromkeys([
                 'acceptance_date', 'accepted_by', 'deadline',
@@ -523,50 +511,8 @@ class Loader:
                 accept_day > last):
             state = 'supplement' if supplement else 'draft'
         if state in {'accepted', 'approved', 'denied', 'withdrawn'}:
-            deadline, explanation = deadlines.deadline(accept_day, limit)
-            values.update({
-                    'acceptance_date': accept_day,
-                    'accepted_by': clerk,
-                    'promised_limit': limit,
-                    'deadline': deadline,
-                    'deadline_explanation': explanation,
-                    'number': '%s-%s' % (
-                        self.hall_code, self.numbers.get(accept_day)),
-                    })
-            end = dt.datetime.combine(accept_day, dt.time(10, 30))
-            if state in {'approved', 'denied'}:
-                if handling == 'same_day' or not limit:
-                    decision = accept_day
-                elif rng.random() < 0.9:
-                    decision = deadlines.add(
-                        accept_day, rng.randint(1, limit))
-                else:
-                    decision = deadlines.add(
-                        accept_day, limit + rng.randint(1, 10))
-                if decision > last:
-                    state = 'accepted'
-                else:
-                    if handling == 'same_day':
-                        decided_by = self.leader
-                    else:
-                        decided_by = rng.choice(
-                            self.approvers.get(department) or [None])
-                    if self.working_days:
-                        values['working_days'] = deadlines.between(
-                            accept_day, decision)
-                    values.update({
-                            'decision_date': decision,
-                            'decided_by': decided_by,
-                            'decision_comment': rng.choice(
-                                APPROVALS if state == 'approved'
-                                else DENIALS),
-                            })
-                    end = dt.datetime.combine(decision, dt.time(15))
-            elif state == 'withdrawn':
-                withdrawal = min(last, deadlines.add(
-                        accept_day, rng.randint(1, max(limit, 1))))
-                values['withdrawal_reason'] = rng.choice(WITHDRAWALS)
-                end = dt.datetime.combine(withdrawal, dt.time(16))
+            state, end = self._accepted_values(values, state, accept_day,
+                limit, handling, department, clerk, deadlines)
         elif state == 'refused':
             reason, note = rng.choice(REFUSALS)
             values.update({
@@ -590,6 +536,76 @@ class Loader:
         if self.back_office:
             self.back_office_values(row, matter, clerk, deadlines)
         return row
+
+    def _draw_state(self, handling, age, tau):
+        "Return the state a case of age days has reached today"
+        rng = self.rng
+        is_open = rng.random() < math.exp(-age / tau)
+        if handling == 'same_day' and age > 2:
+            is_open = False
+        if is_open:
+            if age <= 7:
+                state = rng.choices(['draft', 'supplement', 'accepted'],
+                    [25, 15, 60])[0]
+            else:
+                state = rng.choices(['supplement', 'accepted'], [8, 92])[0]
+        else:
+            state = rng.choices(
+                ['refused', 'withdrawn_draft', 'withdrawn', 'denied',
+                    'approved'], [6, 3, 3, 5, 83])[0]
+        return state
+
+    def _accepted_values(self, values, state, accept_day, limit, handling,
+            department, clerk, deadlines):
+        """Fill values of the case accepted on accept_day, decided or
+        withdrawn since; return its state and the time of its last change"""
+        rng = self.rng
+        last = self.last
+        deadline, explanation = deadlines.deadline(accept_day, limit)
+        values.update({
+                'acceptance_date': accept_day,
+                'accepted_by': clerk,
+                'promised_limit': limit,
+                'deadline': deadline,
+                'deadline_explanation': explanation,
+                'number': '%s-%s' % (
+                    self.hall_code, self.numbers.get(accept_day)),
+                })
+        end = dt.datetime.combine(accept_day, dt.time(10, 30))
+        if state in {'approved', 'denied'}:
+            if handling == 'same_day' or not limit:
+                decision = accept_day
+            elif rng.random() < 0.9:
+                decision = deadlines.add(
+                    accept_day, rng.randint(1, limit))
+            else:
+                decision = deadlines.add(
+                    accept_day, limit + rng.randint(1, 10))
+            if decision > last:
+                state = 'accepted'
+            else:
+                if handling == 'same_day':
+                    decided_by = self.leader
+                else:
+                    decided_by = rng.choice(
+                        self.approvers.get(department) or [None])
+                if self.working_days:
+                    values['working_days'] = deadlines.between(
+                        accept_day, decision)
+                values.update({
+                        'decision_date': decision,
+                        'decided_by': decided_by,
+                        'decision_comment': rng.choice(
+                            APPROVALS if state == 'approved'
+                            else DENIALS),
+                        })
+                end = dt.datetime.combine(decision, dt.time(15))
+        elif state == 'withdrawn':
+            withdrawal = min(last, deadlines.add(
+                    accept_day, rng.randint(1, max(limit, 1))))
+            values['withdrawal_reason'] = rng.choice(WITHDRAWALS)
+            end = dt.datetime.combine(withdrawal, dt.time(16))
+        return state, end
 
     def back_office_values(self, row, matter, clerk, deadlines):
         """Move the case through the back office: the accepted cases are

@@ -143,10 +143,41 @@ class Portal:
         """Applications to look up (submitted ones, and some passed to a
         case of the load, found by the case number), an applicant's
         account, the matter of the submissions, the ratings to give"""
-        from trytond.modules.onewindow_portal.application import (
-            hash_query_code, new_query_code)
         from trytond.transaction import Transaction
         register_bare()
+        to_link, to_rate = self._prepare_rows()
+        with Transaction().start(self.dbname, 0, context={
+                    'language': 'zh_CN'}) as transaction:
+            pool = self.pool
+            Case = pool.get('onewindow.case')
+            Evaluation = pool.get('onewindow.evaluation')
+            Matter = pool.get('onewindow.matter')
+            Window = pool.get('onewindow.window')
+            party, user = self._prepare_account()
+            self.session = user.new_session()
+            matter = Matter(self.submit_matter)
+            window, = Window.search([
+                    ('departments', '=', matter.department.id)], limit=1)
+            self._prepare_form(matter)
+            self.submit_values = {
+                'company': matter.company.id, 'hall': window.hall.id,
+                'matter': matter.id, 'applicant': party.id,
+                'applicant_kind': 'natural', 'web_user': user.id,
+                'phone': user.mobile, 'channel': 'online',
+                }
+            self._prepare_lookups(transaction, matter, party, to_link)
+            # Pending ratings of the delivery, each with its text message
+            # link
+            pending = Evaluation.issue(Case.browse(to_rate), 'delivery')
+            self.rate_tokens = [e.new_link('sms') for e in pending]
+            Reason = pool.get('onewindow.evaluation.reason')
+            reasons = Reason.search([], limit=1)
+            self.reason = reasons[0].id if reasons else None
+            transaction.commit()
+
+    def _prepare_rows(self):
+        """Read the clerk, the matters, the cases to link to applications
+        and those to rate; return the last two"""
         cursor = self.sql.cursor()
         cursor.execute("SELECT id FROM res_user WHERE login = 'clerk'")
         self.clerk, = cursor.fetchone()
@@ -184,92 +215,84 @@ class Portal:
             (self.runs['intake'] * 2 + 10,))
         to_rate = [i for i, in cursor.fetchall()]
         self.sql.rollback()
-        with Transaction().start(self.dbname, 0, context={
-                    'language': 'zh_CN'}) as transaction:
-            pool = self.pool
-            Application = pool.get('onewindow.application')
-            Case = pool.get('onewindow.case')
-            Evaluation = pool.get('onewindow.evaluation')
-            Party = pool.get('party.party')
-            Identifier = pool.get('party.identifier')
-            User = pool.get('web.user')
-            Matter = pool.get('onewindow.matter')
-            Window = pool.get('onewindow.window')
-            Configuration = pool.get('onewindow.application.configuration')
-            from stdnum.cn import ric
-            body = '44022919900101%03d' % self.rng.randrange(1000)
-            code = body + ric.calc_check_digit(body + '0')
-            identifiers = Identifier.search([('code', '=', code)], limit=1)
-            if identifiers:
-                party = identifiers[0].party
-            else:
-                party = Party(name="网上申请人", identifiers=[
-                        Identifier(type='cn_ric', code=code)])
-                party.save()
-            users = User.search([('party', '=', party.id)], limit=1)
-            if users:
-                user, = users
-            else:
-                user, = User.create([{'party': party.id, 'email': None,
-                            'mobile': '139%08d' % self.rng.randrange(
-                                10 ** 8)}])
-            self.session = user.new_session()
-            matter = Matter(self.submit_matter)
-            window, = Window.search([
-                    ('departments', '=', matter.department.id)], limit=1)
-            self.form = {}
-            for field in matter.form_fields:
-                value = {'integer': '1', 'float': '1', 'numeric': '1',
-                    'boolean': 'on', 'date': dt.date.today().isoformat(),
-                    }.get(field.type_, "网上申请")
-                if field.type_ == 'selection':
-                    value = (field.selection or 'x:x').splitlines()[0].split(
-                        ':')[0].strip()
-                self.form['field_%s' % field.name] = value
-            self.submit_values = {
-                'company': matter.company.id, 'hall': window.hall.id,
-                'matter': matter.id, 'applicant': party.id,
-                'applicant_kind': 'natural', 'web_user': user.id,
-                'phone': user.mobile, 'channel': 'online',
-                }
-            # Applications to look up: submitted ones by their number, and
-            # passed ones by the number of their case
-            sequence = Configuration(1).application_sequence
-            vlist, codes = [], []
-            cases = Case.browse([i for i, _ in to_link])
-            for i in range(LOOKUPS):
-                query_code = new_query_code()
-                codes.append(query_code)
-                case = cases[i] if i < len(cases) else None
-                vlist.append(dict(self.submit_values,
-                        matter=case.matter.id if case else matter.id,
-                        applicant=case.applicant.id if case else party.id,
-                        department=(case.department.id if case
-                            else matter.department.id),
-                        number=sequence.get(),
-                        query_code_hash=hash_query_code(query_code),
-                        state='passed' if case else 'submitted',
-                        submission_date=dt.date.today(),
-                        case=case.id if case else None,
-                        web_user=None))
-            applications = Application.create(vlist)
-            cursor = transaction.connection.cursor()
-            for case, application in zip(cases, applications):
-                cursor.execute('UPDATE onewindow_case SET application = %s '
-                    'WHERE id = %s', (application.id, case.id))
-            for application, query_code, case in zip(
-                    applications, codes, cases + [None] * LOOKUPS):
-                self.lookups.append((
-                        case.number if case else application.number,
-                        query_code))
-            # Pending ratings of the delivery, each with its text message
-            # link
-            pending = Evaluation.issue(Case.browse(to_rate), 'delivery')
-            self.rate_tokens = [e.new_link('sms') for e in pending]
-            Reason = pool.get('onewindow.evaluation.reason')
-            reasons = Reason.search([], limit=1)
-            self.reason = reasons[0].id if reasons else None
-            transaction.commit()
+        return to_link, to_rate
+
+    def _prepare_account(self):
+        "Return the party and the account of an online applicant"
+        pool = self.pool
+        Party = pool.get('party.party')
+        Identifier = pool.get('party.identifier')
+        User = pool.get('web.user')
+        from stdnum.cn import ric
+        body = '44022919900101%03d' % self.rng.randrange(1000)
+        code = body + ric.calc_check_digit(body + '0')
+        identifiers = Identifier.search([('code', '=', code)], limit=1)
+        if identifiers:
+            party = identifiers[0].party
+        else:
+            party = Party(name="网上申请人", identifiers=[
+                    Identifier(type='cn_ric', code=code)])
+            party.save()
+        users = User.search([('party', '=', party.id)], limit=1)
+        if users:
+            user, = users
+        else:
+            user, = User.create([{'party': party.id, 'email': None,
+                        'mobile': '139%08d' % self.rng.randrange(
+                            10 ** 8)}])
+        return party, user
+
+    def _prepare_form(self, matter):
+        "Fill the form of the matter"
+        self.form = {}
+        for field in matter.form_fields:
+            value = {'integer': '1', 'float': '1', 'numeric': '1',
+                'boolean': 'on', 'date': dt.date.today().isoformat(),
+                }.get(field.type_, "网上申请")
+            if field.type_ == 'selection':
+                value = (field.selection or 'x:x').splitlines()[0].split(
+                    ':')[0].strip()
+            self.form['field_%s' % field.name] = value
+
+    def _prepare_lookups(self, transaction, matter, party, to_link):
+        """Create the applications to look up, some passed to the cases
+        to_link"""
+        from trytond.modules.onewindow_portal.application import (
+            hash_query_code, new_query_code)
+        pool = self.pool
+        Application = pool.get('onewindow.application')
+        Case = pool.get('onewindow.case')
+        Configuration = pool.get('onewindow.application.configuration')
+        # Applications to look up: submitted ones by their number, and
+        # passed ones by the number of their case
+        sequence = Configuration(1).application_sequence
+        vlist, codes = [], []
+        cases = Case.browse([i for i, _ in to_link])
+        for i in range(LOOKUPS):
+            query_code = new_query_code()
+            codes.append(query_code)
+            case = cases[i] if i < len(cases) else None
+            vlist.append(dict(self.submit_values,
+                    matter=case.matter.id if case else matter.id,
+                    applicant=case.applicant.id if case else party.id,
+                    department=(case.department.id if case
+                        else matter.department.id),
+                    number=sequence.get(),
+                    query_code_hash=hash_query_code(query_code),
+                    state='passed' if case else 'submitted',
+                    submission_date=dt.date.today(),
+                    case=case.id if case else None,
+                    web_user=None))
+        applications = Application.create(vlist)
+        cursor = transaction.connection.cursor()
+        for case, application in zip(cases, applications):
+            cursor.execute('UPDATE onewindow_case SET application = %s '
+                'WHERE id = %s', (application.id, case.id))
+        for application, query_code, case in zip(
+                applications, codes, cases + [None] * LOOKUPS):
+            self.lookups.append((
+                    case.number if case else application.number,
+                    query_code))
 
     # In-process measurements
 

@@ -8,7 +8,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
-from trytond.modules.onewindow_approval.case import (
+from trytond.modules.onewindow_approval.supervision import (
     deadline_flag, warning_date)
 from trytond.modules.onewindow_approval.exceptions import CaseAccessError
 from trytond.modules.onewindow_approval.party import (

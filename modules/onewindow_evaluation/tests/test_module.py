@@ -22,87 +22,14 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
     @with_transaction()
     def test_statistics_recount(self):
         "The satisfaction statistics equal a recount of the records"
-        pool = Pool()
-        Case = pool.get('onewindow.case')
-        Evaluation = pool.get('onewindow.evaluation')
-        Rectification = pool.get('onewindow.rectification')
-        Complaint = pool.get('onewindow.complaint')
-        Department = pool.get('onewindow.department')
-        Employee = pool.get('company.employee')
-        Party = pool.get('party.party')
-        Reason = pool.get('onewindow.evaluation.reason')
         rng = random.Random(17)
         company = create_company()
         with set_company(company):
             setup = create_setup(company)
-            other = Department(name="Civil Affairs", code='MZ')
-            other.save()
-            employees = [Employee(company=company,
-                    party=Party(name="Clerk %s" % i)) for i in range(3)]
-            Employee.save(employees)
-            reason, = Reason.search([], limit=1)
-            cases = Case.create([{
-                        'hall': setup['hall'].id,
-                        'window': setup['window'].id,
-                        'matter': setup['matter'].id,
-                        'applicant': setup['applicant'].id,
-                        'applicant_kind': 'natural',
-                        } for _ in range(60)])
-            # Spread the cases over two departments and three clerks
-            for case in cases:
-                case.department = rng.choice([setup['matter'].department,
-                        other])
-                case.accepted_by = rng.choice(employees + [None])
-            Case.save(cases)
-            evaluations = []
-            for stage in ['acceptance', 'case']:
-                evaluations += Evaluation.issue(cases, stage)
-            for evaluation in evaluations:
-                day = dt.date(2026, rng.choice([1, 2, 3]), rng.randint(1, 28))
-                with today(day):
-                    choice = rng.random()
-                    if choice < 0.1:
-                        continue  # never rated
-                    if choice < 0.2:
-                        Evaluation._default([evaluation], 'satisfied')
-                        continue
-                    level = rng.choice([l for l, _ in LEVELS])
-                    Evaluation.rate(evaluation, 'qr', level,
-                        reasons=[reason.id] if level in BAD_LEVELS else [])
-            rectifications = Rectification.search([])
-            for rectification in rectifications:
-                choice = rng.random()
-                if choice < 0.2:
-                    Evaluation.void([rectification.evaluation], "malicious")
-                    Rectification.write([rectification], {'state': 'voided'})
-                elif choice < 0.7:
-                    day = rectification.deadline + dt.timedelta(
-                        days=rng.randint(-20, 5))
-                    with today(day):
-                        Rectification._done([rectification])
-                    Rectification.write([rectification], {'state': 'done'})
-            complaints = Complaint.create([{
-                        'company': company.id,
-                        'hall': setup['hall'].id,
-                        'source': 'window',
-                        'receive_date': dt.date(2026, 1, 5),
-                        'complainant_name': "Wang",
-                        'subject': "Slow", 'description': "Slow",
-                        'case': rng.choice(cases).id,
-                        'department': rng.choice(
-                            [setup['matter'].department, other]).id,
-                        'employee': rng.choice(employees).id,
-                        } for _ in range(15)])
-            for complaint in complaints:
-                with today(dt.date(2026, 1, rng.randint(5, 20))):
-                    Complaint.register([complaint])
-                if rng.random() < 0.8:
-                    complaint.reply = "Answered"
-                    complaint.save()
-                    with today(complaint.deadline + dt.timedelta(
-                                days=rng.randint(-5, 3))):
-                        Complaint.answer([complaint])
-
+            cases, employees, other = self._recount_cases(
+                company, setup, rng)
+            self._recount_events(
+                company, setup, rng, cases, employees, other)
             context = {
                 'company': company.id,
                 'from_date': dt.date(2026, 1, 1),
@@ -133,6 +60,92 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(sorted(months), [
                 dt.date(2026, 1, 1), dt.date(2026, 2, 1),
                 dt.date(2026, 3, 1)])
+
+    def _recount_cases(self, company, setup, rng):
+        """Create the cases of the recount, spread over two departments and
+        three clerks; return them, the clerks and the other department"""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Department = pool.get('onewindow.department')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+        other = Department(name="Civil Affairs", code='MZ')
+        other.save()
+        employees = [Employee(company=company,
+                party=Party(name="Clerk %s" % i)) for i in range(3)]
+        Employee.save(employees)
+        cases = Case.create([{
+                    'hall': setup['hall'].id,
+                    'window': setup['window'].id,
+                    'matter': setup['matter'].id,
+                    'applicant': setup['applicant'].id,
+                    'applicant_kind': 'natural',
+                    } for _ in range(60)])
+        # Spread the cases over two departments and three clerks
+        for case in cases:
+            case.department = rng.choice([setup['matter'].department,
+                    other])
+            case.accepted_by = rng.choice(employees + [None])
+        Case.save(cases)
+        return cases, employees, other
+
+    def _recount_events(self, company, setup, rng, cases, employees, other):
+        """Rate the cases at random, settle some rectifications, receive
+        and answer complaints"""
+        pool = Pool()
+        Evaluation = pool.get('onewindow.evaluation')
+        Rectification = pool.get('onewindow.rectification')
+        Complaint = pool.get('onewindow.complaint')
+        Reason = pool.get('onewindow.evaluation.reason')
+        reason, = Reason.search([], limit=1)
+        evaluations = []
+        for stage in ['acceptance', 'case']:
+            evaluations += Evaluation.issue(cases, stage)
+        for evaluation in evaluations:
+            day = dt.date(2026, rng.choice([1, 2, 3]), rng.randint(1, 28))
+            with today(day):
+                choice = rng.random()
+                if choice < 0.1:
+                    continue  # never rated
+                if choice < 0.2:
+                    Evaluation._default([evaluation], 'satisfied')
+                    continue
+                level = rng.choice([l for l, _ in LEVELS])
+                Evaluation.rate(evaluation, 'qr', level,
+                    reasons=[reason.id] if level in BAD_LEVELS else [])
+        rectifications = Rectification.search([])
+        for rectification in rectifications:
+            choice = rng.random()
+            if choice < 0.2:
+                Evaluation.void([rectification.evaluation], "malicious")
+                Rectification.write([rectification], {'state': 'voided'})
+            elif choice < 0.7:
+                day = rectification.deadline + dt.timedelta(
+                    days=rng.randint(-20, 5))
+                with today(day):
+                    Rectification._done([rectification])
+                Rectification.write([rectification], {'state': 'done'})
+        complaints = Complaint.create([{
+                    'company': company.id,
+                    'hall': setup['hall'].id,
+                    'source': 'window',
+                    'receive_date': dt.date(2026, 1, 5),
+                    'complainant_name': "Wang",
+                    'subject': "Slow", 'description': "Slow",
+                    'case': rng.choice(cases).id,
+                    'department': rng.choice(
+                        [setup['matter'].department, other]).id,
+                    'employee': rng.choice(employees).id,
+                    } for _ in range(15)])
+        for complaint in complaints:
+            with today(dt.date(2026, 1, rng.randint(5, 20))):
+                Complaint.register([complaint])
+            if rng.random() < 0.8:
+                complaint.reply = "Answered"
+                complaint.save()
+                with today(complaint.deadline + dt.timedelta(
+                            days=rng.randint(-5, 3))):
+                    Complaint.answer([complaint])
 
     @with_transaction()
     def test_default_level(self):
