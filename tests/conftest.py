@@ -143,6 +143,12 @@ def pg_demo_server(tmp_path_factory):
     run([sys.executable, TOP / 'scripts' / 'load_demo.py',
             '-c', config, '-d', name, '--new'],
         env, 1800, 'scripts/load_demo.py')
+    # The untouched demo, the template of the copies of pg_demo_dump (a
+    # template must have no connection: it is taken before the server
+    # starts)
+    template = '%s_template' % name
+    execute('DROP DATABASE IF EXISTS "%s"' % template,
+        'CREATE DATABASE "%s" TEMPLATE "%s"' % (template, name))
     log = path / 'trytond.log'
     with log.open('w') as output:
         server = subprocess.Popen(
@@ -158,22 +164,47 @@ def pg_demo_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-        execute('DROP DATABASE IF EXISTS "%s"' % name)
+        execute('DROP DATABASE IF EXISTS "%s"' % name,
+            'DROP DATABASE IF EXISTS "%s"' % template)
 
 
-class PGDemoDump(collections.namedtuple('PGDemoDump', ['path'])):
-    "A pg_dump of the demo database, to restore as a fresh copy"
+def pg_args(uri):
+    "The connection arguments of the PostgreSQL programs for uri"
+    from urllib.parse import urlparse
+    parsed = urlparse(uri)
+    return ['-h', parsed.hostname or '127.0.0.1',
+        '-p', str(parsed.port or 5432), '-U', parsed.username or 'postgres']
+
+
+class PGDemoDump:
+    """The untouched demo database, to restore as a fresh copy: on the
+    PostgreSQL of the demo server a copy of its template database (CREATE
+    DATABASE ... TEMPLATE, a copy of the files), on another a pg_dump of
+    it, restored"""
+
+    def __init__(self, uri, template, path):
+        self.uri = uri
+        self.template = template
+        self.path = path
+
+    def _cluster(self, uri):
+        from urllib.parse import urlparse
+        parsed = urlparse(uri)
+        return parsed.hostname or '127.0.0.1', parsed.port or 5432
 
     def restore(self, uri, name):
         """Create the database name on the PostgreSQL of uri as a copy of
         the demo (dropping it first)"""
-        from urllib.parse import urlparse
-        parsed = urlparse(uri)
-        args = ['-h', parsed.hostname or '127.0.0.1',
-            '-p', str(parsed.port or 5432),
-            '-U', parsed.username or 'postgres']
+        args = pg_args(uri)
         env = clean_environ()
         run(['dropdb', '--if-exists', *args, name], env, 120, 'dropdb')
+        if self._cluster(uri) == self._cluster(self.uri):
+            run(['createdb', *args, '-T', self.template, name], env, 600,
+                'createdb -T')
+            return
+        if not self.path.exists():
+            run(['pg_dump', '-Fc', *pg_args(self.uri), '-f', self.path,
+                    self.template], env, 600, 'pg_dump')
         run(['createdb', *args, name], env, 120, 'createdb')
         run(['pg_restore', '--no-owner', *args, '-d', name, self.path],
             env, 600, 'pg_restore')
@@ -193,14 +224,8 @@ def drop_database(uri, name):
 
 @pytest.fixture(scope='session')
 def pg_demo_dump(pg_demo_server, tmp_path_factory):
-    """A dump of the PostgreSQL demo database, for the tests that need a
-    copy of their own (concurrency, stress, crash)"""
-    from urllib.parse import urlparse
-    parsed = urlparse(pg_demo_server.uri)
-    path = tmp_path_factory.mktemp('pgdump') / 'demo.dump'
-    run(['pg_dump', '-Fc', '-h', parsed.hostname or '127.0.0.1',
-            '-p', str(parsed.port or 5432),
-            '-U', parsed.username or 'postgres',
-            '-f', path, pg_demo_server.database],
-        clean_environ(), 600, 'pg_dump')
-    return PGDemoDump(path)
+    """Fresh copies of the PostgreSQL demo database, for the tests that need
+    a copy of their own (concurrency, stress, crash)"""
+    return PGDemoDump(pg_demo_server.uri,
+        '%s_template' % pg_demo_server.database,
+        tmp_path_factory.mktemp('pgdump') / 'demo.dump')

@@ -2,10 +2,15 @@
 # this repository contains the full copyright notices and license terms.
 import re
 
-from sql import Literal, Null, Union
+from sql import Cast, Literal, Null, Union
+from sql.conditionals import Coalesce
+from sql.functions import Function
+from sql.operators import BinaryOperator, Concat
 from stdnum.cn import ric
 
+from trytond import backend
 from trytond.model import Index, fields
+from trytond.model.modelsql import convert_from
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
@@ -97,6 +102,87 @@ def _client_call():
     call), not in the server's own reads of the records it works on"""
     transaction = Transaction()
     return bool(transaction.user and transaction.check_access)
+
+
+# The Chinese characters (CJK Unified Ideographs, extension A and the
+# compatibility ideographs): a name of two of them has no trigram
+CJK = '\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff'
+CJK_PAIR = re.compile('[%s]{2}' % CJK)
+CJK_BIGRAMS = 'onewindow_cjk_bigrams'
+CJK_BIGRAMS_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION " + CJK_BIGRAMS + "(value text) "
+    "RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ "
+    "SELECT COALESCE(array_agg(DISTINCT pair), '{}') FROM ("
+    "SELECT substr(value, i, 2) AS pair "
+    "FROM generate_series(1, char_length(value) - 1) AS i) AS pairs "
+    "WHERE pair ~ '^[" + CJK + "]{2}$' $$")
+# The expressions indexed (table, expression): the contacts are searched by
+# their value and their compact value
+CJK_BIGRAMS_INDEXES = [
+    ('party_party', 'party_party_name_cjk_bigrams',
+        CJK_BIGRAMS + '(name)'),
+    ('party_contact_mechanism', 'party_contact_mechanism_cjk_bigrams',
+        CJK_BIGRAMS + "(COALESCE(value, '') || ' ' "
+        "|| COALESCE(value_compact, ''))"),
+    ]
+
+
+def like_cjk_bigrams(pattern, escape='\\'):
+    """Return the sorted pairs of Chinese characters that every text
+    matching the LIKE pattern contains: those written one after the other
+    in the pattern, without a wildcard between them"""
+    fragments, fragment = [], []
+    chars = iter(pattern)
+    for char in chars:
+        if char == escape:
+            fragment.append(next(chars, ''))
+        elif char in {'%', '_'}:
+            fragments.append(''.join(fragment))
+            fragment = []
+        else:
+            fragment.append(char)
+    fragments.append(''.join(fragment))
+    pairs = set()
+    for text in fragments:
+        for i in range(len(text) - 1):
+            if CJK_PAIR.fullmatch(text[i:i + 2]):
+                pairs.add(text[i:i + 2])
+    return sorted(pairs)
+
+
+def create_cjk_bigram_indexes():
+    """Create on PostgreSQL the function of the pairs of Chinese characters
+    of a text and its GIN indexes on the parties' names and contacts: the
+    trigram indexes do not serve a search for a name of two characters
+    (秀兰)"""
+    if backend.name != 'postgresql':
+        return
+    cursor = Transaction().connection.cursor()
+    cursor.execute(CJK_BIGRAMS_FUNCTION)
+    for table, name, expression in CJK_BIGRAMS_INDEXES:
+        cursor.execute('CREATE INDEX IF NOT EXISTS "%s" ON "%s" USING gin '
+            '((%s))' % (name, table, expression))
+
+
+def _cjk_bigrams_query(Model, clause, column, array):
+    """Return the query of the ids of Model matching clause (converted as
+    the search converts it, without the active test) whose column holds
+    the pairs of characters of array: one scan of its GIN index"""
+    tables, expression = Model.search_domain([clause], active_test=False)
+    table, _ = tables[None]
+    return convert_from(None, tables).select(table.id,
+        where=expression & Contains(CJKBigrams(column(table)), array))
+
+
+class CJKBigrams(Function):
+    __slots__ = ()
+    _function = CJK_BIGRAMS
+
+
+class Contains(BinaryOperator):
+    "The containment of PostgreSQL's arrays"
+    __slots__ = ()
+    _operator = '@>'
 
 
 class PersonalDataMixin:
@@ -197,6 +283,11 @@ class Party(metaclass=PoolMeta):
             "cases, and every department for the party of a company or of "
             "an employee."),
         'get_department_scope', searcher='search_department_scope')
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        create_cjk_bigram_indexes()
 
     @classmethod
     def _case_department_query(cls, departments=None):
@@ -361,11 +452,49 @@ class Party(metaclass=PoolMeta):
         domain = super().search_rec_name(name, clause)
         if not identifiers_readable():
             domain = hide_personal_codes(domain)
+        domain = cls._cjk_bigrams_domain(domain)
         if domain and domain[0] == 'OR':
             # The name, the code, the identifiers and the contacts each from
             # its index
             domain = union_domain(cls, domain)
         return domain
+
+
+    @classmethod
+    def _cjk_bigrams_domain(cls, domain):
+        """Return the rec_name domain with the searches of the name and the
+        contacts by a pattern holding Chinese characters also limited to the
+        parties whose name or contacts hold its pairs of characters, which
+        PostgreSQL reads from their GIN index: a necessary condition of the
+        pattern, which still decides"""
+        pool = Pool()
+        ContactMechanism = pool.get('party.contact_mechanism')
+        if (backend.name != 'postgresql' or not domain
+                or domain[0] != 'OR'):
+            return domain
+        result = [domain[0]]
+        for clause in domain[1:]:
+            if (isinstance(clause, tuple) and len(clause) == 3
+                    and clause[0] in {'name', 'contact_mechanisms.rec_name'}
+                    and clause[1] in {'like', 'ilike'}
+                    and isinstance(clause[2], str)):
+                pairs = like_cjk_bigrams(clause[2])
+                if pairs:
+                    array = Cast(Literal(pairs), 'TEXT[]')
+                    if clause[0] == 'name':
+                        query = _cjk_bigrams_query(cls, ('name',) + clause[1:],
+                            lambda t: t.name, array)
+                        clause = ('id', 'in', query)
+                    else:
+                        query = _cjk_bigrams_query(ContactMechanism,
+                            ('rec_name',) + clause[1:],
+                            lambda t: Concat(Concat(
+                                    Coalesce(t.value, ''), ' '),
+                                Coalesce(t.value_compact, '')), array)
+                        clause = ('contact_mechanisms', 'where', [
+                                ('id', 'in', query)])
+            result.append(clause)
+        return result
 
 
 class Identifier(metaclass=PoolMeta):

@@ -11,6 +11,8 @@ from trytond.modules.company.tests import (
 from trytond.modules.onewindow_approval.supervision import (
     deadline_flag, warning_date)
 from trytond.modules.onewindow_approval.exceptions import CaseAccessError
+from trytond.modules.onewindow_approval.party import (
+    CJK_BIGRAMS, CJK_BIGRAMS_INDEXES, like_cjk_bigrams)
 from trytond.modules.onewindow_approval.tests.tools import resident_id
 from trytond.modules.onewindow_hall.exceptions import InvalidValueError
 from trytond.modules.onewindow_hall.model import RelatedReadMixin
@@ -630,5 +632,74 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
             "AND indexdef LIKE '%%btree (code)%%'")
         self.assertTrue(cursor.fetchone())
 
+    @with_transaction()
+    def test_party_search_cjk_bigrams(self):
+        "A party's name of two Chinese characters is searched by its pairs"
+        pool = Pool()
+        Party = pool.get('party.party')
+        names = ["王秀兰", "秀兰", "李秀", "张 秀兰", "兰秀英", "Wang Xiulan",
+            "WANG 秀兰", "秀%兰", "秀_兰", "秀兰兰", "欧阳秀"]
+        parties = Party.create([{'name': n} for n in names])
+        Party.create([{'name': "Contact", 'contact_mechanisms': [
+                        ('create', [
+                                {'type': 'other', 'value': "微信 秀兰ab"},
+                                {'type': 'email',
+                                    'value': "xiulan@example.com"},
+                                ])]}])
+        self.assertEqual(len(parties), len(names))
+
+        def found(value):
+            return set(Party.search([('rec_name', 'ilike', value)]))
+
+        def written_out(value):
+            "The OR of the branches as Tryton searches them"
+            code = lstrip_wildcard(value) if is_full_text(value) else value
+            return set(Party.search(['OR',
+                        ('code', 'ilike', code),
+                        ('identifiers.code', 'ilike', code),
+                        ('name', 'ilike', value),
+                        ('contact_mechanisms.rec_name', 'ilike', value),
+                        ]))
+
+        for value in ['%秀兰%', '秀兰', '%秀兰', '秀兰%', '%王秀兰%', '%秀%',
+                '%兰秀%', '%秀兰兰%', '%WANG 秀%', '%wang 秀兰%', '%wang%',
+                '%Xiulan%', '%秀\\%兰%', '%秀\\_兰%', '%秀_兰%', '%秀%兰%',
+                '秀_', '_兰', '%微信 秀兰%', '%秀兰ab%', '%秀兰AB%', '%',
+                '%欧阳秀%', '%阳%', '%无名%']:
+            self.assertEqual(found(value), written_out(value), msg=value)
+        self.assertEqual(
+            {p.name for p in found('%秀兰%')},
+            {"王秀兰", "秀兰", "张 秀兰", "WANG 秀兰", "秀兰兰", "Contact"})
+
+        query = Party.search([('rec_name', 'ilike', '%秀兰%')], query=True)
+        with_pairs = str(tuple(query)[0])
+        query = Party.search([('rec_name', 'ilike', '%秀%')], query=True)
+        without_pairs = str(tuple(query)[0])
+        self.assertNotIn(CJK_BIGRAMS, without_pairs)
+        if backend.name == 'postgresql':
+            # The pairs are read from the GIN indexes
+            self.assertIn(CJK_BIGRAMS, with_pairs)
+            cursor = Transaction().connection.cursor()
+            for table, name, _ in CJK_BIGRAMS_INDEXES:
+                cursor.execute("SELECT indexdef FROM pg_indexes "
+                    "WHERE tablename = %s AND indexname = %s", (table, name))
+                self.assertIn('gin', cursor.fetchone()[0])
+        else:
+            self.assertNotIn(CJK_BIGRAMS, with_pairs)
+
+    def test_like_cjk_bigrams(self):
+        "The pairs of Chinese characters every match of a pattern holds"
+        for pattern, pairs in [
+                ('%秀兰%', ['秀兰']),
+                ('%王秀兰%', ['王秀', '秀兰']),
+                ('%秀%', []),
+                ('%秀_兰%', []),
+                ('%秀%兰%', []),
+                ('%秀\\%兰%', []),
+                ('%a秀兰b%', ['秀兰']),
+                ('Wang', []),
+                ('%秀兰秀兰%', ['兰秀', '秀兰']),
+                ]:
+            self.assertEqual(like_cjk_bigrams(pattern), pairs, msg=pattern)
 
 del ModuleTestCase
