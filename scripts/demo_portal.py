@@ -66,6 +66,25 @@ def load(config, ctx):
     applications(config, ctx, person_party, agent_party, company)
 
 
+def prefilled(field, party, agent, phone):
+    "The value of a prefilled field from the applicant or the agent"
+    who, _, what = (field.prefill or '').partition('_')
+    person = agent if who == 'agent' else party
+    if not person:
+        return None
+    if what == 'name':
+        return person.name
+    elif what == 'code':
+        for identifier in person.identifiers:
+            if identifier.type in {'cn_ric', 'cn_vat'}:
+                return identifier.code
+    elif what == 'phone':
+        return phone
+    elif what == 'address':
+        return "翁源县龙仙镇建设路8号"
+    return None
+
+
 def applications(config, ctx, person_party, agent_party, company):
     "Online applications in every state"
     Application = Model.get('onewindow.application')
@@ -86,24 +105,6 @@ def applications(config, ctx, person_party, agent_party, company):
                 ], order=[('code', 'ASC')], limit=1)
         matters[kind] = found[0]
     matters['online'] = fully_online(config, matters['natural'], departments)
-
-    def prefilled(field, party, agent, phone):
-        "The value of a prefilled field from the applicant or the agent"
-        who, _, what = (field.prefill or '').partition('_')
-        person = agent if who == 'agent' else party
-        if not person:
-            return None
-        if what == 'name':
-            return person.name
-        elif what == 'code':
-            for identifier in person.identifiers:
-                if identifier.type in {'cn_ric', 'cn_vat'}:
-                    return identifier.code
-        elif what == 'phone':
-            return phone
-        elif what == 'address':
-            return "翁源县龙仙镇建设路8号"
-        return None
 
     def apply(party, kind, agent=None, phone='13800000001'):
         matter = matters[kind]
@@ -140,6 +141,19 @@ def applications(config, ctx, person_party, agent_party, company):
     withdrawn.click('withdraw')
     online = apply(person_party, 'online')
     online.click('submit')
+    online = review(config, clerk, submitted, online)
+    deliver(config, online.case.id, clerk)
+    print("demo_portal: applications %s" % ', '.join(
+            '%s %s' % (a.number or '-', Application(a.id).state)
+            for a in [states['draft']] + submitted + [withdrawn, online]))
+
+
+def review(config, clerk, submitted, online):
+    """The clerk's pre-review of the submitted applications: passed,
+    returned, rejected; the fully online one accepted on its files (it is
+    returned, with its case)"""
+    Application = Model.get('onewindow.application')
+    User = Model.get('res.user')
     admin = config.user
     context = config._context
     config.user = clerk.id
@@ -165,10 +179,7 @@ def applications(config, ctx, person_party, agent_party, company):
     finally:
         config.user = admin
         config._context = context
-    deliver(config, online.case.id, clerk)
-    print("demo_portal: applications %s" % ', '.join(
-            '%s %s' % (a.number or '-', Application(a.id).state)
-            for a in [states['draft']] + submitted + [withdrawn, online]))
+    return online
 
 
 def fully_online(config, other, departments):
