@@ -242,6 +242,12 @@ def deliver(config, case_id, clerk):
     code = case.department.code
     approver = {'RS': 'approver', 'MZ': 'approver_mz'}.get(
         code, 'approver_%s' % code.lower())
+    if not Model.get('res.user').find([('login', '=', approver)]):
+        # The departments' users come with the cases (demo_cases): a demo
+        # loaded without them (the benchmark's) keeps the case accepted
+        print("demo_portal: no user %s (the demo without its cases): "
+            "case %s stays %s" % (approver, case.number, case.state))
+        return
     with As(config, clerk.login):
         Case(case_id).click('hand_over')
     with As(config, approver):
