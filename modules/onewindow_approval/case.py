@@ -382,6 +382,9 @@ class Case(
                     (t.id, Index.Range())),
                 Index(t, (t.matter, Index.Equality())),
                 Index(t, (t.applicant, Index.Equality())),
+                # The rows of onewindow.department-party.party are written
+                # again from the cases of their parties
+                Index(t, (t.agent, Index.Equality())),
                 # The search bar: a trigram index with pg_trgm
                 Index(t, (t.number, Index.Similarity())),
                 Index(t, (t.acceptance_date, Index.Range())),

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from trytond.i18n import gettext
-from trytond.model import ModelView, fields
+from trytond.model import Index, ModelView, fields
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.model import real_date, transition
 from trytond.pool import Pool, PoolMeta
@@ -117,6 +117,9 @@ class Case(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        t = cls.__table__()
+        # As the agent's (onewindow.department-party.party)
+        cls._sql_indexes.add(Index(t, (t.collector, Index.Equality())))
         cls._buttons.update({
                 'send_result': {
                     'invisible': (~Eval('state').in_(['approved', 'denied'])
