@@ -6,9 +6,8 @@ complainant is not satisfied"""
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
-from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
-from trytond.modules.onewindow_approval.document import cn_date
+from trytond.modules.onewindow_approval.document import DocumentReport
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, transition)
 from trytond.pool import Pool
@@ -327,7 +326,7 @@ class Complaint(
         cls.save(complaints)
 
 
-class ComplaintReport(CompanyReport):
+class ComplaintReport(DocumentReport):
     "Complaint document"
     _states = None
 
@@ -341,15 +340,6 @@ class ComplaintReport(CompanyReport):
                         complaint=record.rec_name,
                         state=record.state_string))
         return records
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        pool = Pool()
-        Date = pool.get('ir.date')
-        context = super().get_context(records, header, data)
-        context['today'] = Date.today()
-        context['cn_date'] = cn_date
-        return context
 
 
 class ComplaintAcknowledgement(ComplaintReport):
