@@ -12,7 +12,7 @@ from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, RelatedReadMixin, transition)
+    ButtonStateMixin, Problems, RelatedReadMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -1012,7 +1012,8 @@ class Case(
                         department=case.department.rec_name,
                         deciders='、'.join(deciders) or gettext(
                             'onewindow_approval.msg_case_decide_nobody')))
-        errors = []
+        errors = Problems(
+            DecisionError, 'onewindow_approval.msg_case_decide_problems')
         for case in cases:
             if case.state not in {'review', 'escalated'}:
                 continue
@@ -1022,14 +1023,8 @@ class Case(
                         case=case.rec_name,
                         department=case.department.rec_name,
                         employee=employee.rec_name if employee else '-'))
-            problems = case.get_decision_problems(decision)
-            if problems:
-                errors.append(gettext(
-                        'onewindow_approval.msg_case_decide_problems',
-                        case=case.rec_name,
-                        problems='\n'.join('- ' + p for p in problems)))
-        if errors:
-            raise DecisionError('\n\n'.join(errors))
+            errors.add(case, case.get_decision_problems(decision))
+        errors.check()
 
     def get_decision_problems(self, decision):
         """Return the translated reasons why the department may not take
@@ -1188,16 +1183,11 @@ class Case(
         Date = pool.get('ir.date')
         cls.lock_calendars(cases)
         today = Date.today()
-        errors = []
+        errors = Problems(
+            AcceptanceError, 'onewindow_approval.msg_case_accept_problems')
         for case in cases:
-            problems = case.get_problems(today)
-            if problems:
-                errors.append(gettext(
-                        'onewindow_approval.msg_case_accept_problems',
-                        case=case.rec_name,
-                        problems='\n'.join('- ' + p.text for p in problems)))
-        if errors:
-            raise AcceptanceError('\n\n'.join(errors))
+            errors.add(case, [p.text for p in case.get_problems(today)])
+        errors.check()
         comments = {}
         # The clerk who accepts, saved with the acceptance (as set_employee
         # would, without a write of its own)

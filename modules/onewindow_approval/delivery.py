@@ -6,7 +6,8 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelView, fields
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_matters.matter import DELIVERY_METHODS
-from trytond.modules.onewindow_hall.model import real_date, transition
+from trytond.modules.onewindow_hall.model import (
+    Problems, real_date, transition)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 
@@ -148,16 +149,11 @@ class Case(metaclass=PoolMeta):
         cls.check_department(cases)
         cases = [c for c in cases if c.state in {'approved', 'denied'}
             and not c.result_sent_date]
-        errors = []
+        errors = Problems(
+            ResultError, 'onewindow_approval.msg_case_send_result_problems')
         for case in cases:
-            problems = case.get_result_problems(sending=True)
-            if problems:
-                errors.append(gettext(
-                        'onewindow_approval.msg_case_send_result_problems',
-                        case=case.rec_name,
-                        problems='\n'.join('- ' + p for p in problems)))
-        if errors:
-            raise ResultError('\n\n'.join(errors))
+            errors.add(case, case.get_result_problems(sending=True))
+        errors.check()
         cls.write(cases, {'result_sent_date': Date.today()})
         Step.close([s for c in cases for s in c.steps])
         cls.log_event(cases, 'send_result', comments={
@@ -202,16 +198,11 @@ class Case(metaclass=PoolMeta):
         pool = Pool()
         Date = pool.get('ir.date')
         Notification = pool.get('onewindow.case.notification')
-        errors = []
+        errors = Problems(
+            ResultError, 'onewindow_approval.msg_case_verify_problems')
         for case in cases:
-            problems = case.get_result_problems()
-            if problems:
-                errors.append(gettext(
-                        'onewindow_approval.msg_case_verify_problems',
-                        case=case.rec_name,
-                        problems='\n'.join('- ' + p for p in problems)))
-        if errors:
-            raise ResultError('\n\n'.join(errors))
+            errors.add(case, case.get_result_problems())
+        errors.check()
         cls.write(cases, {'verification_date': Date.today()})
         notifications = Notification.notify(cases)
         comments = defaultdict(list)
@@ -274,14 +265,11 @@ class Case(metaclass=PoolMeta):
         pool = Pool()
         Date = pool.get('ir.date')
         today = Date.today()
-        errors, comments = [], {}
+        errors = Problems(
+            DeliveryError, 'onewindow_approval.msg_case_deliver_problems')
+        comments = {}
         for case in cases:
-            problems = case.get_delivery_problems()
-            if problems:
-                errors.append(gettext(
-                        'onewindow_approval.msg_case_deliver_problems',
-                        case=case.rec_name,
-                        problems='\n'.join('- ' + p for p in problems)))
+            if errors.add(case, case.get_delivery_problems()):
                 continue
             if case.delivery_method == 'courier':
                 case.sent_date = case.sent_date or today
@@ -299,7 +287,6 @@ class Case(metaclass=PoolMeta):
                             identifier_code(case.collector, 'cn_ric')))
                 else:
                     comments[case] = case.delivery_method_string
-        if errors:
-            raise DeliveryError('\n\n'.join(errors))
+        errors.check()
         cls.save(cases)
         cls.log_event(cases, 'deliver', state='delivered', comments=comments)

@@ -9,7 +9,7 @@ from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.cache import Cache
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, real_date, transition)
+    ButtonStateMixin, Problems, real_date, transition)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -745,7 +745,9 @@ class Case(metaclass=PoolMeta):
         Step = pool.get('onewindow.case.step')
         cls.check_department(cases)
         today = Date.today()
-        errors, comments = [], {}
+        errors = Problems(
+            ReviewError, 'onewindow_approval.msg_case_escalate_problems')
+        comments = {}
         for case in cases:
             problems = []
             if case.matter.handling != 'escalated':
@@ -761,11 +763,7 @@ class Case(metaclass=PoolMeta):
             if not case.escalation_number:
                 problems.append(gettext(
                         'onewindow_approval.msg_problem_escalation_number'))
-            if problems:
-                errors.append(gettext(
-                        'onewindow_approval.msg_case_escalate_problems',
-                        case=case.rec_name,
-                        problems='\n'.join('- ' + p for p in problems)))
+            if errors.add(case, problems):
                 continue
             case.escalated_to = case.matter.higher_authority
             case.escalation_date = today
@@ -779,8 +777,7 @@ class Case(metaclass=PoolMeta):
                     if case.county_review_deadline else '-'),
                 days=case.calendar.working_days_between(
                     case.county_review_deadline, today) if late else 0)
-        if errors:
-            raise ReviewError('\n\n'.join(errors))
+        errors.check()
         cls.save(cases)
         Step.close([s for c in cases for s in c.steps],
             kinds={'review', 'other'})

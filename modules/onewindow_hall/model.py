@@ -148,6 +148,39 @@ def transition(state):
     return decorator
 
 
+class Problems:
+    """The problems of the records a button checks, raised together
+
+    Each record with problems gives a paragraph of the error, from message
+    with the record's name (as the keyword name) and its problems listed
+    one per line, so that the user sees at once everything to fix:
+
+        problems = Problems(DecisionError, 'module.msg_decide_problems')
+        for case in cases:
+            problems.add(case, case.get_decision_problems())
+        problems.check()
+    """
+
+    def __init__(self, exception, message, name='case'):
+        self.exception = exception
+        self.message = message
+        self.name = name
+        self.errors = []
+
+    def add(self, record, problems):
+        "Add the problems of record and return whether it has any"
+        if problems:
+            self.errors.append(gettext(self.message,
+                    problems='\n'.join('- ' + p for p in problems),
+                    **{self.name: record.rec_name}))
+        return bool(problems)
+
+    def check(self):
+        "Raise the exception with the problems added, if any"
+        if self.errors:
+            raise self.exception('\n\n'.join(self.errors))
+
+
 class ButtonStateMixin:
     """Buttons refused loudly on records in the wrong state
 

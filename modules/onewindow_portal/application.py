@@ -15,7 +15,7 @@ from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_approval.document import DocumentReport
 from trytond.modules.onewindow_approval.party import PersonalDataMixin
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, transition)
+    ButtonStateMixin, Problems, transition)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction
@@ -499,16 +499,12 @@ class Application(
         Configuration = pool.get('onewindow.application.configuration')
         config = Configuration(1)
         today = Date.today()
-        errors = []
+        errors = Problems(ApplicationError,
+            'onewindow_portal.msg_application_submit_problems',
+            name='application')
         for application in applications:
-            problems = application.get_submit_problems()
-            if problems:
-                errors.append(gettext(
-                        'onewindow_portal.msg_application_submit_problems',
-                        application=application.rec_name,
-                        problems='\n'.join('- ' + p for p in problems)))
-        if errors:
-            raise ApplicationError('\n\n'.join(errors))
+            errors.add(application, application.get_submit_problems())
+        errors.check()
         for application in applications:
             if not application.number:
                 application.number = (
