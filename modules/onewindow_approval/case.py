@@ -979,51 +979,61 @@ class Case(
             return sorted({a.employee.rec_name for a in authorizations
                     if a.covers(matter, 'same_day_approval', date)})
 
+    def get_decision_refusal(self, employee, today):
+        """Return the name of the message saying why the current user,
+        whose employee is given, may not decide the case today, or None if
+        he may
+
+        A same-day case is decided on the day of its acceptance by an
+        employee authorized for its matter, a case under review or
+        escalated by an approver of its department; the root user decides
+        any of them."""
+        pool = Pool()
+        Authorization = pool.get('onewindow.authorization')
+        User = pool.get('res.user')
+        if self.state == 'accepted':
+            if self.matter.handling != 'same_day':
+                return 'msg_case_decide_not_same_day'
+            if self.acceptance_date != today:
+                return 'msg_case_decide_other_day'
+            if Transaction().user and (not employee
+                    or not Authorization.is_authorized(
+                        employee, self.matter, 'same_day_approval', today)):
+                return 'msg_case_decide_unauthorized'
+        elif self.state in {'review', 'escalated'}:
+            if not User.is_department_approver(self.department):
+                return 'msg_case_decide_not_department'
+
     @classmethod
     def check_decision(cls, cases, decision=None):
         """Check that the current user may decide the cases today
 
         decision is 'approved' or 'denied'."""
         pool = Pool()
-        Authorization = pool.get('onewindow.authorization')
         Date = pool.get('ir.date')
         User = pool.get('res.user')
         today = Date.today()
         employee = User.get_employee()
         for case in cases:
-            if case.state != 'accepted':
+            refusal = case.get_decision_refusal(employee, today)
+            if not refusal:
                 continue
-            if case.matter.handling != 'same_day':
-                raise DecisionError(gettext(
-                        'onewindow_approval.msg_case_decide_not_same_day',
-                        case=case.rec_name, matter=case.matter.rec_name))
-            if case.acceptance_date != today:
-                raise DecisionError(gettext(
-                        'onewindow_approval.msg_case_decide_other_day',
-                        case=case.rec_name,
-                        date=case.acceptance_date.isoformat()))
-            if not employee or not Authorization.is_authorized(
-                    employee, case.matter, 'same_day_approval', today):
+            deciders = []
+            if refusal == 'msg_case_decide_unauthorized':
                 deciders = cls.same_day_deciders(case.matter, today)
-                raise DecisionError(gettext(
-                        'onewindow_approval.msg_case_decide_unauthorized',
-                        case=case.rec_name, matter=case.matter.rec_name,
-                        employee=employee.rec_name if employee else '-',
-                        department=case.department.rec_name,
-                        deciders='、'.join(deciders) or gettext(
-                            'onewindow_approval.msg_case_decide_nobody')))
+            raise DecisionError(gettext('onewindow_approval.' + refusal,
+                    case=case.rec_name, matter=case.matter.rec_name,
+                    date=(case.acceptance_date.isoformat()
+                        if case.acceptance_date else '-'),
+                    employee=employee.rec_name if employee else '-',
+                    department=case.department.rec_name,
+                    deciders='、'.join(deciders) or gettext(
+                        'onewindow_approval.msg_case_decide_nobody')))
         errors = Problems(
             DecisionError, 'onewindow_approval.msg_case_decide_problems')
         for case in cases:
-            if case.state not in {'review', 'escalated'}:
-                continue
-            if not User.is_department_approver(case.department):
-                raise DecisionError(gettext(
-                        'onewindow_approval.msg_case_decide_not_department',
-                        case=case.rec_name,
-                        department=case.department.rec_name,
-                        employee=employee.rec_name if employee else '-'))
-            errors.add(case, case.get_decision_problems(decision))
+            if case.state in {'review', 'escalated'}:
+                errors.add(case, case.get_decision_problems(decision))
         errors.check()
 
     def get_decision_problems(self, decision):

@@ -711,27 +711,13 @@ class Case(metaclass=PoolMeta):
     @classmethod
     def get_may_decide(cls, cases, name):
         pool = Pool()
-        Authorization = pool.get('onewindow.authorization')
         Date = pool.get('ir.date')
         User = pool.get('res.user')
         today = Date.today()
         employee = User.get_employee()
-        result = {}
-        for case in cases:
-            if case.state == 'accepted':
-                result[case.id] = bool(
-                    case.matter.handling == 'same_day'
-                    and case.acceptance_date == today
-                    and (not Transaction().user
-                        or (employee and Authorization.is_authorized(
-                                employee, case.matter, 'same_day_approval',
-                                today))))
-            elif case.state in {'review', 'escalated'}:
-                result[case.id] = User.is_department_approver(
-                    case.department)
-            else:
-                result[case.id] = False
-        return result
+        return {c.id: (c.state in {'accepted', 'review', 'escalated'}
+                and not c.get_decision_refusal(employee, today))
+            for c in cases}
 
     @classmethod
     @ModelView.button
