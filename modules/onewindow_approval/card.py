@@ -440,16 +440,16 @@ class Card(
             & cls._deadline_cards(colour, case, step, step.deadline, card))
 
     @classmethod
-    def _close(cls, where, resolution, now):
-        """Resolve the open deadline cards of the where condition and return
-        their number"""
+    def _close(cls, where, resolution, now, kind='deadline'):
+        """Resolve the open cards of kind of the where condition (a query of
+        their ids or a list of ids) and return their number"""
         card = cls.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*card.update(
                 [card.state, card.resolution, card.resolution_date,
                     card.write_uid, card.write_date],
                 ['resolved', resolution, now, Transaction().user, now],
-                where=(card.state == 'open') & (card.kind == 'deadline')
+                where=(card.state == 'open') & (card.kind == kind)
                 & card.id.in_(where)))
         return max(cursor.rowcount, 0)
 

@@ -8,7 +8,9 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.modules.onewindow_approval.supervision import warning_date
+from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
 from trytond.transaction import without_check_access
 
 
@@ -68,7 +70,8 @@ class Card(metaclass=PoolMeta):
         pool = Pool()
         Date = pool.get('ir.date')
         today = Date.today()
-        now = dt.datetime.now()
+        # The demo loader sweeps each day of its story on that day
+        now = hall_now()
         warnings = {}
         ids = []
         with without_check_access():
@@ -83,13 +86,10 @@ class Card(metaclass=PoolMeta):
                     or getattr(getattr(c, field), deadline) != c.deadline
                     # The red card replaces the yellow one
                     or (c.colour == 'yellow' and c.deadline < today)]
-                if to_close:
-                    cls.write(to_close, {
-                            'state': 'resolved',
-                            'resolution_date': now,
-                            'resolution': gettext(
-                                '%s.msg_card_closed_done' % module),
-                            })
+                for sub_cards in grouped_slice(to_close):
+                    cls._close([c.id for c in sub_cards],
+                        gettext('%s.msg_card_closed_done' % module), now,
+                        kind=kind)
                 existing = {(getattr(c, field).id, c.deadline, c.colour)
                     for c in cls.search([
                             ('kind', '=', kind),
