@@ -9,7 +9,7 @@ from string import Template
 from sql import For, Literal
 
 from trytond.config import config
-from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice, reduce_ids
@@ -30,7 +30,7 @@ KINDS = [
     ]
 
 
-class Message(ModelSQL, ModelView):
+class Message(Workflow, ModelSQL, ModelView):
     """Text Message
 
     A text message to an applicant, recorded, then sent after the
@@ -72,6 +72,13 @@ class Message(ModelSQL, ModelView):
                     where=t.state.in_(['queued', 'failed'])),
                 })
         cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('queued', 'sent'),
+            ('queued', 'failed'),
+            ('failed', 'sent'),
+            ('failed', 'failed'),
+            ('failed', 'queued'),
+            }
         cls._buttons.update({
                 'retry': {
                     'invisible': Eval('state') == 'sent',
@@ -100,8 +107,11 @@ class Message(ModelSQL, ModelView):
 
     @classmethod
     def send(cls, messages):
-        "Send the messages not sent yet, each through the gateway"
+        """Send the messages not sent yet, each through the gateway; the
+        failed ones are tried again later, up to [portal] sms_attempts
+        times"""
         cls.lock_for_send(messages)
+        sent, errors = [], {}
         # Read again under the lock: two workers never send one message
         for message in cls.browse([m.id for m in messages]):
             if message.state == 'sent':
@@ -113,24 +123,45 @@ class Message(ModelSQL, ModelView):
             except Exception as exception:
                 logger.warning("text message %s failed", message.id,
                     exc_info=True)
-                message.state = 'failed'
-                message.error = str(exception)[:1000]
-                message.save()
-                if message.attempts < config.getint(
-                        'portal', 'sms_attempts', default=5):
-                    # Again later, each time later
-                    with Transaction().set_context(
-                            queue_scheduled_at=dt.timedelta(
-                                minutes=message.attempts)):
-                        cls.__queue__.send([message])
+                errors[message] = str(exception)[:1000]
                 continue
-            message.state = 'sent'
-            message.error = None
-            message.sent_date = dt.datetime.now()
             if message.kind == 'code' and message.backend != 'demo':
                 # The code is known by its hash only
                 message.text = '******'
-            message.save()
+            sent.append(message)
+        cls.fail(list(errors), errors)
+        cls.mark_sent(sent)
+        attempts = config.getint('portal', 'sms_attempts', default=5)
+        for message in errors:
+            if message.attempts < attempts:
+                # Again later, each time later
+                with Transaction().set_context(
+                        queue_scheduled_at=dt.timedelta(
+                            minutes=message.attempts)):
+                    cls.__queue__.send([message])
+
+    @classmethod
+    @Workflow.transition('sent')
+    def mark_sent(cls, messages):
+        "Record that the gateway accepted the messages"
+        for message in messages:
+            message.sent_date = dt.datetime.now()
+            message.error = None
+        cls.save(messages)
+
+    @classmethod
+    @Workflow.transition('failed')
+    def fail(cls, messages, errors):
+        "Record the errors (by message) of the gateway"
+        for message in messages:
+            message.error = errors[message]
+        cls.save(messages)
+
+    @classmethod
+    @Workflow.transition('queued')
+    def requeue(cls, messages):
+        "Put the failed messages back in the queue"
+        cls.write(messages, {'error': None})
 
     @classmethod
     def lock_for_send(cls, messages):
@@ -147,8 +178,9 @@ class Message(ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def retry(cls, messages):
+        "Queue again the messages not sent"
         messages = [m for m in messages if m.state != 'sent']
-        cls.write(messages, {'state': 'queued', 'error': None})
+        cls.requeue(messages)
         if messages:
             cls.__queue__.send(messages)
 
