@@ -240,7 +240,7 @@ class Case(metaclass=PoolMeta):
                             'onewindow_approval.msg_problem_collector_id',
                             collector=self.collector.rec_name))
                 if ((self.collector != self.applicant
-                            or self.applicant_kind != 'natural')
+                        or self.applicant_kind != 'natural')
                         and not self.collection_authorization):
                     problems.append(gettext(
                             'onewindow_approval.'

@@ -235,8 +235,8 @@ class StatisticEvent(ModelSQL):
                 (case.working_days if decided
                     else cls.days.sql_cast(Literal(Null))),
                 (SqlCase(((case.deadline == Null)
-                            | (case.decision_date <= case.deadline),
-                            1), else_=0) if decided
+                        | (case.decision_date <= case.deadline), 1),
+                        else_=0) if decided
                     else cls.on_time.sql_cast(Literal(Null))),
                 Literal(user), Literal(now)]
             queries.append(case.join(matter,

@@ -616,18 +616,19 @@ class RPCGuardMixin:
         references = []
         cls._check_client_values(values, references)
         ids = defaultdict(set)
-        for Model, _, _, id_ in references:
-            ids[Model].add(id_)
-        existing = {Model: _existing_ids(Model, model_ids)
-            for Model, model_ids in ids.items()}
-        for Model, model, name, id_ in references:
-            if id_ not in existing[Model]:
+        for Target, _, _, id_ in references:
+            ids[Target].add(id_)
+        existing = {Target: _existing_ids(Target, target_ids)
+            for Target, target_ids in ids.items()}
+        for Target, model, name, id_ in references:
+            if id_ not in existing[Target]:
                 raise InvalidValueError(gettext(
                         'onewindow_hall.msg_invalid_value',
                         model=model.__names__()['model'],
                         field=model.__names__(name)['field'],
                         value=id_,
-                        expected=gettext('onewindow_hall.msg_expect_existing')))
+                        expected=gettext(
+                            'onewindow_hall.msg_expect_existing')))
 
     @classmethod
     def _check_client_values(cls, values, references):

@@ -139,7 +139,8 @@ FORM_PREFILLS = [
     ('agent_address', "Agent's Address"),
     ]
 MOBILE_PATTERN = re.compile(r'^1[3-9][0-9]{9}$')
-FIXED_PATTERN = re.compile(r'^0[1-9][0-9]{1,2}-?[2-9][0-9]{6,7}(-[0-9]{1,6})?$')
+FIXED_PATTERN = re.compile(
+    r'^0[1-9][0-9]{1,2}-?[2-9][0-9]{6,7}(-[0-9]{1,6})?$')
 ADJUSTMENT_KINDS = [
     ('cancel', "Cancellation"),
     ('devolve', "Devolution to a Lower Level"),
