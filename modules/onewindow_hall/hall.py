@@ -6,6 +6,8 @@ from trytond.model import (
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .model import NameCache
+
 ZONE_KINDS = [
     ('comprehensive', "Comprehensive Window"),
     ('themed', "Themed Zone"),
@@ -118,6 +120,7 @@ class Window(DeactivableMixin, ModelSQL, ModelView):
     hall = fields.Many2One(
         'onewindow.hall', "Hall", required=True, ondelete='CASCADE')
     name = fields.Char("Name", required=True, translate=True)
+    _rec_name_cache = NameCache('onewindow.window.rec_name')
     code = fields.Char("Code")
     zone = fields.Many2One(
         'onewindow.zone', "Zone", required=True, ondelete='RESTRICT',
@@ -160,6 +163,20 @@ class Window(DeactivableMixin, ModelSQL, ModelView):
         def key(room):
             return (room.floor, len(room.number), room.number)
         return ', '.join(r.number for r in sorted(self.rooms, key=key))
+
+    def get_rec_name(self, name):
+        return self._rec_name_cache.get(
+            self, lambda r: super(Window, r).get_rec_name(name))
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._rec_name_cache.clear()
+
+    @classmethod
+    def delete(cls, records):
+        super().delete(records)
+        cls._rec_name_cache.clear()
 
 class WindowRoom(ModelSQL):
     "Window - Room"

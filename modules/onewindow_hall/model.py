@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
-from trytond.cache import freeze
+from trytond.cache import Cache, freeze
 from trytond.i18n import gettext
 from trytond.model import Model, ModelStorage, Workflow, fields
 from trytond.model.modelstorage import AccessError, EvalEnvironment
@@ -128,6 +128,45 @@ class RelatedReadMixin:
             for name in extra:
                 del row[name]
         return result
+
+
+class NameCache:
+    """The rec_names of the records that most forms and lists show (the
+    departments, the windows, the companies and the employees), kept by
+    the process for each record and language
+
+    Reading a translated name costs a query of the translations in each
+    transaction (Tryton does not use its translation cache for records
+    written before its last synchronisation), and the name of a company or
+    an employee is the name of its party, read with a second query.  The
+    record itself is still read for the access rights and the record
+    rules; only its name comes from here.  clear() is called when the
+    records, their parties or the translations are written."""
+    _instances = []
+
+    def __init__(self, name):
+        self.cache = Cache(name, context=False)
+        self._instances.append(self)
+
+    def get(self, record, compute):
+        "Return the rec_name of record, from compute(record) the first time"
+        context = Transaction().context
+        if context.get('fuzzy_translation'):
+            return compute(record)
+        key = (record.id, Transaction().language)
+        value = self.cache.get(key)
+        if value is None:
+            value = compute(record)
+            self.cache.set(key, value)
+        return value
+
+    def clear(self):
+        self.cache.clear()
+
+    @classmethod
+    def clear_all(cls):
+        for instance in cls._instances:
+            instance.clear()
 
 
 def real_date(name, years=1):

@@ -8,6 +8,7 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 
@@ -226,5 +227,60 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
                     dt.datetime.now(ZoneInfo(timezone)).date())
                 self.assertEqual(Company.get_timezone(company.id), timezone)
 
+
+    @with_transaction()
+    def test_names_follow_changes(self):
+        "The names of departments, companies and employees follow each change"
+        pool = Pool()
+        Department = pool.get('onewindow.department')
+        Employee = pool.get('company.employee')
+        Company = pool.get('company.company')
+        Party = pool.get('party.party')
+        Lang = pool.get('ir.lang')
+        Translation = pool.get('ir.translation')
+
+        def name(Model, record):
+            record, = Model.read([record.id], ['rec_name'])
+            return record['rec_name']
+        company = create_company()
+        party = Party(name="Zhang San")
+        party.save()
+        employee = Employee(party=party, company=company)
+        employee.save()
+        department = Department(name="Bureau", code='B')
+        department.save()
+        self.assertEqual(name(Employee, employee), "Zhang San")
+        self.assertEqual(name(Company, company), company.party.name)
+        self.assertEqual(name(Department, department), "Bureau")
+
+        Party.write([party, company.party], {'name': "Li Si"})
+        self.assertEqual(name(Employee, employee), "Li Si")
+        self.assertEqual(name(Company, company), "Li Si")
+        other = Party(name="Wang Wu")
+        other.save()
+        Employee.write([employee], {'party': other.id})
+        self.assertEqual(name(Employee, employee), "Wang Wu")
+        Company.write([company], {'party': other.id})
+        self.assertEqual(name(Company, company), "Wang Wu")
+        Department.write([department], {'name': "Office"})
+        self.assertEqual(name(Department, department), "Office")
+
+        # The translations, written through the record or directly
+        lang, = Lang.search([('code', '=', 'zh_CN')])
+        Lang.write([lang], {'translatable': True})
+        with Transaction().set_context(language='zh_CN'):
+            self.assertEqual(name(Department, department), "Office")
+            Department.write([department], {'name': "人社局"})
+            self.assertEqual(name(Department, department), "人社局")
+            translation, = Translation.search([
+                    ('name', '=', 'onewindow.department,name'),
+                    ('res_id', '=', department.id),
+                    ('lang', '=', 'zh_CN'),
+                    ])
+            Translation.write([translation], {'value': "民政局"})
+            # As in a new transaction: this one keeps the records it read
+            Transaction().cache.clear()
+            self.assertEqual(name(Department, department), "民政局")
+        self.assertEqual(name(Department, department), "Office")
 
 del ModuleTestCase
