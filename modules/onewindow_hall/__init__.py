@@ -48,6 +48,10 @@ def register():
     Pool.register_mixin(
         model.RPCGuardMixin, ModelStorage, module='onewindow_hall')
     Pool.register_mixin(
+        model.ReadCheckMixin, ModelStorage, module='onewindow_hall')
+    Pool.register_mixin(
+        model.LogMixin, ModelStorage, module='onewindow_hall')
+    Pool.register_mixin(
         model.RPCGuardMixin, ModelView, module='onewindow_hall')
     Pool.register(
         calendar_.CalendarFill,

@@ -5,6 +5,9 @@ import inspect
 from collections import Counter, defaultdict
 from decimal import Decimal, InvalidOperation
 from functools import wraps
+from weakref import WeakKeyDictionary
+
+from sql import Literal, Union
 
 from trytond.cache import Cache, freeze
 from trytond.i18n import gettext
@@ -169,6 +172,45 @@ class NameCache:
             instance.clear()
 
 
+class EagerReadMixin:
+    """The columns that the records load read with those a read computes
+    Function fields from
+
+    A getter that uses the records (case.applicant, material.defects)
+    makes them load all their eager fields, and Tryton reads them again
+    unless the read already gave every one of them (its transaction cache
+    keeps what a read with getters read).  A read that computes Function
+    fields also reads the other columns that the user may read, and
+    returns only what it was asked for."""
+    __slots__ = ()
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        extra = cls._eager_extra(fields_names)
+        if not extra:
+            return super().read(ids, fields_names)
+        result = super().read(ids, list(fields_names) + extra)
+        for row in result:
+            for name in extra:
+                row.pop(name, None)
+        return result
+
+    @classmethod
+    def _eager_extra(cls, fields_names):
+        "Return the eager columns missing from fields_names"
+        pool = Pool()
+        FieldAccess = pool.get('ir.model.field.access')
+        bases = {n.split('.', 1)[0].split(':', 1)[0] for n in fields_names}
+        if not any(isinstance(cls._fields.get(n), fields.Function)
+                for n in bases):
+            return []
+        access = FieldAccess.get_access([cls.__name__])[cls.__name__]
+        return sorted(name for name, field in cls._fields.items()
+            if field.loading == 'eager' and not hasattr(field, 'get')
+            and name not in bases and name != 'id'
+            and access.get(name, {}).get('read', True))
+
+
 def real_date(name, years=1):
     """Return the domain of the date field name that records a day that
     happened or comes soon: not more than years ahead"""
@@ -275,7 +317,7 @@ class ButtonStateMixin:
         # The user must be allowed to read the records before being told
         # their state
         ids = [r.id for r in records if r.id is not None and r.id >= 0]
-        cls.read(ids, [field])
+        cls.read(ids, ['id'])
         with without_check_access():
             for record in records:
                 state = getattr(record, field)
@@ -511,18 +553,111 @@ def _checks_existence(Model):
         getattr(Model, 'table_query', None))
 
 
-def _existing_ids(Model, ids):
-    """Return the ids among ids of the records of Model that exist (a
-    foreign key that the database does not check, as SQLite does not),
-    with one query"""
-    table = Model.__table__()
+def _existing_ids(ids):
+    """Return for each Model of ids (a dict of Model to ids) the ids that
+    exist (a foreign key that the database does not check, as SQLite does
+    not), with one query for all the models"""
     cursor = Transaction().connection.cursor()
-    found = set()
-    for sub_ids in grouped_slice(sorted(set(ids))):
-        cursor.execute(*table.select(table.id,
-                where=reduce_ids(table.id, sub_ids)))
-        found.update(i for i, in cursor)
+    queries, models = [], []
+    for index, (Model, model_ids) in enumerate(ids.items()):
+        models.append(Model)
+        table = Model.__table__()
+        for sub_ids in grouped_slice(sorted(set(model_ids))):
+            queries.append(table.select(
+                    Literal(index).as_('model'), table.id.as_('id'),
+                    where=reduce_ids(table.id, sub_ids)))
+    found = {Model: set() for Model in models}
+    # SQLite accepts up to 500 selects in a compound select
+    for sub_queries in grouped_slice(queries, 100):
+        sub_queries = list(sub_queries)
+        query = (Union(*sub_queries, all_=True) if len(sub_queries) > 1
+            else sub_queries[0])
+        cursor.execute(*query)
+        for index, id_ in cursor:
+            found[models[index]].add(id_)
     return found
+
+
+# The records that the user of each transaction was allowed to read, by
+# model and record rule, since the last write of the transaction
+_readable = WeakKeyDictionary()
+
+
+class ReadCheckMixin:
+    """The access to the same records checked once between two writes
+
+    A button called by a client reads its records three times only to
+    check that the user may read them: at the door of the server
+    (GuardedRPC), for the state of the button (ButtonStateMixin) and in
+    Tryton's ModelView.button.  A read of the field id only, with the access
+    checked, is not run again for records that the same read allowed in the
+    same transaction under the same record rules, as long as nothing has
+    been written, created or deleted since (a write may move a record out
+    of the rules).  Applied by the pool to every model."""
+    __slots__ = ()
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        transaction = Transaction()
+        if (fields_names != ['id'] or not transaction.user
+                or not transaction.check_access):
+            return super().read(ids, fields_names)
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        ModelAccess = pool.get('ir.model.access')
+        key = (cls.__name__, transaction.user,
+            transaction.context.get('_datetime'),
+            freeze(Rule.domain_get(cls.__name__, mode='read')))
+        readable = _readable.setdefault(transaction, {}).setdefault(
+            key, set())
+        if ids and readable.issuperset(ids):
+            ModelAccess.check(cls.__name__, 'read')
+            return [{'id': i} for i in ids]
+        result = super().read(ids, fields_names)
+        readable.update(r['id'] for r in result)
+        return result
+
+    @classmethod
+    def create(cls, vlist):
+        _readable.pop(Transaction(), None)
+        try:
+            return super().create(vlist)
+        finally:
+            _readable.pop(Transaction(), None)
+
+    @classmethod
+    def write(cls, *args):
+        _readable.pop(Transaction(), None)
+        try:
+            super().write(*args)
+        finally:
+            _readable.pop(Transaction(), None)
+
+    @classmethod
+    def delete(cls, records):
+        _readable.pop(Transaction(), None)
+        try:
+            super().delete(records)
+        finally:
+            _readable.pop(Transaction(), None)
+
+
+class LogMixin:
+    """The model log of a call saved with one creation
+
+    Tryton saves the model log at the commit without checking the access
+    (Transaction._store_log_records), but each entry with the context it
+    was made in: the entry of a button (made with the access checked)
+    and those of its transitions (made without) were created apart, each
+    creation with its own validation.  The entries are now made without
+    the access check, as they are saved.  Applied by the pool to every
+    model."""
+    __slots__ = ()
+
+    @classmethod
+    def log(cls, records, event, target=None, user=None, **extra):
+        with without_check_access():
+            super().log(records, event, target=target, user=user, **extra)
 
 
 class RPCGuardMixin:
@@ -618,14 +753,13 @@ class RPCGuardMixin:
         language instead of the error of the database or of Python
 
         The records the values and those of their lines refer to are
-        looked up together, with one query per model."""
+        looked up together, with one query."""
         references = []
         cls._check_client_values(values, references)
         ids = defaultdict(set)
         for Model, _, _, id_ in references:
             ids[Model].add(id_)
-        existing = {Model: _existing_ids(Model, model_ids)
-            for Model, model_ids in ids.items()}
+        existing = _existing_ids(ids)
         for Model, model, name, id_ in references:
             if id_ not in existing[Model]:
                 raise InvalidValueError(gettext(

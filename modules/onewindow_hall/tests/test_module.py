@@ -4,9 +4,11 @@ import datetime as dt
 
 from hypothesis import given, settings, strategies as st
 
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
+from trytond.pyson import PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
@@ -282,5 +284,53 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
             Transaction().cache.clear()
             self.assertEqual(name(Department, department), "民政局")
         self.assertEqual(name(Department, department), "Office")
+
+    @with_transaction()
+    def test_explanation_follows_change(self):
+        "The explanation of a deadline follows a change of the calendar"
+        pool = Pool()
+        Day = pool.get('onewindow.calendar.day')
+        calendar = create_calendar()
+        start = dt.date(2025, 9, 29)
+        before = calendar.explain_add_working_days(start, 5)
+        self.assertEqual(calendar.explain_add_working_days(start, 5), before)
+        day, = Day.search([
+                ('year.calendar', '=', calendar.id),
+                ('date', '=', dt.date(2025, 10, 1)),
+                ])
+        Day.write([day], {'name': "Test Day"})
+        after = calendar.explain_add_working_days(start, 5)
+        self.assertNotEqual(after, before)
+        self.assertIn("Test Day", after)
+
+    @with_transaction()
+    def test_read_check_after_write(self):
+        """A record that a write moves out of the record rules is refused to
+        the next read of the same transaction"""
+        pool = Pool()
+        Department = pool.get('onewindow.department')
+        RuleGroup = pool.get('ir.rule.group')
+        Model = pool.get('ir.model')
+        model, = Model.search([('model', '=', 'onewindow.department')])
+        RuleGroup.create([{
+                    'name': "Code A", 'model': model.id, 'global_p': True,
+                    'rules': [('create', [{
+                                    'domain': PYSONEncoder().encode(
+                                        [('code', '=', 'A')]),
+                                    }])],
+                    }])
+        department = Department(name="A", code='A')
+        department.save()
+        transaction = Transaction()
+        with transaction.set_user(1), \
+                transaction.set_context(_check_access=True):
+            for _ in range(2):
+                self.assertEqual(
+                    Department.read([department.id], ['id']),
+                    [{'id': department.id}])
+            with transaction.set_user(0):
+                Department.write([department], {'code': 'B'})
+            with self.assertRaises(AccessError):
+                Department.read([department.id], ['id'])
 
 del ModuleTestCase
