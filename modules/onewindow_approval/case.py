@@ -106,6 +106,11 @@ class Case(
     _states = {
         'readonly': Eval('state') != 'draft',
         }
+    # Read with the rec_name of the matter (see RelatedReadMixin)
+    _related_function_fields = {
+        'matter_version': ('matter', 'version'),
+        'handling': ('matter', 'handling'),
+        }
 
     company = fields.Many2One(
         'company.company', "Company", required=True, states=_states)

@@ -57,8 +57,13 @@ class RelatedReadMixin:
     are read with one read of the target for all of them, which reads with
     the rec_name the fields it is made of (rec_name_fields).  The reads are
     the same: the target's access rights and record rules apply to the
-    same records."""
+    same records.
+
+    The Function fields that give a field of the target of a Many2One
+    (_related_function_fields: {name: (many2one, target field)}) are read
+    with that read when it is made, instead of by their getter."""
     __slots__ = ()
+    _related_function_fields = {}
 
     @classmethod
     def read(cls, ids, fields_names):
@@ -75,6 +80,17 @@ class RelatedReadMixin:
             names.append(name)
         if not related:
             return super().read(ids, fields_names)
+        pool = Pool()
+        FieldAccess = pool.get('ir.model.field.access')
+        functions = {}
+        for name, (fname, tname) in cls._related_function_fields.items():
+            if name in names and fname in related:
+                Target = cls._fields[fname].get_target()
+                access = FieldAccess.get_access(
+                    [Target.__name__])[Target.__name__]
+                if access.get(tname, {}).get('read', True):
+                    functions[name] = (fname, tname)
+        names = [n for n in names if n not in functions]
         groups = defaultdict(list)
         for fname, rnames in related.items():
             groups[cls._fields[fname].get_target().__name__,
@@ -88,12 +104,14 @@ class RelatedReadMixin:
         extra -= set(names)
         extra.discard('id')
         result = super().read(ids, names + sorted(extra))
-        pool = Pool()
         for (target, rnames), fnames in groups.items():
             Target = pool.get(target)
             read_names = set(rnames)
             if 'rec_name' in rnames:
                 read_names.update(rec_name_fields(Target) or [])
+            group_functions = {n: (f, t) for n, (f, t) in functions.items()
+                if f in fnames}
+            read_names.update(t for _, t in group_functions.values())
             hidden = read_names - rnames - {'id'}
             contexts, ctx_ids, keys = {}, defaultdict(set), {}
             for fname in fnames:
@@ -114,10 +132,11 @@ class RelatedReadMixin:
                 # As Tryton does, which checks the access to the target
                 # even when no record refers to one
                 Target.read([], sorted(read_names))
-            targets = {}
+            targets, values = {}, {}
             for key, target_ids in ctx_ids.items():
                 with Transaction().set_context(contexts[key]):
                     rows = Target.read(sorted(target_ids), sorted(read_names))
+                values[key] = {r['id']: dict(r) for r in rows}
                 for row in rows:
                     for name in hidden:
                         del row[name]
@@ -126,6 +145,10 @@ class RelatedReadMixin:
                 for fname in fnames:
                     key = keys.get((row['id'], fname))
                     row[fname + '.'] = (targets[key][row[fname]]
+                        if key is not None else None)
+                for name, (fname, tname) in group_functions.items():
+                    key = keys.get((row['id'], fname))
+                    row[name] = (values[key][row[fname]][tname]
                         if key is not None else None)
         for row in result:
             for name in extra:

@@ -254,7 +254,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                     'collector': agent.id,
                     })
             names = ['number', 'agent', 'applicant_identifier',
-                'agent_identifier', 'collector_identifier']
+                'agent_identifier', 'collector_identifier', 'handling',
+                'matter_version']
             names += ['%s.rec_name' % n for n in [
                     'company', 'hall', 'window', 'matter', 'department',
                     'applicant', 'agent', 'collector', 'registered_by',
@@ -276,6 +277,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertIsNone(row2['agent.'])
         self.assertEqual(row1['matter.']['rec_name'],
             setup['matter'].rec_name)
+        self.assertNotIn('handling', row1['matter.'])
+        self.assertEqual(row1['handling'], 'promised')
+        self.assertEqual(row1['matter_version'], setup['matter'].version)
         self.assertNotIn('collector', row1)
         self.assertEqual(row1['applicant_identifier'], resident_id(1))
         self.assertEqual(row1['agent_identifier'], resident_id(2))
