@@ -130,10 +130,10 @@ class Case(metaclass=PoolMeta):
         pool = Pool()
         Date = pool.get('ir.date')
         Hall = pool.get('onewindow.hall')
+        Calendar = pool.get('onewindow.calendar')
         today = Date.today()
-        with without_check_access():
-            halls = Hall.search([])
-        return today, {h.id: warning_date(h.calendar, today) for h in halls}
+        return today, {h: warning_date(Calendar(c), today)
+            for h, c in Hall.get_calendars().items()}
 
     @classmethod
     def _deadline_flag_column(cls, table):

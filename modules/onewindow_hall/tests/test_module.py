@@ -333,4 +333,28 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
             with self.assertRaises(AccessError):
                 Department.read([department.id], ['id'])
 
+    @with_transaction()
+    def test_hall_calendars_follow_changes(self):
+        "The calendars of the halls follow the halls' changes"
+        pool = Pool()
+        Hall = pool.get('onewindow.hall')
+        company = create_company()
+        first = create_calendar()
+        second = create_calendar()
+        with set_company(company):
+            hall = Hall(name="Hall", code='H', company=company,
+                calendar=first)
+            hall.save()
+            self.assertEqual(Hall.get_calendars(), {hall.id: first.id})
+            Hall.write([hall], {'calendar': second.id})
+            self.assertEqual(Hall.get_calendars(), {hall.id: second.id})
+            other, = Hall.create([{
+                        'name': "Other", 'code': 'O', 'company': company.id,
+                        'calendar': first.id,
+                        }])
+            self.assertEqual(Hall.get_calendars(),
+                {hall.id: second.id, other.id: first.id})
+            Hall.delete([other])
+            self.assertEqual(Hall.get_calendars(), {hall.id: second.id})
+
 del ModuleTestCase
