@@ -711,6 +711,7 @@ class BackOffice:
                 'methods': list(matter.delivery_methods or []),
                 'result': bool(matter.result_kind),
                 'promised': matter.promised_limit or 0,
+                'fee': bool(matter.has_fee),
                 }
 
     def busy(self, day):
@@ -767,11 +768,11 @@ class BackOffice:
     def plan(self, info, start):
         rng = self.rng
         matter = info['matter']
-        # Two cases accepted three to five working days before the story's
-        # last day still wait for their hand-over: the center's list of the
-        # cases not handed over in time (超时未移交) is never empty
+        # Two cases without fee accepted three to five working days before
+        # the story's last day still wait for their hand-over: the center's
+        # list of the cases not handed over in time (超时未移交) is never empty
         if (len(self.days) - 6 <= start <= len(self.days) - 4
-                and self.slips < 2):
+                and not matter['fee'] and self.slips < 2):
             self.slips += 1
             return
         # The recent cases wait longer, so that some clocks are stopped and

@@ -69,12 +69,17 @@ class Story:
     def __init__(self, pool):
         Sweep = pool.get('onewindow.card.sweep')
         Company = pool.get('company.company')
+        companies = Company.search([], limit=1)
+        # The company in the context, as in a user's call: the hall's now
+        # moves the time by the days between the real day and the story's,
+        # both in the company's time zone (the real day in UTC is another
+        # one each evening in China)
+        self.company = companies[0].id if companies else None
         sweeps = Sweep.search([], order=[('date', 'DESC'), ('id', 'DESC')],
             limit=1)
         if sweeps:
             self.last = sweeps[0].date
         else:
-            companies = Company.search([], limit=1)
             name = (companies[0].timezone if companies else None)
             self.last = dt.datetime.now(
                 ZoneInfo(name or 'Asia/Shanghai')).date()
@@ -82,7 +87,8 @@ class Story:
     def on(self, day):
         "Return the context manager of the day (the last day at the latest)"
         day = min(day or self.last, self.last)
-        return Transaction().set_context(onewindow_today=day)
+        return Transaction().set_context(
+            onewindow_today=day, company=self.company)
 
 
 def _load(pool, story, rng):

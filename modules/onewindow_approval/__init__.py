@@ -36,6 +36,8 @@ def register():
         hall.WindowEmployee,
         party.Party,
         party.Identifier,
+        party.DepartmentParty,
+        party.CaseOpinion,
         res.User,
         ir.Attachment,
         correction.CaseLog,

@@ -454,37 +454,42 @@ class Card(
         return max(cursor.rowcount, 0)
 
     @classmethod
+    def _open_cards(cls, where, cases=None):
+        """Return the query of the ids of the open deadline cards of the
+        cases (all if None) for which where, a function of the tables of
+        the card, its case and its step, holds"""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Step = pool.get('onewindow.case.step')
+        card = cls.__table__()
+        case = Case.__table__()
+        step = Step.__table__()
+        return card.join(case, condition=card.case == case.id).join(
+            step, 'LEFT', condition=card.step == step.id).select(card.id,
+            where=(card.state == 'open') & (card.kind == 'deadline')
+            & cls._in_cases(card.case, cases)
+            & where(card, case, step))
+
+    @classmethod
     def _close_obsolete(cls, today, now, cases=None):
         """Resolve the open deadline cards of the cases (all if None) and
         steps that no longer run, or whose deadline moved; return their
         number"""
         pool = Pool()
         Case = pool.get('onewindow.case')
-        Step = pool.get('onewindow.case.step')
         if cases is not None and not cases:
             return 0
-        card = cls.__table__()
-        case = Case.__table__()
-        step = Step.__table__()
-        open_ = ((card.state == 'open') & (card.kind == 'deadline')
-            & cls._in_cases(card.case, cases))
-        running = case.state.in_(Case._deadline_states)
-        stopped = card.join(case, condition=card.case == case.id).join(
-            step, 'LEFT', condition=card.step == step.id).select(card.id,
-            where=open_ & (~running
-                | ((card.step != Null) & (step.state != 'running'))))
-        closed = cls._close(stopped,
+
+        def stopped(card, case, step):
+            return (~case.state.in_(Case._deadline_states)
+                | ((card.step != Null) & (step.state != 'running')))
+
+        def moved(card, case, step):
+            deadline = Coalesce(step.deadline, case.deadline)
+            return (deadline == Null) | (deadline != card.deadline)
+        closed = cls._close(cls._open_cards(stopped, cases),
             gettext('onewindow_approval.msg_card_closed_stopped'), now)
-        card = cls.__table__()
-        case = Case.__table__()
-        step = Step.__table__()
-        deadline = Coalesce(step.deadline, case.deadline)
-        moved = card.join(case, condition=card.case == case.id).join(
-            step, 'LEFT', condition=card.step == step.id).select(card.id,
-            where=(card.state == 'open') & (card.kind == 'deadline')
-            & cls._in_cases(card.case, cases)
-            & ((deadline == Null) | (deadline != card.deadline)))
-        closed += cls._close(moved,
+        closed += cls._close(cls._open_cards(moved, cases),
             gettext('onewindow_approval.msg_card_closed_moved'), now)
         return closed
 
@@ -497,17 +502,12 @@ class Card(
         if cases is not None and not cases:
             return 0
         card = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*card.update(
-                [card.state, card.resolution, card.resolution_date,
-                    card.write_uid, card.write_date],
-                ['resolved',
-                    gettext('onewindow_approval.msg_card_closed_upgraded'),
-                    now, Transaction().user, now],
-                where=(card.state == 'open') & (card.kind == 'deadline')
-                & (card.colour == 'yellow') & (card.deadline < today)
-                & cls._in_cases(card.case, cases)))
-        return max(cursor.rowcount, 0)
+        upgraded = card.select(card.id,
+            where=(card.state == 'open') & (card.kind == 'deadline')
+            & (card.colour == 'yellow') & (card.deadline < today)
+            & cls._in_cases(card.case, cases))
+        return cls._close(upgraded,
+            gettext('onewindow_approval.msg_card_closed_upgraded'), now)
 
     # The violations
 

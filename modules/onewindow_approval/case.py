@@ -391,6 +391,9 @@ class Case(
                     (t.id, Index.Range())),
                 Index(t, (t.matter, Index.Equality())),
                 Index(t, (t.applicant, Index.Equality())),
+                # The rows of onewindow.department-party.party are written
+                # again from the cases of their parties
+                Index(t, (t.agent, Index.Equality())),
                 # The search bar: a trigram index with pg_trgm
                 Index(t, (t.number, Index.Similarity())),
                 Index(t, (t.acceptance_date, Index.Range())),
@@ -790,11 +793,11 @@ class Case(
     def check_department_fields(cls, cases, values):
         """Raise if a department user who does not work at the center
         changes anything but the fields of the review"""
+        pool = Pool()
+        User = pool.get('res.user')
         transaction = Transaction()
         if (not transaction.user or not transaction.check_access
-                or any(Pool().get('res.user').in_group('onewindow_hall', g) for g in [
-                        'group_clerk', 'group_team_leader',
-                        'group_hall_admin'])):
+                or User.is_center_staff()):
             return
         other = values.keys() - cls._department_fields
         if other and cases:
@@ -841,8 +844,7 @@ class Case(
             cls.check_department_fields(cases, values)
             archived = cls._archived(cases)
             if archived:
-                if (values.get('amendment_reason')
-                        and Pool().get('res.user').in_group('onewindow_hall', 'group_hall_admin')):
+                if cls.is_amendment(values):
                     changed = sorted(values.keys() - {'amendment_reason'})
                     for case in archived:
                         amendments[case] = gettext(
@@ -874,11 +876,19 @@ class Case(
                     _open_cases.pop(Transaction(), None)
 
     @classmethod
+    def is_amendment(cls, values):
+        """Return True if the values amend archived cases: the center
+        administrator writes them with the reason of the amendment"""
+        pool = Pool()
+        User = pool.get('res.user')
+        return bool(values.get('amendment_reason')
+            and User.in_group('onewindow_hall', 'group_hall_admin'))
+
+    @classmethod
     def client_readonly_allowed(cls, cases, values):
         """An amendment of archived cases by the center administrator, with
         its reason, may change their read-only fields: write logs it"""
-        if not (values.get('amendment_reason')
-                and Pool().get('res.user').in_group('onewindow_hall', 'group_hall_admin')):
+        if not cls.is_amendment(values):
             return False
         ids = [c.id for c in cases if c.id is not None and c.id >= 0]
         return all(
@@ -1029,8 +1039,9 @@ class Case(
         pool = Pool()
         Authorization = pool.get('onewindow.authorization')
         Date = pool.get('ir.date')
+        User = pool.get('res.user')
         today = Date.today()
-        employee = Pool().get('res.user').get_employee()
+        employee = User.get_employee()
         for case in cases:
             if case.state != 'accepted':
                 continue
@@ -1057,7 +1068,7 @@ class Case(
         for case in cases:
             if case.state not in {'review', 'escalated'}:
                 continue
-            if not Pool().get('res.user').is_department_approver(case.department):
+            if not User.is_department_approver(case.department):
                 raise DecisionError(gettext(
                         'onewindow_approval.msg_case_decide_not_department',
                         case=case.rec_name,
@@ -1368,9 +1379,11 @@ class Case(
     def check_department(cls, cases):
         """Raise unless the current user is an approver of the departments
         of the cases"""
-        employee = Pool().get('res.user').get_employee()
+        pool = Pool()
+        User = pool.get('res.user')
+        employee = User.get_employee()
         for case in cases:
-            if not Pool().get('res.user').is_department_approver(case.department):
+            if not User.is_department_approver(case.department):
                 raise CaseAccessError(gettext(
                         'onewindow_approval.msg_case_not_department',
                         case=case.rec_name,

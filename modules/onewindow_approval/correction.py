@@ -67,10 +67,9 @@ class CaseCorrect(Wizard):
     def transition_correct(self):
         pool = Pool()
         Case = pool.get('onewindow.case')
+        User = pool.get('res.user')
         case = self.record
-        if not (Pool().get('res.user').in_group('onewindow_hall', 'group_clerk')
-                or Pool().get('res.user').in_group('onewindow_hall', 'group_team_leader')
-                or Pool().get('res.user').in_group('onewindow_hall', 'group_hall_admin')):
+        if not User.is_center_staff():
             raise CaseAccessError(gettext(
                     'onewindow_approval.msg_case_correct_window',
                     case=case.rec_name))

@@ -3,8 +3,9 @@
 from collections import defaultdict
 
 from trytond.i18n import gettext
-from trytond.model import ModelView, fields
+from trytond.model import Index, ModelView, fields
 from trytond.modules.company.model import set_employee
+from trytond.modules.onewindow_matters.matter import DELIVERY_METHODS
 from trytond.modules.onewindow_hall.model import real_date, transition
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
@@ -42,12 +43,8 @@ class Case(metaclass=PoolMeta):
     verified_by = fields.Many2One(
         'company.employee', "Verified by", readonly=True)
     verification_date = fields.Date("Verification Date", readonly=True)
-    delivery_method = fields.Selection([
-            (None, ""),
-            ('window', "Window Pickup"),
-            ('courier', "Courier"),
-            ('electronic', "Electronic"),
-            ], "Delivery", sort=False,
+    delivery_method = fields.Selection(
+        [(None, "")] + DELIVERY_METHODS, "Delivery", sort=False,
         states={
             'readonly': Eval('state') != 'ready',
             },
@@ -117,6 +114,9 @@ class Case(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        t = cls.__table__()
+        # As the agent's (onewindow.department-party.party)
+        cls._sql_indexes.add(Index(t, (t.collector, Index.Equality())))
         cls._buttons.update({
                 'send_result': {
                     'invisible': (~Eval('state').in_(['approved', 'denied'])

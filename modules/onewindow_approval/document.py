@@ -24,7 +24,21 @@ DECIDED = {'approved', 'denied', 'ready', 'delivered', 'archived'}
 ACCEPTED = RUNNING | DECIDED
 
 
-class CaseReport(CompanyReport):
+class DocumentReport(CompanyReport):
+    """A document printed in Chinese: the day of the printing and the
+    Chinese dates"""
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = super().get_context(records, header, data)
+        context['today'] = Date.today()
+        context['cn_date'] = cn_date
+        return context
+
+
+class CaseReport(DocumentReport):
     "Case document"
     # The states in which the document can be printed, None for any
     _states = None
@@ -55,11 +69,7 @@ class CaseReport(CompanyReport):
 
     @classmethod
     def get_context(cls, records, header, data):
-        pool = Pool()
-        Date = pool.get('ir.date')
         context = super().get_context(records, header, data)
-        context['today'] = Date.today()
-        context['cn_date'] = cn_date
         context['wording'] = Wording
         return context
 

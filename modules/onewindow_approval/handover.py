@@ -4,7 +4,6 @@ from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
@@ -13,7 +12,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
-from .document import cn_date
+from .document import DocumentReport
 from .exceptions import CaseAccessError, HandoverError
 
 
@@ -215,8 +214,9 @@ class Handover(
         "Confirm that the department received the cases and materials"
         pool = Pool()
         Case = pool.get('onewindow.case')
+        User = pool.get('res.user')
         for handover in handovers:
-            if not Pool().get('res.user').is_department_approver(handover.department):
+            if not User.is_department_approver(handover.department):
                 raise CaseAccessError(gettext(
                         'onewindow_approval.msg_handover_receive_not_yours',
                         handover=handover.rec_name,
@@ -249,17 +249,13 @@ class Handover(
         return sorted(handovers, key=lambda h: h.id) + new
 
 
-class HandoverSlip(CompanyReport):
+class HandoverSlip(DocumentReport):
     "Hand-Over Slip"
     __name__ = 'onewindow.handover.slip'
 
     @classmethod
     def get_context(cls, records, header, data):
-        pool = Pool()
-        Date = pool.get('ir.date')
         context = super().get_context(records, header, data)
-        context['today'] = Date.today()
-        context['cn_date'] = cn_date
 
         def received(material):
             return '%s / %s' % (

@@ -4,7 +4,7 @@ import datetime as dt
 import logging
 
 from trytond.i18n import gettext
-from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin)
 from trytond.pyson import Eval
@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 class CaseNotification(
-        ButtonStateMixin, CaseLineMixin, ModelSQL,
+        ButtonStateMixin, CaseLineMixin, Workflow, ModelSQL,
         ModelView):
     """Case Notification
 
@@ -65,6 +65,13 @@ class CaseNotification(
                     where=t.state.in_(['queued', 'failed'])),
                 })
         cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('queued', 'sent'),
+            ('queued', 'failed'),
+            ('failed', 'sent'),
+            ('failed', 'failed'),
+            ('failed', 'queued'),
+            }
         cls._buttons.update({
                 'retry': {
                     'invisible': Eval('state') == 'sent',
@@ -120,22 +127,19 @@ class CaseNotification(
     def send(cls, notifications):
         """Send the queued notifications through the gateway of their
         channel; sending again what was sent does nothing"""
+        sent, errors = [], {}
         for notification in notifications:
             if notification.state == 'sent':
                 continue
             try:
-                sent = notification._send()
+                if notification._send():
+                    sent.append(notification)
             except Exception as exception:
                 logger.warning(
                     "notification %s failed", notification.id, exc_info=True)
-                notification.state = 'failed'
-                notification.error = str(exception)
-                continue
-            if sent:
-                notification.state = 'sent'
-                notification.sent_date = dt.datetime.now()
-                notification.error = None
-        cls.save(notifications)
+                errors[notification] = str(exception)
+        cls.fail(list(errors), errors)
+        cls.mark_sent(sent)
 
     def _send(self):
         """Hand the message to the gateway of the channel
@@ -146,10 +150,33 @@ class CaseNotification(
         return False
 
     @classmethod
+    @Workflow.transition('sent')
+    def mark_sent(cls, notifications):
+        "Record that the gateway accepted the notifications"
+        cls.write(notifications, {
+                'sent_date': dt.datetime.now(),
+                'error': None,
+                })
+
+    @classmethod
+    @Workflow.transition('failed')
+    def fail(cls, notifications, errors):
+        "Record the errors (by notification) of the gateway"
+        for notification in notifications:
+            notification.error = errors[notification]
+        cls.save(notifications)
+
+    @classmethod
+    @Workflow.transition('queued')
+    def queue(cls, notifications):
+        "Put the failed notifications back in the queue"
+        cls.write(notifications, {'error': None})
+
+    @classmethod
     @ModelView.button
     def retry(cls, notifications):
         "Queue again the notifications not sent"
         notifications = [n for n in notifications if n.state != 'sent']
-        cls.write(notifications, {'state': 'queued', 'error': None})
+        cls.queue(notifications)
         if notifications:
             cls.__queue__.send(notifications)

@@ -2,17 +2,17 @@
 # this repository contains the full copyright notices and license terms.
 import re
 
-from sql import Cast, Literal, Null, Union
+from sql import Cast, Conflict, Literal, Null, Union
 from sql.conditionals import Coalesce
-from sql.functions import Function
+from sql.functions import CurrentTimestamp, Function
 from sql.operators import BinaryOperator, Concat
 from stdnum.cn import ric
 
 from trytond import backend
-from trytond.model import Index, fields
+from trytond.model import Index, ModelSQL, Unique, fields
 from trytond.model.modelsql import convert_from
 from trytond.pool import Pool, PoolMeta
-from trytond.tools import grouped_slice
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
 from .search import union_domain
@@ -290,55 +290,60 @@ class Party(metaclass=PoolMeta):
         create_cjk_bigram_indexes()
 
     @classmethod
-    def _case_department_query(cls, departments=None):
+    def _case_department_query(cls, departments=None, parties=None,
+            cases=None):
         """Return the query of the parties (party, department) of the
         cases, with the co-departments of the joint cases, limited to
-        departments when given"""
+        departments, parties and cases when given
+
+        onewindow.department-party.party keeps its rows."""
         pool = Pool()
         Case = pool.get('onewindow.case')
         Opinion = pool.get('onewindow.case.opinion')
         case = Case.__table__()
         opinion = Opinion.__table__()
+
+        def limit(column, ids):
+            if ids is None:
+                return Literal(True)
+            return reduce_ids(column, ids) if ids else Literal(False)
         queries = []
         for column in ['applicant', 'agent', 'collector']:
             party = getattr(case, column)
-            where = party != Null
-            if departments is not None:
-                where &= (case.department.in_(departments)
-                    if departments else Literal(False))
+            where = ((party != Null) & limit(party, parties)
+                & limit(case.id, cases))
             queries.append(case.select(
                     party.as_('party'), case.department.as_('department'),
-                    where=where))
-            where = party != Null
-            if departments is not None:
-                where &= (opinion.department.in_(departments)
-                    if departments else Literal(False))
+                    where=where & limit(case.department, departments)))
             queries.append(case.join(opinion,
                     condition=opinion.case == case.id).select(
                     party.as_('party'),
                     opinion.department.as_('department'),
-                    where=where))
-        query = queries[0]
-        for other in queries[1:]:
-            query = query | other
-        return query
+                    where=where & limit(opinion.department, departments)))
+        return Union(*queries, all_=True)
 
     @classmethod
     def get_case_departments(cls, parties, name):
+        pool = Pool()
+        DepartmentParty = pool.get('onewindow.department-party.party')
+        table = DepartmentParty.__table__()
         cursor = Transaction().connection.cursor()
-        result = {p.id: set() for p in parties}
-        query = cls._case_department_query()
-        cursor.execute(*query.select(
-                query.party, query.department,
-                where=query.party.in_(list(result))))
-        for party, department in cursor:
-            result[party].add(department)
-        return {k: sorted(v) for k, v in result.items()}
+        result = {p.id: [] for p in parties}
+        for sub_ids in grouped_slice(list(result)):
+            cursor.execute(*table.select(table.party, table.department,
+                    where=reduce_ids(table.party, sub_ids),
+                    order_by=[table.party, table.department]))
+            for party, department in cursor:
+                result[party].append(department)
+        return result
 
     @classmethod
     def search_case_departments(cls, name, clause):
         """Search the parties of the cases of departments: the record
         rules of the department users read the applicants through it"""
+        pool = Pool()
+        DepartmentParty = pool.get('onewindow.department-party.party')
+        table = DepartmentParty.__table__()
         _, operator, value = clause[:3]
         if operator not in {'=', 'in'} or len(clause) > 3:
             query = cls._case_department_query()
@@ -349,8 +354,9 @@ class Party(metaclass=PoolMeta):
         if not isinstance(value, (list, tuple)):
             value = [value]
         value = [v for v in value if isinstance(v, int)]
-        query = cls._case_department_query(value)
-        return [('id', 'in', query.select(query.party))]
+        return [('id', 'in', table.select(table.party,
+                    where=(table.department.in_(value) if value
+                        else Literal(False))))]
 
     @classmethod
     def _staff_query(cls):
@@ -383,7 +389,7 @@ class Party(metaclass=PoolMeta):
     def _department_scope_query(cls, departments):
         """Return the query of the parties the users of departments see:
         the parties of the cases of departments (as case_departments finds
-        them) and those of the staff
+        them, from onewindow.department-party.party) and those of the staff
 
         One query, so that the record rule is one `id IN`, which PostgreSQL
         reads as a semi-join, where an `OR` of two `IN` compares each party
@@ -391,26 +397,14 @@ class Party(metaclass=PoolMeta):
         its branches, which PostgreSQL reads either as one hashed list or,
         for a few parties, through the index of each branch."""
         pool = Pool()
-        Case = pool.get('onewindow.case')
-        Opinion = pool.get('onewindow.case.opinion')
-        queries = []
-        if departments:
-            for column in ['applicant', 'agent', 'collector']:
-                case = Case.__table__()
-                party = getattr(case, column)
-                queries.append(case.select(party.as_('party'),
-                        where=(party != Null)
-                        & case.department.in_(departments)))
-                case = Case.__table__()
-                opinion = Opinion.__table__()
-                party = getattr(case, column)
-                queries.append(case.join(opinion,
-                        condition=opinion.case == case.id).select(
-                        party.as_('party'),
-                        where=(party != Null)
-                        & opinion.department.in_(departments)))
+        DepartmentParty = pool.get('onewindow.department-party.party')
         Employee = pool.get('company.employee')
         Company = pool.get('company.company')
+        queries = []
+        if departments:
+            table = DepartmentParty.__table__()
+            queries.append(table.select(table.party.as_('party'),
+                    where=table.department.in_(departments)))
         employee = Employee.__table__()
         company = Company.__table__()
         queries.append(employee.select(employee.party.as_('party')))
@@ -497,6 +491,108 @@ class Party(metaclass=PoolMeta):
         return result
 
 
+class DepartmentParty(ModelSQL):
+    """Department - Party
+
+    The parties each department sees through its cases: the applicants,
+    agents and collectors of its cases and of the joint cases it gives an
+    opinion on (Party._case_department_query), one row for each department
+    and party.  The cases and the opinions write the rows of what they
+    change, so the record rules of the department users read the scope of
+    a department from its rows instead of from all its cases."""
+    __name__ = 'onewindow.department-party.party'
+    _table = 'onewindow_department_party'
+
+    department = fields.Many2One(
+        'onewindow.department', "Department", required=True,
+        ondelete='CASCADE')
+    party = fields.Many2One(
+        'party.party', "Party", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # Its index gives the parties of departments, the other one the
+        # departments of parties, without reading the rows
+        cls._sql_constraints = [
+            ('department_party_unique', Unique(t, t.department, t.party),
+                'onewindow_approval.msg_department_party_unique'),
+            ]
+        cls._sql_indexes.add(Index(t,
+                (t.party, Index.Range()), (t.department, Index.Range())))
+
+    @classmethod
+    def __register__(cls, module):
+        exists = backend.TableHandler.table_exist(cls._table)
+        super().__register__(module)
+        if not exists:
+            # The cases recorded before the table existed
+            cls.refresh()
+            if backend.name == 'postgresql':
+                cursor = Transaction().connection.cursor()
+                cursor.execute('ANALYZE "%s"' % cls._table)
+
+    @classmethod
+    def refresh(cls, departments=None, parties=None):
+        """Write again the rows of the departments and the parties (all if
+        None) from the cases; return the number of rows written"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        table = cls.__table__()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        if parties is None:
+            groups = [None]
+        else:
+            groups = [list(p) for p in grouped_slice(sorted(parties))]
+        count = 0
+        for sub_parties in groups:
+            where = Literal(True)
+            if departments is not None:
+                where &= reduce_ids(table.department, departments)
+            if sub_parties is not None:
+                where &= reduce_ids(table.party, sub_parties)
+            cursor.execute(*table.delete(where=where))
+            query = Party._case_department_query(departments, sub_parties)
+            insert = table.insert(
+                [table.department, table.party,
+                    table.create_uid, table.create_date],
+                query.select(query.department, query.party,
+                    Literal(transaction.user), CurrentTimestamp(),
+                    distinct=True))
+            if backend.name == 'postgresql':
+                # A row another transaction inserts meanwhile is a
+                # serialization failure, and the call is tried again
+                insert.on_conflict = Conflict(table,
+                    indexed_columns=[table.department, table.party])
+            cursor.execute(*insert)
+            count += cursor.rowcount
+        return count
+
+    @classmethod
+    def pairs(cls, case_ids):
+        "Return the set of the (department, party) of the cases"
+        pool = Pool()
+        Party = pool.get('party.party')
+        cursor = Transaction().connection.cursor()
+        pairs = set()
+        for sub_ids in grouped_slice(sorted(set(case_ids))):
+            query = Party._case_department_query(cases=list(sub_ids))
+            cursor.execute(*query.select(query.department, query.party))
+            pairs.update(cursor)
+        return pairs
+
+    @classmethod
+    def update(cls, pairs):
+        """Write again the rows of the (department, party) pairs: those of
+        the cases changed, before and after the change"""
+        departments = sorted({d for d, _ in pairs})
+        parties = sorted({p for _, p in pairs})
+        if departments:
+            cls.refresh(departments, parties)
+
+
 class Identifier(metaclass=PoolMeta):
     __name__ = 'party.identifier'
 
@@ -542,6 +638,37 @@ def identifier_code(party, type_):
 
 class Case(metaclass=PoolMeta):
     __name__ = 'onewindow.case'
+    # The fields the rows of onewindow.department-party.party are made of
+    _department_party_fields = {
+        'applicant', 'agent', 'collector', 'department', 'matter'}
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        DepartmentParty = pool.get('onewindow.department-party.party')
+        cases = super().create(vlist)
+        DepartmentParty.update(DepartmentParty.pairs([c.id for c in cases]))
+        return cases
+
+    @classmethod
+    def write(cls, *args):
+        pool = Pool()
+        DepartmentParty = pool.get('onewindow.department-party.party')
+        actions = iter(args)
+        case_ids = [c.id for cases, values in zip(actions, actions)
+            if values.keys() & cls._department_party_fields for c in cases]
+        pairs = DepartmentParty.pairs(case_ids) if case_ids else set()
+        super().write(*args)
+        if case_ids:
+            DepartmentParty.update(pairs | DepartmentParty.pairs(case_ids))
+
+    @classmethod
+    def delete(cls, cases):
+        pool = Pool()
+        DepartmentParty = pool.get('onewindow.department-party.party')
+        pairs = DepartmentParty.pairs([c.id for c in cases])
+        super().delete(cases)
+        DepartmentParty.update(pairs)
 
     @classmethod
     def get_identifier(cls, cases, names):
@@ -594,3 +721,41 @@ class Case(metaclass=PoolMeta):
                 [('department', 'in', departments)] + domain,
                 ]
         return domain
+
+
+class CaseOpinion(metaclass=PoolMeta):
+    __name__ = 'onewindow.case.opinion'
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        DepartmentParty = pool.get('onewindow.department-party.party')
+        opinions = super().create(vlist)
+        DepartmentParty.update(DepartmentParty.pairs(
+                [o.case.id for o in opinions]))
+        return opinions
+
+    @classmethod
+    def write(cls, *args):
+        pool = Pool()
+        DepartmentParty = pool.get('onewindow.department-party.party')
+        actions = iter(args)
+        case_ids = set()
+        for opinions, values in zip(actions, actions):
+            if values.keys() & {'case', 'department'}:
+                case_ids.update(o.case.id for o in opinions)
+                if values.get('case'):
+                    case_ids.add(values['case'])
+        pairs = DepartmentParty.pairs(case_ids) if case_ids else set()
+        super().write(*args)
+        if case_ids:
+            DepartmentParty.update(pairs | DepartmentParty.pairs(case_ids))
+
+    @classmethod
+    def delete(cls, opinions):
+        pool = Pool()
+        DepartmentParty = pool.get('onewindow.department-party.party')
+        case_ids = {o.case.id for o in opinions}
+        pairs = DepartmentParty.pairs(case_ids)
+        super().delete(opinions)
+        DepartmentParty.update(pairs)

@@ -26,6 +26,13 @@ class User(metaclass=PoolMeta):
             and cls.in_group('onewindow_approval', 'group_department_head'))
 
     @classmethod
+    def is_center_staff(cls):
+        """Return True if the current user works for the center: a clerk,
+        a team leader or a center administrator"""
+        return any(cls.in_group('onewindow_hall', g) for g in [
+                'group_clerk', 'group_team_leader', 'group_hall_admin'])
+
+    @classmethod
     def get_halls(cls):
         """Return the sorted tuple of the ids of the halls where the current
         user's employees have a window"""

@@ -401,25 +401,44 @@ class CaseOpinion(
             for opinions, values in zip(actions, actions):
                 if values.keys() & {'opinion', 'comment'}:
                     for opinion in opinions:
-                        if (opinion.state != 'pending'
-                                or not Pool().get('res.user').is_department_approver(
-                                    opinion.department)):
-                            raise CaseAccessError(gettext(
-                                    'onewindow_approval.msg_opinion_not_yours',
-                                    opinion=opinion.rec_name,
-                                    department=opinion.department.rec_name))
+                        opinion.check_giver()
                 if 'resolution' in values:
                     for opinion in opinions:
-                        if (opinion.resolved_by
-                                or not Pool().get('res.user').is_department_approver(
-                                    opinion.case.department)):
-                            raise CaseAccessError(gettext(
-                                    'onewindow_approval.'
-                                    'msg_opinion_resolution_not_yours',
-                                    opinion=opinion.rec_name,
-                                    department=(
-                                        opinion.case.department.rec_name)))
+                        opinion.check_resolver()
         super().write(*args)
+
+    def check_giver(self):
+        """Raise if the current user may not give the opinion: it is given
+        once, by an approver of its department"""
+        pool = Pool()
+        User = pool.get('res.user')
+        if (self.state != 'pending'
+                or not User.is_department_approver(self.department)):
+            raise CaseAccessError(gettext(
+                    'onewindow_approval.msg_opinion_not_yours',
+                    opinion=self.rec_name,
+                    department=self.department.rec_name))
+
+    def check_resolver(self):
+        """Raise if the current user may not record the answer to the
+        opinion: it is recorded once, by an approver of the lead
+        department"""
+        pool = Pool()
+        User = pool.get('res.user')
+        if (self.resolved_by
+                or not User.is_department_approver(self.case.department)):
+            raise CaseAccessError(gettext(
+                    'onewindow_approval.msg_opinion_resolution_not_yours',
+                    opinion=self.rec_name,
+                    department=self.case.department.rec_name))
+
+    def check_case_state(self):
+        "Raise if the case of the opinion is no longer under review"
+        if self.case.state not in {'review', 'suspended'}:
+            raise ReviewError(gettext(
+                    'onewindow_approval.msg_opinion_case_state',
+                    opinion=self.rec_name,
+                    state=self.case.state_string))
 
     @classmethod
     @ModelView.button
@@ -430,16 +449,8 @@ class CaseOpinion(
         pool = Pool()
         Case = pool.get('onewindow.case')
         for opinion in opinions:
-            if not Pool().get('res.user').is_department_approver(opinion.department):
-                raise CaseAccessError(gettext(
-                        'onewindow_approval.msg_opinion_not_yours',
-                        opinion=opinion.rec_name,
-                        department=opinion.department.rec_name))
-            if opinion.case.state not in {'review', 'suspended'}:
-                raise ReviewError(gettext(
-                        'onewindow_approval.msg_opinion_case_state',
-                        opinion=opinion.rec_name,
-                        state=opinion.case.state_string))
+            opinion.check_giver()
+            opinion.check_case_state()
             if not opinion.opinion:
                 raise ReviewError(gettext(
                         'onewindow_approval.msg_opinion_missing',
@@ -468,17 +479,8 @@ class CaseOpinion(
         Case = pool.get('onewindow.case')
         opinions = [o for o in opinions if o.open_disagreement]
         for opinion in opinions:
-            if not Pool().get('res.user').is_department_approver(opinion.case.department):
-                raise CaseAccessError(gettext(
-                        'onewindow_approval.'
-                        'msg_opinion_resolution_not_yours',
-                        opinion=opinion.rec_name,
-                        department=opinion.case.department.rec_name))
-            if opinion.case.state not in {'review', 'suspended'}:
-                raise ReviewError(gettext(
-                        'onewindow_approval.msg_opinion_case_state',
-                        opinion=opinion.rec_name,
-                        state=opinion.case.state_string))
+            opinion.check_resolver()
+            opinion.check_case_state()
             if not opinion.resolution:
                 raise ReviewError(gettext(
                         'onewindow_approval.msg_opinion_resolution_missing',
@@ -711,8 +713,9 @@ class Case(metaclass=PoolMeta):
         pool = Pool()
         Authorization = pool.get('onewindow.authorization')
         Date = pool.get('ir.date')
+        User = pool.get('res.user')
         today = Date.today()
-        employee = Pool().get('res.user').get_employee()
+        employee = User.get_employee()
         result = {}
         for case in cases:
             if case.state == 'accepted':
@@ -724,7 +727,8 @@ class Case(metaclass=PoolMeta):
                                 employee, case.matter, 'same_day_approval',
                                 today))))
             elif case.state in {'review', 'escalated'}:
-                result[case.id] = Pool().get('res.user').is_department_approver(case.department)
+                result[case.id] = User.is_department_approver(
+                    case.department)
             else:
                 result[case.id] = False
         return result

@@ -382,6 +382,42 @@ class StatisticContext(ModelView):
     def default_period(cls):
         return Transaction().context.get('period', 'month')
 
+    @classmethod
+    def get_dates(cls):
+        """Return the first and last days of the period of the context, and
+        today"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = Transaction().context
+        today = Date.today()
+        from_date = context.get('from_date') or dt.date.min
+        to_date = context.get('to_date') or today
+        if isinstance(from_date, dt.datetime):
+            from_date = from_date.date()
+        if isinstance(to_date, dt.datetime):
+            to_date = to_date.date()
+        return from_date, to_date, today
+
+    @classmethod
+    def get_period(cls):
+        "Return the length of the periods of the context"
+        period = Transaction().context.get('period') or 'month'
+        if period not in {'year', 'month', 'day'}:
+            period = 'month'
+        return period
+
+    @classmethod
+    def get_where(cls, table):
+        """Return the condition on the columns of table of the company, the
+        hall and the department of the context"""
+        context = Transaction().context
+        where = table.company == context.get('company', -1)
+        if context.get('hall'):
+            where &= table.hall == context['hall']
+        if context.get('department'):
+            where &= table.department == context['department']
+        return where
+
 
 class StatisticMixin(ModelSQL, ModelView):
     """The figures of the cases of the period of the context, grouped by
@@ -451,14 +487,29 @@ class StatisticMixin(ModelSQL, ModelView):
             group_by=cls._keys(ranked))
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, (cls._key_name(), 'ASC'))
+
+    @classmethod
+    def _key(cls, table):
+        "Return the SQL expression of the key of the rows"
+        return Column(table, cls._key_name())
+
+    @classmethod
+    def _key_name(cls):
+        "Return the name of the field of the key"
+        raise NotImplementedError
+
+    @classmethod
     def _keys(cls, table):
         "Return the columns that group the rows"
-        raise NotImplementedError
+        return [cls._key(table)]
 
     @classmethod
     def _key_columns(cls, table):
         "Return the columns of the key of the model"
-        return []
+        return [cls._key(table).as_(cls._key_name())]
 
     @classmethod
     def _id_column(cls, table):
@@ -516,27 +567,16 @@ class StatisticMixin(ModelSQL, ModelView):
         the table of the events"""
         pool = Pool()
         Event = pool.get('onewindow.statistic.event')
-        Date = pool.get('ir.date')
-        context = Transaction().context
-        today = Date.today()
+        Context = pool.get('onewindow.statistic.context')
         Event.flush()
-        from_date = context.get('from_date') or dt.date.min
-        to_date = context.get('to_date') or today
-        if isinstance(from_date, dt.datetime):
-            from_date = from_date.date()
-        if isinstance(to_date, dt.datetime):
-            to_date = to_date.date()
+        from_date, to_date, today = Context.get_dates()
         event = Event.__table__()
         where = ((event.date >= from_date) & (event.date <= to_date)
-            & (event.company == context.get('company', -1))
+            & Context.get_where(event)
             & event.event.in_(kinds))
         if 'overdue' in kinds:
             # A deadline is missed once it has passed
             where &= (event.event != 'overdue') | (event.date < today)
-        if context.get('hall'):
-            where &= event.hall == context['hall']
-        if context.get('department'):
-            where &= event.department == context['department']
         return event.select(
             event.id.as_('id'),
             event.company.as_('company'),
@@ -559,17 +599,8 @@ class StatisticDepartment(StatisticMixin):
     department = fields.Many2One('onewindow.department', "Department")
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order.insert(0, ('department', 'ASC'))
-
-    @classmethod
-    def _keys(cls, table):
-        return [table.department]
-
-    @classmethod
-    def _key_columns(cls, table):
-        return [table.department.as_('department')]
+    def _key_name(cls):
+        return 'department'
 
     def get_rec_name(self, name):
         return self.department.rec_name if self.department else ''
@@ -582,9 +613,8 @@ class StatisticMatter(StatisticMixin):
     department = fields.Many2One('onewindow.department', "Department")
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order.insert(0, ('matter', 'ASC'))
+    def _key_name(cls):
+        return 'matter'
 
     @classmethod
     def table_query(cls):
@@ -602,14 +632,6 @@ class StatisticMatter(StatisticMixin):
                 matter.department.as_('department'))
 
     @classmethod
-    def _keys(cls, table):
-        return [table.matter]
-
-    @classmethod
-    def _key_columns(cls, table):
-        return [table.matter.as_('matter')]
-
-    @classmethod
     def _id_column(cls, table):
         return table.matter
 
@@ -620,23 +642,14 @@ class StatisticHandling(StatisticMixin):
     handling = fields.Selection('get_handlings', "Handling")
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order.insert(0, ('handling', 'ASC'))
+    def _key_name(cls):
+        return 'handling'
 
     @classmethod
     def get_handlings(cls):
         pool = Pool()
         Matter = pool.get('onewindow.matter')
         return Matter.fields_get(['handling'])['handling']['selection']
-
-    @classmethod
-    def _keys(cls, table):
-        return [table.handling]
-
-    @classmethod
-    def _key_columns(cls, table):
-        return [table.handling.as_('handling')]
 
 
 class StatisticWindow(StatisticMixin):
@@ -645,17 +658,8 @@ class StatisticWindow(StatisticMixin):
     window = fields.Many2One('onewindow.window', "Window")
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order.insert(0, ('window', 'ASC'))
-
-    @classmethod
-    def _keys(cls, table):
-        return [table.window]
-
-    @classmethod
-    def _key_columns(cls, table):
-        return [table.window.as_('window')]
+    def _key_name(cls):
+        return 'window'
 
 
 class StatisticClerk(StatisticMixin):
@@ -666,17 +670,8 @@ class StatisticClerk(StatisticMixin):
         "cases; the overdue cases count for the clerk who accepted them.")
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order.insert(0, ('employee', 'ASC'))
-
-    @classmethod
-    def _keys(cls, table):
-        return [table.employee]
-
-    @classmethod
-    def _key_columns(cls, table):
-        return [table.employee.as_('employee')]
+    def _key_name(cls):
+        return 'employee'
 
 
 class StatisticPeriod(StatisticMixin):
@@ -685,25 +680,15 @@ class StatisticPeriod(StatisticMixin):
     date = fields.Date("Date")
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order.insert(0, ('date', 'ASC'))
+    def _key_name(cls):
+        return 'date'
 
     @classmethod
-    def _date(cls, table):
-        context = Transaction().context
-        period = context.get('period') or 'month'
-        if period not in {'year', 'month', 'day'}:
-            period = 'month'
-        return cls.date.sql_cast(DateTrunc(period, table.date))
-
-    @classmethod
-    def _keys(cls, table):
-        return [cls._date(table)]
-
-    @classmethod
-    def _key_columns(cls, table):
-        return [cls._date(table).as_('date')]
+    def _key(cls, table):
+        pool = Pool()
+        Context = pool.get('onewindow.statistic.context')
+        return cls.date.sql_cast(
+            DateTrunc(Context.get_period(), table.date))
 
 
 class MonthlyReportStart(ModelView):

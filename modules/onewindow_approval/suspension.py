@@ -196,16 +196,21 @@ class Case(metaclass=PoolMeta):
         if field_names is not None and 'extension_days' not in field_names:
             return
         for case in cases:
-            if not case.extension_days:
-                continue
-            total = (case.extended_days or 0) + case.extension_days
-            if total > case.extension_limit:
-                raise ReviewError(gettext(
-                        'onewindow_approval.msg_case_extend_bound',
-                        case=case.rec_name, days=case.extension_days,
-                        extended=case.extended_days or 0,
-                        limit=case.extension_limit,
-                        handling=case.matter.handling_string))
+            if case.extension_days:
+                case.check_extension_bound()
+
+    def check_extension_bound(self):
+        """Raise if the extension asked and the days already extended go
+        beyond the bound of the law; return the days extended in all"""
+        total = (self.extended_days or 0) + self.extension_days
+        if total > self.extension_limit:
+            raise ReviewError(gettext(
+                    'onewindow_approval.msg_case_extend_bound',
+                    case=self.rec_name, days=self.extension_days,
+                    extended=self.extended_days or 0,
+                    limit=self.extension_limit,
+                    handling=self.matter.handling_string))
+        return total
 
     @classmethod
     @ModelView.button
@@ -281,12 +286,13 @@ class Case(metaclass=PoolMeta):
         approves, within the bound of the law"""
         pool = Pool()
         Date = pool.get('ir.date')
+        User = pool.get('res.user')
         cls.lock_calendars(cases)
         today = Date.today()
-        employee = Pool().get('res.user').get_employee()
+        employee = User.get_employee()
         args, comments = [], {}
         for case in cases:
-            if not Pool().get('res.user').is_department_head(case.department):
+            if not User.is_department_head(case.department):
                 raise CaseAccessError(gettext(
                         'onewindow_approval.msg_case_extend_not_head',
                         case=case.rec_name,
@@ -300,14 +306,7 @@ class Case(metaclass=PoolMeta):
                 raise ReviewError(gettext(
                         'onewindow_approval.msg_case_extend_missing',
                         case=case.rec_name))
-            total = (case.extended_days or 0) + case.extension_days
-            if total > case.extension_limit:
-                raise ReviewError(gettext(
-                        'onewindow_approval.msg_case_extend_bound',
-                        case=case.rec_name, days=case.extension_days,
-                        extended=case.extended_days or 0,
-                        limit=case.extension_limit,
-                        handling=case.matter.handling_string))
+            total = case.check_extension_bound()
             old, days = case.deadline, case.extension_days
             case.extended_days = total
             values = case.deadline_values()

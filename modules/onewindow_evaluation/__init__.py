@@ -6,7 +6,8 @@ from . import (
     card, case, complaint, configuration, device, document, evaluation,
     ir, notification, rectification, routes, statistic)
 
-__all__ = ['register']
+# routes declares the rating pages when it is imported
+__all__ = ['register', 'routes']
 
 
 def register():

@@ -6,9 +6,8 @@ complainant is not satisfied"""
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
-from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
-from trytond.modules.onewindow_approval.document import cn_date
+from trytond.modules.onewindow_approval.document import DocumentReport
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, transition)
 from trytond.pool import Pool
@@ -16,7 +15,8 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import ComplaintError
-from .rectification import RESPONSIBLES, is_center, working_deadline
+from .rectification import (
+    RESPONSIBLES, SCORES, ResponsibleMixin, working_deadline)
 
 SOURCES = [
     ('window', "At the Window"),
@@ -25,16 +25,9 @@ SOURCES = [
     ('hotline', "12345 Hotline"),
     ]
 
-SATISFACTIONS = [
-    (None, ""),
-    ('satisfied', "Satisfied"),
-    ('basic', "Basically Satisfied"),
-    ('dissatisfied', "Dissatisfied"),
-    ]
-
 
 class Complaint(
-        ButtonStateMixin, Workflow, ModelSQL,
+        ResponsibleMixin, ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Complaint
 
@@ -107,7 +100,7 @@ class Complaint(
         readonly=True)
     answer_date = fields.Date("Answered on", readonly=True)
     answers = fields.Integer("Answers", readonly=True)
-    satisfaction = fields.Selection(SATISFACTIONS, "Satisfaction",
+    satisfaction = fields.Selection(SCORES, "Satisfaction",
         sort=False,
         states={
             'readonly': Eval('state') != 'answered',
@@ -225,10 +218,7 @@ class Complaint(
 
     def check_responsible(self):
         "Raise if the current user may not answer the complaint"
-        if is_center():
-            return
-        if (self.responsible == 'department' and self.department
-                and Pool().get('res.user').is_department_approver(self.department)):
+        if self.may_work():
             return
         raise ComplaintError(gettext(
                 'onewindow_evaluation.msg_complaint_not_yours',
@@ -256,7 +246,8 @@ class Complaint(
                 complaint.department = complaint.case.department
             if complaint.case and not complaint.window:
                 complaint.window = complaint.case.window
-            if complaint.responsible == 'department' and not complaint.department:
+            if (complaint.responsible == 'department'
+                    and not complaint.department):
                 raise ComplaintError(gettext(
                         'onewindow_evaluation.msg_complaint_department',
                         complaint=complaint.rec_name))
@@ -327,7 +318,7 @@ class Complaint(
         cls.save(complaints)
 
 
-class ComplaintReport(CompanyReport):
+class ComplaintReport(DocumentReport):
     "Complaint document"
     _states = None
 
@@ -341,15 +332,6 @@ class ComplaintReport(CompanyReport):
                         complaint=record.rec_name,
                         state=record.state_string))
         return records
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        pool = Pool()
-        Date = pool.get('ir.date')
-        context = super().get_context(records, header, data)
-        context['today'] = Date.today()
-        context['cn_date'] = cn_date
-        return context
 
 
 class ComplaintAcknowledgement(ComplaintReport):

@@ -135,8 +135,10 @@ class IndicatorSet(ModelSQL, ModelView):
         Evaluation = pool.get('onewindow.evaluation')
         actions = iter(args)
         for sets, values in zip(actions, actions):
-            if Evaluation.search([('indicator_set', 'in', [s.id for s in sets]),
-                        ('state', '!=', 'pending')], limit=1):
+            if Evaluation.search([
+                        ('indicator_set', 'in', [s.id for s in sets]),
+                        ('state', '!=', 'pending'),
+                        ], limit=1):
                 raise AccessError(gettext(
                         'onewindow_evaluation.msg_indicator_set_used',
                         set=sets[0].rec_name))
@@ -328,7 +330,8 @@ class Evaluation(
         for case in cases:
             if (case.id, stage) in existing:
                 continue
-            indicator_channel = 'online' if case.channel == 'online' else 'hall'
+            indicator_channel = (
+                'online' if case.channel == 'online' else 'hall')
             if indicator_channel not in sets:
                 sets[indicator_channel] = IndicatorSet.in_force(
                     indicator_channel, today)

@@ -33,14 +33,32 @@ def working_deadline(hall, date, days):
 
 def is_center():
     "Return True if the current user is of the center or supervises"
+    pool = Pool()
+    User = pool.get('res.user')
     if not Transaction().user:
         return True
-    return (Pool().get('res.user').in_group('onewindow_hall', 'group_hall_admin')
-        or Pool().get('res.user').in_group('onewindow_hall', 'group_supervisor'))
+    return (User.in_group('onewindow_hall', 'group_hall_admin')
+        or User.in_group('onewindow_hall', 'group_supervisor'))
+
+
+class ResponsibleMixin:
+    "A record that its department or the center is responsible for"
+    __slots__ = ()
+
+    def may_work(self):
+        """Return True if the current user may work on the record: the
+        center always, an approver of its department when the department is
+        responsible"""
+        pool = Pool()
+        User = pool.get('res.user')
+        if is_center():
+            return True
+        return bool(self.responsible == 'department' and self.department
+            and User.is_department_approver(self.department))
 
 
 class Rectification(
-        ButtonStateMixin, Workflow, ModelSQL,
+        ResponsibleMixin, ButtonStateMixin, Workflow, ModelSQL,
         ModelView):
     """Bad Rating Rectification
 
@@ -265,10 +283,7 @@ class Rectification(
 
     def check_responsible(self):
         "Raise if the current user may not work on the rectification"
-        if is_center():
-            return
-        if (self.responsible == 'department'
-                and Pool().get('res.user').is_department_approver(self.department)):
+        if self.may_work():
             return
         raise RectificationError(gettext(
                 'onewindow_evaluation.msg_rectification_not_yours',

@@ -3,9 +3,8 @@
 """The satisfaction figures of the supervisor: ratings and satisfaction
 rate, bad ratings, rectifications and complaints on time, by department,
 window, staff, matter and period"""
-import datetime as dt
 
-from sql import Literal, Null, Union
+from sql import Column, Literal, Null, Union
 from sql.aggregate import Min, Sum
 from sql.conditionals import Case as SqlCase
 from sql.functions import DateTrunc
@@ -51,10 +50,11 @@ class SatisfactionMixin(ModelSQL, ModelView):
     @classmethod
     def _key(cls, table):
         "Return the SQL expression of the key of the rows"
-        raise NotImplementedError
+        return Column(table, cls._key_name())
 
     @classmethod
     def _key_name(cls):
+        "Return the name of the field of the key"
         raise NotImplementedError
 
     @classmethod
@@ -114,27 +114,15 @@ class SatisfactionMixin(ModelSQL, ModelView):
     def _events_period(cls):
         "Return the first and last days of the period of the context, today"
         pool = Pool()
-        Date = pool.get('ir.date')
-        context = Transaction().context
-        today = Date.today()
-        from_date = context.get('from_date') or dt.date.min
-        to_date = context.get('to_date') or today
-        if isinstance(from_date, dt.datetime):
-            from_date = from_date.date()
-        if isinstance(to_date, dt.datetime):
-            to_date = to_date.date()
-        return from_date, to_date, today
+        Context = pool.get('onewindow.statistic.context')
+        return Context.get_dates()
 
     @classmethod
     def _events_where(cls, table, where):
         "Return where restricted to the company, hall, department of context"
-        context = Transaction().context
-        where &= table.company == context.get('company', -1)
-        if context.get('hall'):
-            where &= table.hall == context['hall']
-        if context.get('department'):
-            where &= table.department == context['department']
-        return where
+        pool = Pool()
+        Context = pool.get('onewindow.statistic.context')
+        return where & Context.get_where(table)
 
     @classmethod
     def _rating_events(cls, from_date, to_date, today):
@@ -234,10 +222,6 @@ class SatisfactionDepartment(SatisfactionMixin):
     department = fields.Many2One('onewindow.department', "Department")
 
     @classmethod
-    def _key(cls, table):
-        return table.department
-
-    @classmethod
     def _key_name(cls):
         return 'department'
 
@@ -253,10 +237,6 @@ class SatisfactionWindow(SatisfactionMixin):
     window = fields.Many2One('onewindow.window', "Window")
 
     @classmethod
-    def _key(cls, table):
-        return table.window
-
-    @classmethod
     def _key_name(cls):
         return 'window'
 
@@ -267,10 +247,6 @@ class SatisfactionEmployee(SatisfactionMixin):
     employee = fields.Many2One('company.employee', "Staff")
 
     @classmethod
-    def _key(cls, table):
-        return table.employee
-
-    @classmethod
     def _key_name(cls):
         return 'employee'
 
@@ -279,10 +255,6 @@ class SatisfactionMatter(SatisfactionMixin):
     "Satisfaction by Matter"
     __name__ = 'onewindow.evaluation.statistic.matter'
     matter = fields.Many2One('onewindow.matter', "Matter")
-
-    @classmethod
-    def _key(cls, table):
-        return table.matter
 
     @classmethod
     def _key_name(cls):
@@ -301,10 +273,10 @@ class SatisfactionPeriod(SatisfactionMixin):
 
     @classmethod
     def _key(cls, table):
-        period = Transaction().context.get('period') or 'month'
-        if period not in {'year', 'month', 'day'}:
-            period = 'month'
-        return cls.date.sql_cast(DateTrunc(period, table.date))
+        pool = Pool()
+        Context = pool.get('onewindow.statistic.context')
+        return cls.date.sql_cast(
+            DateTrunc(Context.get_period(), table.date))
 
     @classmethod
     def _key_name(cls):

@@ -11,8 +11,8 @@ from trytond.model import (
     Index, ModelSingleton, ModelSQL, ModelView, Workflow, fields,
     sequence_ordered)
 from trytond.model.exceptions import AccessError
-from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import set_employee
+from trytond.modules.onewindow_approval.document import DocumentReport
 from trytond.modules.onewindow_approval.party import PersonalDataMixin
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, transition)
@@ -892,7 +892,7 @@ class Attachment(metaclass=PoolMeta):
         return super().create(vlist)
 
 
-class ApplicationReceipt(CompanyReport):
+class ApplicationReceipt(DocumentReport):
     "Online Application Receipt"
     __name__ = 'onewindow.application.receipt'
 
@@ -900,10 +900,3 @@ class ApplicationReceipt(CompanyReport):
     def execute(cls, ids, data):
         with Transaction().set_context(language='zh_CN'):
             return super().execute(ids, data)
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        from trytond.modules.onewindow_approval.document import cn_date
-        context = super().get_context(records, header, data)
-        context['cn_date'] = cn_date
-        return context

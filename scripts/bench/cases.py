@@ -1015,6 +1015,14 @@ class Loader:
             Event = pool.get('onewindow.statistic.event')
             counts['events'] = Event.refresh()
             self.timings['events'] = done('%s rows' % counts['events'])
+        if 'onewindow.department-party.party' in {
+                n for n, _ in pool.iterobject()}:
+            # The parties each department sees, as the cases write them
+            done = phase('INSERT ... SELECT parties of the departments')
+            DepartmentParty = pool.get('onewindow.department-party.party')
+            counts['department parties'] = DepartmentParty.refresh()
+            self.timings['department parties'] = done('%s rows' % (
+                    counts['department parties']))
         done = phase('rebuild %s indexes' % len(indexes))
         cursor.execute("SET LOCAL session_replication_role = origin")
         self.create_indexes(cursor, indexes)

@@ -691,6 +691,83 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         else:
             self.assertNotIn(CJK_BIGRAMS, with_pairs)
 
+    @with_transaction()
+    def test_department_parties(self):
+        "The parties each department sees follow its cases and opinions"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Opinion = pool.get('onewindow.case.opinion')
+        Department = pool.get('onewindow.department')
+        Party = pool.get('party.party')
+        DepartmentParty = pool.get('onewindow.department-party.party')
+        table = DepartmentParty.__table__()
+        cursor = Transaction().connection.cursor()
+        company = create_company()
+        with set_company(company):
+            setup = create_setup(company)
+            department = setup['matter'].department
+            co_department = Department(name="Natural Resources", code='ZR')
+            co_department.save()
+            third = Department(name="Housing", code='ZJ')
+            third.save()
+            wang = setup['applicant']
+            li, zhang = Party.create([{'name': "Li"}, {'name': "Zhang"}])
+
+            def check(*pairs):
+                "The rows are pairs, as the cases and opinions give them"
+                cursor.execute(*table.select(table.department, table.party))
+                rows = sorted(cursor)
+                query = Party._case_department_query()
+                cursor.execute(*query.select(query.department, query.party,
+                        group_by=[query.department, query.party]))
+                self.assertEqual(rows, sorted(cursor))
+                self.assertEqual(rows, sorted(
+                        (d.id, p.id) for d, p in pairs))
+                for scope in [department, co_department, third]:
+                    self.assertEqual(
+                        {p for p in Party.search([
+                                    ('department_scope', 'in', [scope.id]),
+                                    ]) if not p.staff},
+                        {p for d, p in pairs if d == scope})
+
+            case = self._case(setup)
+            Case.write([case], {'agent': li.id})
+            check((department, wang), (department, li))
+
+            # The applicant changed
+            Case.write([case], {'applicant': zhang.id})
+            check((department, zhang), (department, li))
+
+            # Another case of the same party, then deleted
+            other = self._case(setup)
+            Case.write([other], {'applicant': zhang.id, 'collector': wang.id})
+            check((department, zhang), (department, li), (department, wang))
+            Case.delete([other])
+            check((department, zhang), (department, li))
+
+            # The agent removed
+            Case.write([case], {'agent': None})
+            check((department, zhang))
+
+            # The opinion of a co-department, moved to another, deleted
+            opinion, = Opinion.create([{
+                        'case': case.id,
+                        'department': co_department.id,
+                        }])
+            check((department, zhang), (co_department, zhang))
+            Opinion.write([opinion], {'department': third.id})
+            check((department, zhang), (third, zhang))
+            self.assertEqual(
+                [d.id for d in zhang.case_departments],
+                sorted([department.id, third.id]))
+            Opinion.delete([opinion])
+            check((department, zhang))
+
+            # The rows of the existing cases, as an update writes them
+            cursor.execute(*table.delete())
+            DepartmentParty.refresh()
+            check((department, zhang))
+
     def test_like_cjk_bigrams(self):
         "The pairs of Chinese characters every match of a pattern holds"
         for pattern, pairs in [
