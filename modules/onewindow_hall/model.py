@@ -165,9 +165,10 @@ class NameCache:
     transaction (Tryton does not use its translation cache for records
     written before its last synchronisation), and the name of a company or
     an employee is the name of its party, read with a second query.  The
-    record itself is still read for the access rights and the record
-    rules; only its name comes from here.  clear() is called when the
-    records, their parties or the translations are written."""
+    read of the records still checks the access rights and applies the
+    record rules (Tryton reads the table only for the rules); only the
+    name comes from here.  clear() is called when the records, their
+    parties or the translations are written."""
     _instances = []
 
     def __init__(self, name):
