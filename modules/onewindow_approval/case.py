@@ -1,6 +1,7 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from collections import namedtuple
+from weakref import WeakKeyDictionary
 
 from sql import For, Literal
 
@@ -12,7 +13,8 @@ from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, Problems, RelatedReadMixin, transition)
+    ButtonStateMixin, EagerReadMixin, Problems, RelatedReadMixin,
+    transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -24,6 +26,9 @@ from .exceptions import (
 from .party import IDENTIFIER_TYPES, PersonalDataMixin, identifier_code
 from .search import (
     create_trigram_extension, union_domain, update_trigram_indexes)
+
+# The cases that each transaction found not archived (Case._archived)
+_open_cases = WeakKeyDictionary()
 
 # A problem that prevents the acceptance of a case.  key identifies what is
 # wrong across the one-time notices; applicant is True when the applicant
@@ -91,8 +96,8 @@ class CaseLineMixin:
 
 
 class Case(
-        ButtonStateMixin, PersonalDataMixin, RelatedReadMixin, Workflow,
-        ModelSQL, ModelView):
+        ButtonStateMixin, PersonalDataMixin, RelatedReadMixin,
+        EagerReadMixin, Workflow, ModelSQL, ModelView):
     """Case
 
     One application for one matter (办件): registered at a window, checked
@@ -101,6 +106,11 @@ class Case(
     __name__ = 'onewindow.case'
     _states = {
         'readonly': Eval('state') != 'draft',
+        }
+    # Read with the rec_name of the matter (see RelatedReadMixin)
+    _related_function_fields = {
+        'matter_version': ('matter', 'version'),
+        'handling': ('matter', 'handling'),
         }
 
     company = fields.Many2One(
@@ -637,7 +647,7 @@ class Case(
         """Return the form data with the empty prefilled fields filled from
         the applicant and the agent"""
         data = dict(data or {})
-        for field in matter.form_fields:
+        for field in matter.get_form_fields():
             if field.prefill and data.get(field.name) in [None, '']:
                 value = field.prefill_value(applicant, agent)
                 if value not in [None, '']:
@@ -664,19 +674,34 @@ class Case(
     @classmethod
     def validate_fields(cls, cases, field_names):
         super().validate_fields(cases, field_names)
-        cls.check_files(cases, field_names)
-        cls.check_form_data(cases, field_names)
+        # The files and the form data that the checks need, in one query
+        names = cls._checked_files(field_names)
+        filenames = [cls._fields[n].filename for n in names]
+        form = not field_names or bool(field_names & {'form_data', 'matter'})
+        values = {}
+        if cases and (names or form):
+            with without_check_access():
+                values = {r['id']: r for r in cls.read([c.id for c in cases],
+                        names + filenames + (['form_data'] if form else []))}
+        cls.check_files(cases, field_names, values)
+        if form:
+            cls.check_form_data(cases, field_names, values)
         cls.check_application_date(cases, field_names)
         cls.check_extension_days(cases, field_names)
 
     @classmethod
-    def check_form_data(cls, cases, field_names=None):
-        "Raise if a value of the application form does not fit its field"
+    def check_form_data(cls, cases, field_names=None, values=None):
+        """Raise if a value of the application form does not fit its field
+
+        values gives the form data of the cases by id (read otherwise)."""
         if field_names and not (field_names & {'form_data', 'matter'}):
             return
         for case in cases:
-            data = case.form_data or {}
-            for field in case.matter.form_fields:
+            if values and case.id in values:
+                data = values[case.id]['form_data'] or {}
+            else:
+                data = case.form_data or {}
+            for field in case.matter.get_form_fields():
                 value = data.get(field.name)
                 if not field.check_value(value):
                     raise CaseValidationError(gettext(
@@ -722,21 +747,30 @@ class Case(
                         matter=case.matter.rec_name, valid_from=valid_from))
 
     @classmethod
-    def check_files(cls, cases, field_names):
-        "Raise if a file of the cases is too large or of a type not allowed"
-        pool = Pool()
-        Configuration = pool.get('onewindow.case.configuration')
-        names = [name for name, field in cls._fields.items()
+    def _checked_files(cls, field_names):
+        "Return the names of the file fields that field_names change"
+        return [name for name, field in cls._fields.items()
             if field._type == 'binary' and field.filename
             and {name, field.filename} & field_names]
+
+    @classmethod
+    def check_files(cls, cases, field_names, values=None):
+        """Raise if a file of the cases is too large or of a type not allowed
+
+        values gives the files of the cases by id (read otherwise)."""
+        pool = Pool()
+        Configuration = pool.get('onewindow.case.configuration')
+        names = cls._checked_files(field_names)
         if not names or not cases:
             return
         config = Configuration(1)
         # One query for all the files, read only when they are there
         filenames = [cls._fields[n].filename for n in names]
-        with without_check_access():
-            files = {r['id']: r for r in cls.read(
-                    [c.id for c in cases], names + filenames)}
+        files = values
+        if not files:
+            with without_check_access():
+                files = {r['id']: r for r in cls.read(
+                        [c.id for c in cases], names + filenames)}
         for case in cases:
             values = files[case.id]
             for name, filename in zip(names, filenames):
@@ -774,16 +808,31 @@ class Case(
 
     @classmethod
     def _archived(cls, cases):
-        "Return the archived cases among cases, with one query"
+        """Return the archived cases among cases, with one query
+
+        The cases found open stay so in the transaction until it writes a
+        state: each write of an acceptance (its values, then its state)
+        does not look them up again."""
+        transaction = Transaction()
         table = cls.__table__()
-        cursor = Transaction().connection.cursor()
+        cursor = transaction.connection.cursor()
+        open_ = _open_cases.setdefault(transaction, set())
+        to_check = {c.id for c in cases} - open_
         ids = set()
-        for sub_ids in grouped_slice([c.id for c in cases]):
+        for sub_ids in grouped_slice(sorted(to_check)):
             cursor.execute(*table.select(table.id,
                     where=reduce_ids(table.id, sub_ids)
                     & (table.state == 'archived')))
             ids.update(i for i, in cursor)
+        open_.update(to_check - ids)
         return [c for c in cases if c.id in ids]
+
+    @classmethod
+    def _found_open(cls, cases):
+        """Record that cases, whose state was just read in the transaction,
+        are not archived when their state says so (see _archived)"""
+        _open_cases.setdefault(Transaction(), set()).update(
+            c.id for c in cases if c.state != 'archived')
 
     @classmethod
     def write(cls, *args):
@@ -821,7 +870,11 @@ class Case(
                 _onewindow_case_amendment=bool(amendments)):
             if amendments:
                 cls.log_event(list(amendments), 'amend', comments=amendments)
-            super().write(*args)
+            try:
+                super().write(*args)
+            finally:
+                if any('state' in v for v in args[1::2]):
+                    _open_cases.pop(Transaction(), None)
 
     @classmethod
     def is_amendment(cls, values):

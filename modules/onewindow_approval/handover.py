@@ -128,6 +128,9 @@ class Handover(
         Case = pool.get('onewindow.case')
         return Case.default_hall()
 
+    # What the rec_name is made of (read with it, see RelatedReadMixin)
+    _rec_name_fields = ['number']
+
     def get_rec_name(self, name):
         return self.number or '(%s)' % self.id
 

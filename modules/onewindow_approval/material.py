@@ -8,7 +8,7 @@ from sql.aggregate import Count
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
 from trytond.modules.onewindow_hall.ir import now as hall_now
-from trytond.modules.onewindow_hall.model import real_date
+from trytond.modules.onewindow_hall.model import EagerReadMixin, real_date
 from trytond.modules.onewindow_matters.matter import (
     CREDIBILITIES, MAX_COPIES, REQUIREMENTS)
 from trytond.pool import Pool
@@ -19,7 +19,9 @@ from trytond.transaction import Transaction
 from .case import STATES, CaseLineMixin, Problem
 from .exceptions import CaseAccessError, CaseValidationError
 
-class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
+class CaseMaterial(
+        CaseLineMixin, EagerReadMixin, sequence_ordered(), ModelSQL,
+        ModelView):
     """Case Material
 
     What the checklist of the matter version expects and what the applicant
@@ -177,12 +179,14 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
         MatterMaterial = pool.get('onewindow.matter.material')
         Case = pool.get('onewindow.case')
         vlist = [v.copy() for v in vlist]
-        for case in Case.browse(list({
-                    v['case'] for v in vlist if v.get('case')})):
+        cases = Case.browse(list({v['case'] for v in vlist if v.get('case')}))
+        for case in cases:
             if case.state != 'draft':
                 raise CaseAccessError(gettext(
                         'onewindow_approval.msg_material_add',
                         case=case.rec_name))
+        # Their check_open does not look them up again
+        Case._found_open(cases)
         # The checklist lines are read together, not one query each
         checklists = {m.id: cls.checklist_values(m)
             for m in MatterMaterial.browse(list({
@@ -379,6 +383,8 @@ class CaseMaterial(CaseLineMixin, sequence_ordered(), ModelSQL, ModelView):
                         case=material.case.rec_name))
             if values.keys() & cls._logged_fields:
                 logged.extend(materials)
+            # Their check_open does not look them up again
+            Case._found_open({m.case for m in materials})
         super().write(*args)
         if logged:
             comments = defaultdict(list)

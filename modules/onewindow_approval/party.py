@@ -584,6 +584,33 @@ class DepartmentParty(ModelSQL):
         return pairs
 
     @classmethod
+    def add(cls, case_ids):
+        """Add the rows of the new cases: on PostgreSQL with one query, the
+        rows already there kept as they are (the cases that made them did
+        not change)"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        if backend.name != 'postgresql':
+            cls.update(cls.pairs(case_ids))
+            return
+        table = cls.__table__()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        for sub_ids in grouped_slice(sorted(set(case_ids))):
+            query = Party._case_department_query(cases=list(sub_ids))
+            insert = table.insert(
+                [table.department, table.party,
+                    table.create_uid, table.create_date],
+                query.select(query.department, query.party,
+                    Literal(transaction.user), CurrentTimestamp(),
+                    distinct=True))
+            # As refresh: a row another transaction inserts meanwhile is a
+            # serialization failure, and the call is tried again
+            insert.on_conflict = Conflict(table,
+                indexed_columns=[table.department, table.party])
+            cursor.execute(*insert)
+
+    @classmethod
     def update(cls, pairs):
         """Write again the rows of the (department, party) pairs: those of
         the cases changed, before and after the change"""
@@ -647,7 +674,7 @@ class Case(metaclass=PoolMeta):
         pool = Pool()
         DepartmentParty = pool.get('onewindow.department-party.party')
         cases = super().create(vlist)
-        DepartmentParty.update(DepartmentParty.pairs([c.id for c in cases]))
+        DepartmentParty.add([c.id for c in cases])
         return cases
 
     @classmethod

@@ -130,10 +130,10 @@ class Case(metaclass=PoolMeta):
         pool = Pool()
         Date = pool.get('ir.date')
         Hall = pool.get('onewindow.hall')
+        Calendar = pool.get('onewindow.calendar')
         today = Date.today()
-        with without_check_access():
-            halls = Hall.search([])
-        return today, {h.id: warning_date(h.calendar, today) for h in halls}
+        return today, {h: warning_date(Calendar(c), today)
+            for h, c in Hall.get_calendars().items()}
 
     @classmethod
     def _deadline_flag_column(cls, table):
@@ -155,14 +155,17 @@ class Case(metaclass=PoolMeta):
 
     @classmethod
     def get_deadline_flag(cls, cases, name):
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        result = {c.id: None for c in cases}
-        column = cls._deadline_flag_column(table)
-        for sub_ids in grouped_slice([c.id for c in cases]):
-            cursor.execute(*table.select(table.id, column,
-                    where=reduce_ids(table.id, sub_ids)))
-            result.update(cursor)
+        # From the state, the deadline and the hall that the read of the
+        # cases gave (as the column of the searches computes it)
+        today, warnings = cls._warning_dates()
+        default = today + dt.timedelta(days=1)
+        result = {}
+        for case in cases:
+            if case.state not in cls._deadline_states:
+                result[case.id] = None
+            else:
+                result[case.id] = deadline_flag(case.deadline, today,
+                    warnings.get(case.hall.id if case.hall else None, default))
         return result
 
     @classmethod

@@ -27,6 +27,7 @@ def register():
         department.DepartmentEmployee,
         department.Employee,
         company.Company,
+        company.Party,
         terminal.Terminal,
         duty.Duty,
         duty.DutyCheckStart,
@@ -35,6 +36,7 @@ def register():
         res.UserDepartment,
         ir.Rule,
         ir.Configuration,
+        ir.Translation,
         ir.Date,
         ir.Attachment,
         ir.Note,
@@ -45,6 +47,10 @@ def register():
     # the clients where they enter
     Pool.register_mixin(
         model.RPCGuardMixin, ModelStorage, module='onewindow_hall')
+    Pool.register_mixin(
+        model.ReadCheckMixin, ModelStorage, module='onewindow_hall')
+    Pool.register_mixin(
+        model.LogMixin, ModelStorage, module='onewindow_hall')
     Pool.register_mixin(
         model.RPCGuardMixin, ModelView, module='onewindow_hall')
     Pool.register(

@@ -47,6 +47,9 @@ class Calendar(ModelSQL, ModelView):
     # The sets of the years used by a transaction: the cache returns a copy
     # of its value on each get, and a deadline looks up every day it counts
     _transaction_years = WeakKeyDictionary()
+    # The explanations given in a transaction: an acceptance checks the
+    # deadline, then computes it
+    _transaction_explanations = WeakKeyDictionary()
 
     @classmethod
     def __setup__(cls):
@@ -62,6 +65,7 @@ class Calendar(ModelSQL, ModelView):
     def _clear_years(cls):
         cls._years_cache.clear()
         cls._transaction_years.pop(Transaction(), None)
+        cls._transaction_explanations.pop(Transaction(), None)
 
     def _year(self, year):
         "Return (holidays, workdays) of the published year or raise"
@@ -182,6 +186,14 @@ class Calendar(ModelSQL, ModelView):
         return count
 
     def _explain_add_working_days(self, date, days):
+        transaction = Transaction()
+        memo = self._transaction_explanations.setdefault(transaction, {})
+        key = (self.id, date, days, transaction.language)
+        if key not in memo:
+            memo[key] = self._explain_add_working_days_text(date, days)
+        return memo[key]
+
+    def _explain_add_working_days_text(self, date, days):
         pool = Pool()
         Day = pool.get('onewindow.calendar.day')
         result = self._add_working_days(date, days)

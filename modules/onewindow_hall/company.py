@@ -1,8 +1,10 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.cache import Cache
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
+
+from .model import NameCache
 
 
 class Company(metaclass=PoolMeta):
@@ -10,6 +12,12 @@ class Company(metaclass=PoolMeta):
     # The time zone of each company, that each today() asks for
     _onewindow_timezone_cache = Cache(
         'company.company.onewindow_timezone', context=False)
+    # The name of its party (see NameCache), cleared also by the parties
+    _rec_name_cache = NameCache('company.company.rec_name')
+
+    def get_rec_name(self, name):
+        return self._rec_name_cache.get(
+            self, lambda r: super(Company, r).get_rec_name(name))
 
     @classmethod
     def get_timezone(cls, company_id):
@@ -31,8 +39,33 @@ class Company(metaclass=PoolMeta):
     def write(cls, *args):
         super().write(*args)
         cls._onewindow_timezone_cache.clear()
+        cls._rec_name_cache.clear()
 
     @classmethod
     def delete(cls, companies):
         super().delete(companies)
         cls._onewindow_timezone_cache.clear()
+        cls._rec_name_cache.clear()
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._clear_name_caches()
+
+    @classmethod
+    def delete(cls, parties):
+        super().delete(parties)
+        cls._clear_name_caches()
+
+    @staticmethod
+    def _clear_name_caches():
+        "Clear the names of the companies and the employees"
+        pool = Pool()
+        Company = pool.get('company.company')
+        Employee = pool.get('company.employee')
+        Company._rec_name_cache.clear()
+        Employee._rec_name_cache.clear()

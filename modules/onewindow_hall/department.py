@@ -4,7 +4,7 @@ from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
-from .model import real_date
+from .model import NameCache, real_date
 
 ROLES = [
     (None, ""),
@@ -22,6 +22,7 @@ class Department(DeactivableMixin, ModelSQL, ModelView):
     "Department"
     __name__ = 'onewindow.department'
     name = fields.Char("Name", required=True, translate=True)
+    _rec_name_cache = NameCache('onewindow.department.rec_name')
     short_name = fields.Char("Short Name", translate=True)
     code = fields.Char("Code", required=True)
     kind = fields.Selection([
@@ -80,6 +81,20 @@ class Department(DeactivableMixin, ModelSQL, ModelView):
     def get_liaisons(self, name):
         return [e.id for e in self.employees if e.hall_role == 'liaison']
 
+    def get_rec_name(self, name):
+        return self._rec_name_cache.get(
+            self, lambda r: super(Department, r).get_rec_name(name))
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._rec_name_cache.clear()
+
+    @classmethod
+    def delete(cls, records):
+        super().delete(records)
+        cls._rec_name_cache.clear()
+
     @classmethod
     def search_rec_name(cls, name, clause):
         if clause[1].startswith('!') or clause[1].startswith('not '):
@@ -113,3 +128,19 @@ class Employee(metaclass=PoolMeta):
     windows = fields.Many2Many(
         'onewindow.window-company.employee', 'employee', 'window',
         "Windows")
+    # The name of its party (see NameCache), cleared also by the parties
+    _rec_name_cache = NameCache('company.employee.rec_name')
+
+    def get_rec_name(self, name):
+        return self._rec_name_cache.get(
+            self, lambda r: super(Employee, r).get_rec_name(name))
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._rec_name_cache.clear()
+
+    @classmethod
+    def delete(cls, records):
+        super().delete(records)
+        cls._rec_name_cache.clear()

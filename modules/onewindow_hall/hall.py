@@ -1,10 +1,13 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 
+from trytond.cache import Cache
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
+
+from .model import NameCache
 
 ZONE_KINDS = [
     ('comprehensive', "Comprehensive Window"),
@@ -32,6 +35,7 @@ class Hall(ModelSQL, ModelView):
     calendar = fields.Many2One(
         'onewindow.calendar', "Working-Day Calendar", required=True,
         help="The calendar that counts the time limits of the hall's cases.")
+    _calendars_cache = Cache('onewindow.hall.calendars', context=False)
     zones = fields.One2Many('onewindow.zone', 'hall', "Zones")
     rooms = fields.One2Many('onewindow.room', 'hall', "Rooms")
     windows = fields.One2Many('onewindow.window', 'hall', "Windows")
@@ -52,6 +56,33 @@ class Hall(ModelSQL, ModelView):
     @staticmethod
     def default_floors():
         return 1
+
+    @classmethod
+    def get_calendars(cls):
+        """Return the id of the calendar of each hall (by id), from a cache
+        cleared when a hall is created, written or deleted"""
+        calendars = cls._calendars_cache.get(None)
+        if calendars is None:
+            with without_check_access():
+                calendars = {h.id: h.calendar.id for h in cls.search([])}
+            cls._calendars_cache.set(None, calendars)
+        return calendars
+
+    @classmethod
+    def create(cls, vlist):
+        halls = super().create(vlist)
+        cls._calendars_cache.clear()
+        return halls
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._calendars_cache.clear()
+
+    @classmethod
+    def delete(cls, halls):
+        super().delete(halls)
+        cls._calendars_cache.clear()
 
 class Zone(DeactivableMixin, ModelSQL, ModelView):
     "Hall Zone"
@@ -118,6 +149,7 @@ class Window(DeactivableMixin, ModelSQL, ModelView):
     hall = fields.Many2One(
         'onewindow.hall', "Hall", required=True, ondelete='CASCADE')
     name = fields.Char("Name", required=True, translate=True)
+    _rec_name_cache = NameCache('onewindow.window.rec_name')
     code = fields.Char("Code")
     zone = fields.Many2One(
         'onewindow.zone', "Zone", required=True, ondelete='RESTRICT',
@@ -160,6 +192,20 @@ class Window(DeactivableMixin, ModelSQL, ModelView):
         def key(room):
             return (room.floor, len(room.number), room.number)
         return ', '.join(r.number for r in sorted(self.rooms, key=key))
+
+    def get_rec_name(self, name):
+        return self._rec_name_cache.get(
+            self, lambda r: super(Window, r).get_rec_name(name))
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._rec_name_cache.clear()
+
+    @classmethod
+    def delete(cls, records):
+        super().delete(records)
+        cls._rec_name_cache.clear()
 
 class WindowRoom(ModelSQL):
     "Window - Room"

@@ -12,6 +12,8 @@ from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 
+from .model import NameCache
+
 
 class Rule(metaclass=PoolMeta):
     __name__ = 'ir.rule'
@@ -71,6 +73,26 @@ class Configuration(metaclass=PoolMeta):
     def write(cls, *args):
         super().write(*args)
         cls._onewindow_demo_cache.clear()
+
+
+class Translation(metaclass=PoolMeta):
+    __name__ = 'ir.translation'
+
+    @classmethod
+    def create(cls, vlist):
+        translations = super().create(vlist)
+        NameCache.clear_all()
+        return translations
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        NameCache.clear_all()
+
+    @classmethod
+    def delete(cls, translations):
+        super().delete(translations)
+        NameCache.clear_all()
 
 
 class Date(metaclass=PoolMeta):

@@ -5,8 +5,11 @@ import inspect
 from collections import Counter, defaultdict
 from decimal import Decimal, InvalidOperation
 from functools import wraps
+from weakref import WeakKeyDictionary
 
-from trytond.cache import freeze
+from sql import Literal, Union
+
+from trytond.cache import Cache, freeze
 from trytond.i18n import gettext
 from trytond.model import Model, ModelStorage, Workflow, fields
 from trytond.model.modelstorage import AccessError, EvalEnvironment
@@ -54,8 +57,13 @@ class RelatedReadMixin:
     are read with one read of the target for all of them, which reads with
     the rec_name the fields it is made of (rec_name_fields).  The reads are
     the same: the target's access rights and record rules apply to the
-    same records."""
+    same records.
+
+    The Function fields that give a field of the target of a Many2One
+    (_related_function_fields: {name: (many2one, target field)}) are read
+    with that read when it is made, instead of by their getter."""
     __slots__ = ()
+    _related_function_fields = {}
 
     @classmethod
     def read(cls, ids, fields_names):
@@ -72,6 +80,17 @@ class RelatedReadMixin:
             names.append(name)
         if not related:
             return super().read(ids, fields_names)
+        pool = Pool()
+        FieldAccess = pool.get('ir.model.field.access')
+        functions = {}
+        for name, (fname, tname) in cls._related_function_fields.items():
+            if name in names and fname in related:
+                Target = cls._fields[fname].get_target()
+                access = FieldAccess.get_access(
+                    [Target.__name__])[Target.__name__]
+                if access.get(tname, {}).get('read', True):
+                    functions[name] = (fname, tname)
+        names = [n for n in names if n not in functions]
         groups = defaultdict(list)
         for fname, rnames in related.items():
             groups[cls._fields[fname].get_target().__name__,
@@ -85,12 +104,14 @@ class RelatedReadMixin:
         extra -= set(names)
         extra.discard('id')
         result = super().read(ids, names + sorted(extra))
-        pool = Pool()
         for (target, rnames), fnames in groups.items():
             Target = pool.get(target)
             read_names = set(rnames)
             if 'rec_name' in rnames:
                 read_names.update(rec_name_fields(Target) or [])
+            group_functions = {n: (f, t) for n, (f, t) in functions.items()
+                if f in fnames}
+            read_names.update(t for _, t in group_functions.values())
             hidden = read_names - rnames - {'id'}
             contexts, ctx_ids, keys = {}, defaultdict(set), {}
             for fname in fnames:
@@ -111,10 +132,11 @@ class RelatedReadMixin:
                 # As Tryton does, which checks the access to the target
                 # even when no record refers to one
                 Target.read([], sorted(read_names))
-            targets = {}
+            targets, values = {}, {}
             for key, target_ids in ctx_ids.items():
                 with Transaction().set_context(contexts[key]):
                     rows = Target.read(sorted(target_ids), sorted(read_names))
+                values[key] = {r['id']: dict(r) for r in rows}
                 for row in rows:
                     for name in hidden:
                         del row[name]
@@ -124,10 +146,93 @@ class RelatedReadMixin:
                     key = keys.get((row['id'], fname))
                     row[fname + '.'] = (targets[key][row[fname]]
                         if key is not None else None)
+                for name, (fname, tname) in group_functions.items():
+                    key = keys.get((row['id'], fname))
+                    row[name] = (values[key][row[fname]][tname]
+                        if key is not None else None)
         for row in result:
             for name in extra:
                 del row[name]
         return result
+
+
+class NameCache:
+    """The rec_names of the records that most forms and lists show (the
+    departments, the windows, the companies and the employees), kept by
+    the process for each record and language
+
+    Reading a translated name costs a query of the translations in each
+    transaction (Tryton does not use its translation cache for records
+    written before its last synchronisation), and the name of a company or
+    an employee is the name of its party, read with a second query.  The
+    read of the records still checks the access rights and applies the
+    record rules (Tryton reads the table only for the rules); only the
+    name comes from here.  clear() is called when the records, their
+    parties or the translations are written."""
+    _instances = []
+
+    def __init__(self, name):
+        self.cache = Cache(name, context=False)
+        self._instances.append(self)
+
+    def get(self, record, compute):
+        "Return the rec_name of record, from compute(record) the first time"
+        context = Transaction().context
+        if context.get('fuzzy_translation'):
+            return compute(record)
+        key = (record.id, Transaction().language)
+        value = self.cache.get(key)
+        if value is None:
+            value = compute(record)
+            self.cache.set(key, value)
+        return value
+
+    def clear(self):
+        self.cache.clear()
+
+    @classmethod
+    def clear_all(cls):
+        for instance in cls._instances:
+            instance.clear()
+
+
+class EagerReadMixin:
+    """The columns that the records load read with those a read computes
+    Function fields from
+
+    A getter that uses the records (case.applicant, material.defects)
+    makes them load all their eager fields, and Tryton reads them again
+    unless the read already gave every one of them (its transaction cache
+    keeps what a read with getters read).  A read that computes Function
+    fields also reads the other columns that the user may read, and
+    returns only what it was asked for."""
+    __slots__ = ()
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        extra = cls._eager_extra(fields_names)
+        if not extra:
+            return super().read(ids, fields_names)
+        result = super().read(ids, list(fields_names) + extra)
+        for row in result:
+            for name in extra:
+                row.pop(name, None)
+        return result
+
+    @classmethod
+    def _eager_extra(cls, fields_names):
+        "Return the eager columns missing from fields_names"
+        pool = Pool()
+        FieldAccess = pool.get('ir.model.field.access')
+        bases = {n.split('.', 1)[0].split(':', 1)[0] for n in fields_names}
+        if not any(isinstance(cls._fields.get(n), fields.Function)
+                for n in bases):
+            return []
+        access = FieldAccess.get_access([cls.__name__])[cls.__name__]
+        return sorted(name for name, field in cls._fields.items()
+            if field.loading == 'eager' and not hasattr(field, 'get')
+            and name not in bases and name != 'id'
+            and access.get(name, {}).get('read', True))
 
 
 def real_date(name, years=1):
@@ -269,7 +374,7 @@ class ButtonStateMixin:
         # The user must be allowed to read the records before being told
         # their state
         ids = [r.id for r in records if r.id is not None and r.id >= 0]
-        cls.read(ids, [field])
+        cls.read(ids, ['id'])
         with without_check_access():
             for record in records:
                 state = getattr(record, field)
@@ -505,18 +610,111 @@ def _checks_existence(Model):
         getattr(Model, 'table_query', None))
 
 
-def _existing_ids(Model, ids):
-    """Return the ids among ids of the records of Model that exist (a
-    foreign key that the database does not check, as SQLite does not),
-    with one query"""
-    table = Model.__table__()
+def _existing_ids(ids):
+    """Return for each Model of ids (a dict of Model to ids) the ids that
+    exist (a foreign key that the database does not check, as SQLite does
+    not), with one query for all the models"""
     cursor = Transaction().connection.cursor()
-    found = set()
-    for sub_ids in grouped_slice(sorted(set(ids))):
-        cursor.execute(*table.select(table.id,
-                where=reduce_ids(table.id, sub_ids)))
-        found.update(i for i, in cursor)
+    queries, models = [], []
+    for index, (Model, model_ids) in enumerate(ids.items()):
+        models.append(Model)
+        table = Model.__table__()
+        for sub_ids in grouped_slice(sorted(set(model_ids))):
+            queries.append(table.select(
+                    Literal(index).as_('model'), table.id.as_('id'),
+                    where=reduce_ids(table.id, sub_ids)))
+    found = {Model: set() for Model in models}
+    # SQLite accepts up to 500 selects in a compound select
+    for sub_queries in grouped_slice(queries, 100):
+        sub_queries = list(sub_queries)
+        query = (Union(*sub_queries, all_=True) if len(sub_queries) > 1
+            else sub_queries[0])
+        cursor.execute(*query)
+        for index, id_ in cursor:
+            found[models[index]].add(id_)
     return found
+
+
+# The records that the user of each transaction was allowed to read, by
+# model and record rule, since the last write of the transaction
+_readable = WeakKeyDictionary()
+
+
+class ReadCheckMixin:
+    """The access to the same records checked once between two writes
+
+    A button called by a client reads its records three times only to
+    check that the user may read them: at the door of the server
+    (GuardedRPC), for the state of the button (ButtonStateMixin) and in
+    Tryton's ModelView.button.  A read of the field id only, with the access
+    checked, is not run again for records that the same read allowed in the
+    same transaction under the same record rules, as long as nothing has
+    been written, created or deleted since (a write may move a record out
+    of the rules).  Applied by the pool to every model."""
+    __slots__ = ()
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        transaction = Transaction()
+        if (fields_names != ['id'] or not transaction.user
+                or not transaction.check_access):
+            return super().read(ids, fields_names)
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        ModelAccess = pool.get('ir.model.access')
+        key = (cls.__name__, transaction.user,
+            transaction.context.get('_datetime'),
+            freeze(Rule.domain_get(cls.__name__, mode='read')))
+        readable = _readable.setdefault(transaction, {}).setdefault(
+            key, set())
+        if ids and readable.issuperset(ids):
+            ModelAccess.check(cls.__name__, 'read')
+            return [{'id': i} for i in ids]
+        result = super().read(ids, fields_names)
+        readable.update(r['id'] for r in result)
+        return result
+
+    @classmethod
+    def create(cls, vlist):
+        _readable.pop(Transaction(), None)
+        try:
+            return super().create(vlist)
+        finally:
+            _readable.pop(Transaction(), None)
+
+    @classmethod
+    def write(cls, *args):
+        _readable.pop(Transaction(), None)
+        try:
+            super().write(*args)
+        finally:
+            _readable.pop(Transaction(), None)
+
+    @classmethod
+    def delete(cls, records):
+        _readable.pop(Transaction(), None)
+        try:
+            super().delete(records)
+        finally:
+            _readable.pop(Transaction(), None)
+
+
+class LogMixin:
+    """The model log of a call saved with one creation
+
+    Tryton saves the model log at the commit without checking the access
+    (Transaction._store_log_records), but each entry with the context it
+    was made in: the entry of a button (made with the access checked)
+    and those of its transitions (made without) were created apart, each
+    creation with its own validation.  The entries are now made without
+    the access check, as they are saved.  Applied by the pool to every
+    model."""
+    __slots__ = ()
+
+    @classmethod
+    def log(cls, records, event, target=None, user=None, **extra):
+        with without_check_access():
+            super().log(records, event, target=target, user=user, **extra)
 
 
 class RPCGuardMixin:
@@ -612,14 +810,13 @@ class RPCGuardMixin:
         language instead of the error of the database or of Python
 
         The records the values and those of their lines refer to are
-        looked up together, with one query per model."""
+        looked up together, with one query."""
         references = []
         cls._check_client_values(values, references)
         ids = defaultdict(set)
         for Target, _, _, id_ in references:
             ids[Target].add(id_)
-        existing = {Target: _existing_ids(Target, target_ids)
-            for Target, target_ids in ids.items()}
+        existing = _existing_ids(ids)
         for Target, model, name, id_ in references:
             if id_ not in existing[Target]:
                 raise InvalidValueError(gettext(

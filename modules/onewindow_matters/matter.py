@@ -1,6 +1,7 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import re
+from weakref import WeakKeyDictionary
 
 from sql.aggregate import Max
 
@@ -703,6 +704,16 @@ class Matter(
 
     # Acceptance
 
+    def get_form_fields(self):
+        """Return the form fields of the matter, read once in a transaction
+        (the creation of a case fills its form, then checks it)"""
+        transaction = Transaction()
+        memo = _form_fields.setdefault(transaction, {})
+        key = (self.id, transaction.language)
+        if key not in memo:
+            memo[key] = self.form_fields
+        return memo[key]
+
     def acceptance_problems(self, window, date=None):
         """Return the translated reasons why the matter may not be accepted
         at window on date (today by default); empty when it may"""
@@ -1166,6 +1177,11 @@ class MatterMaterial(
                             matter=material.matter.rec_name))
 
 
+# The form fields of the matters read in each transaction (Matter.get_form
+# fields, cleared when a form field is created, written or deleted)
+_form_fields = WeakKeyDictionary()
+
+
 class MatterFormField(
         MatterLineMixin, DictSchemaMixin, sequence_ordered(), ModelSQL,
         ModelView):
@@ -1279,6 +1295,22 @@ class MatterFormField(
                             'onewindow_matters.msg_form_field_name_invalid',
                             name=schema.name,
                             matter=schema.matter.rec_name))
+
+    @classmethod
+    def create(cls, vlist):
+        _form_fields.pop(Transaction(), None)
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        _form_fields.pop(Transaction(), None)
+        super().write(*args)
+
+    @classmethod
+    def delete(cls, fields):
+        _form_fields.pop(Transaction(), None)
+        super().delete(fields)
+
 
 
 class MatterAdjustment(ModelSQL, ModelView):

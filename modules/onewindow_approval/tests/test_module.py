@@ -254,7 +254,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                     'collector': agent.id,
                     })
             names = ['number', 'agent', 'applicant_identifier',
-                'agent_identifier', 'collector_identifier']
+                'agent_identifier', 'collector_identifier', 'handling',
+                'matter_version']
             names += ['%s.rec_name' % n for n in [
                     'company', 'hall', 'window', 'matter', 'department',
                     'applicant', 'agent', 'collector', 'registered_by',
@@ -276,6 +277,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertIsNone(row2['agent.'])
         self.assertEqual(row1['matter.']['rec_name'],
             setup['matter'].rec_name)
+        self.assertNotIn('handling', row1['matter.'])
+        self.assertEqual(row1['handling'], 'promised')
+        self.assertEqual(row1['matter_version'], setup['matter'].version)
         self.assertNotIn('collector', row1)
         self.assertEqual(row1['applicant_identifier'], resident_id(1))
         self.assertEqual(row1['agent_identifier'], resident_id(2))
@@ -778,5 +782,71 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                 ('%秀兰秀兰%', ['兰秀', '秀兰']),
                 ]:
             self.assertEqual(like_cjk_bigrams(pattern), pairs, msg=pattern)
+
+    @with_transaction()
+    def test_archived_follows_state(self):
+        "A case found open is archived for the next check once archived"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        company = create_company()
+        with set_company(company), today(dt.date(2025, 6, 10)):
+            setup = create_setup(company)
+            case = self._case(setup)
+            self.assertEqual(Case._archived([case]), [])
+            Case.write([case], {'phone': '13900139000'})
+            self.assertEqual(Case._archived([case]), [])
+            Case.write([case], {'state': 'archived'})
+            self.assertEqual(Case._archived([case]), [case])
+
+    @with_transaction()
+    def test_form_fields_follow_change(self):
+        "The form fields of a matter follow their changes in a transaction"
+        pool = Pool()
+        Matter = pool.get('onewindow.matter')
+        FormField = pool.get('onewindow.matter.form.field')
+        company = create_company()
+        with set_company(company), today(dt.date(2025, 6, 10)):
+            setup = create_setup(company)
+            matter, = Matter.copy([setup['matter']])
+            self.assertEqual(matter.get_form_fields(), ())
+            field, = FormField.create([{
+                        'matter': matter.id, 'name': 'employer',
+                        'string': "Employer", 'type_': 'char',
+                        }])
+            self.assertEqual(
+                [f.string for f in matter.get_form_fields()], ["Employer"])
+            FormField.write([field], {'string': "Company"})
+            self.assertEqual(
+                [f.string for f in matter.get_form_fields()], ["Company"])
+            FormField.delete([field])
+            self.assertEqual(matter.get_form_fields(), ())
+
+    @with_transaction()
+    def test_accept_model_log(self):
+        "The acceptance by a user logs its button and its transition"
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        Log = pool.get('ir.model.log')
+        User = pool.get('res.user')
+        Button = pool.get('ir.model.button')
+        company = create_company()
+        with set_company(company), today(dt.date(2025, 9, 30)):
+            setup = create_setup(company)
+            case = self._case(setup)
+            case.materials[0].paper_received = 1
+            case.materials[0].save()
+            User.write([User(1)], {'groups': [
+                        ('add', list(Button.get_groups(
+                                    'onewindow.case', 'accept')))]})
+            transaction = Transaction()
+            with transaction.set_user(1), \
+                    transaction.set_context(_check_access=True):
+                Case.accept([Case(case.id)])
+            transaction._store_log_records()
+        logs = Log.search(
+            [('resource', '=', str(case))], order=[('id', 'ASC')])
+        self.assertEqual(
+            [(l.event, l.target, l.user.id) for l in logs],
+            [('button', 'accept', 1), ('transition', 'state:accepted', 1)])
 
 del ModuleTestCase

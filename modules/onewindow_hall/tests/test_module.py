@@ -4,10 +4,13 @@ import datetime as dt
 
 from hypothesis import given, settings, strategies as st
 
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
+from trytond.pyson import PYSONEncoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from trytond.modules.onewindow_hall.exceptions import CalendarError
 
@@ -226,5 +229,132 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
                     dt.datetime.now(ZoneInfo(timezone)).date())
                 self.assertEqual(Company.get_timezone(company.id), timezone)
 
+
+    @with_transaction()
+    def test_names_follow_changes(self):
+        "The names of departments, companies and employees follow each change"
+        pool = Pool()
+        Department = pool.get('onewindow.department')
+        Employee = pool.get('company.employee')
+        Company = pool.get('company.company')
+        Party = pool.get('party.party')
+        Lang = pool.get('ir.lang')
+        Translation = pool.get('ir.translation')
+
+        def name(Model, record):
+            record, = Model.read([record.id], ['rec_name'])
+            return record['rec_name']
+        company = create_company()
+        party = Party(name="Zhang San")
+        party.save()
+        employee = Employee(party=party, company=company)
+        employee.save()
+        department = Department(name="Bureau", code='B')
+        department.save()
+        self.assertEqual(name(Employee, employee), "Zhang San")
+        self.assertEqual(name(Company, company), company.party.name)
+        self.assertEqual(name(Department, department), "Bureau")
+
+        Party.write([party, company.party], {'name': "Li Si"})
+        self.assertEqual(name(Employee, employee), "Li Si")
+        self.assertEqual(name(Company, company), "Li Si")
+        other = Party(name="Wang Wu")
+        other.save()
+        Employee.write([employee], {'party': other.id})
+        self.assertEqual(name(Employee, employee), "Wang Wu")
+        Company.write([company], {'party': other.id})
+        self.assertEqual(name(Company, company), "Wang Wu")
+        Department.write([department], {'name': "Office"})
+        self.assertEqual(name(Department, department), "Office")
+
+        # The translations, written through the record or directly
+        lang, = Lang.search([('code', '=', 'zh_CN')])
+        Lang.write([lang], {'translatable': True})
+        with Transaction().set_context(language='zh_CN'):
+            self.assertEqual(name(Department, department), "Office")
+            Department.write([department], {'name': "人社局"})
+            self.assertEqual(name(Department, department), "人社局")
+            translation, = Translation.search([
+                    ('name', '=', 'onewindow.department,name'),
+                    ('res_id', '=', department.id),
+                    ('lang', '=', 'zh_CN'),
+                    ])
+            Translation.write([translation], {'value': "民政局"})
+            # As in a new transaction: this one keeps the records it read
+            Transaction().cache.clear()
+            self.assertEqual(name(Department, department), "民政局")
+        self.assertEqual(name(Department, department), "Office")
+
+    @with_transaction()
+    def test_explanation_follows_change(self):
+        "The explanation of a deadline follows a change of the calendar"
+        pool = Pool()
+        Day = pool.get('onewindow.calendar.day')
+        calendar = create_calendar()
+        start = dt.date(2025, 9, 29)
+        before = calendar.explain_add_working_days(start, 5)
+        self.assertEqual(calendar.explain_add_working_days(start, 5), before)
+        day, = Day.search([
+                ('year.calendar', '=', calendar.id),
+                ('date', '=', dt.date(2025, 10, 1)),
+                ])
+        Day.write([day], {'name': "Test Day"})
+        after = calendar.explain_add_working_days(start, 5)
+        self.assertNotEqual(after, before)
+        self.assertIn("Test Day", after)
+
+    @with_transaction()
+    def test_read_check_after_write(self):
+        """A record that a write moves out of the record rules is refused to
+        the next read of the same transaction"""
+        pool = Pool()
+        Department = pool.get('onewindow.department')
+        RuleGroup = pool.get('ir.rule.group')
+        Model = pool.get('ir.model')
+        model, = Model.search([('model', '=', 'onewindow.department')])
+        RuleGroup.create([{
+                    'name': "Code A", 'model': model.id, 'global_p': True,
+                    'rules': [('create', [{
+                                    'domain': PYSONEncoder().encode(
+                                        [('code', '=', 'A')]),
+                                    }])],
+                    }])
+        department = Department(name="A", code='A')
+        department.save()
+        transaction = Transaction()
+        with transaction.set_user(1), \
+                transaction.set_context(_check_access=True):
+            for _ in range(2):
+                self.assertEqual(
+                    Department.read([department.id], ['id']),
+                    [{'id': department.id}])
+            with transaction.set_user(0):
+                Department.write([department], {'code': 'B'})
+            with self.assertRaises(AccessError):
+                Department.read([department.id], ['id'])
+
+    @with_transaction()
+    def test_hall_calendars_follow_changes(self):
+        "The calendars of the halls follow the halls' changes"
+        pool = Pool()
+        Hall = pool.get('onewindow.hall')
+        company = create_company()
+        first = create_calendar()
+        second = create_calendar()
+        with set_company(company):
+            hall = Hall(name="Hall", code='H', company=company,
+                calendar=first)
+            hall.save()
+            self.assertEqual(Hall.get_calendars(), {hall.id: first.id})
+            Hall.write([hall], {'calendar': second.id})
+            self.assertEqual(Hall.get_calendars(), {hall.id: second.id})
+            other, = Hall.create([{
+                        'name': "Other", 'code': 'O', 'company': company.id,
+                        'calendar': first.id,
+                        }])
+            self.assertEqual(Hall.get_calendars(),
+                {hall.id: second.id, other.id: first.id})
+            Hall.delete([other])
+            self.assertEqual(Hall.get_calendars(), {hall.id: second.id})
 
 del ModuleTestCase
