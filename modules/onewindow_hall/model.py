@@ -616,14 +616,14 @@ def _existing_ids(ids):
     not), with one query for all the models"""
     cursor = Transaction().connection.cursor()
     queries, models = [], []
-    for index, (Model, model_ids) in enumerate(ids.items()):
-        models.append(Model)
-        table = Model.__table__()
+    for index, (Target, model_ids) in enumerate(ids.items()):
+        models.append(Target)
+        table = Target.__table__()
         for sub_ids in grouped_slice(sorted(set(model_ids))):
             queries.append(table.select(
                     Literal(index).as_('model'), table.id.as_('id'),
                     where=reduce_ids(table.id, sub_ids)))
-    found = {Model: set() for Model in models}
+    found = {Target: set() for Target in models}
     # SQLite accepts up to 500 selects in a compound select
     for sub_queries in grouped_slice(queries, 100):
         sub_queries = list(sub_queries)

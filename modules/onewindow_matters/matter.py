@@ -1312,7 +1312,6 @@ class MatterFormField(
         super().delete(fields)
 
 
-
 class MatterAdjustment(ModelSQL, ModelView):
     "Matter Adjustment"
     __name__ = 'onewindow.matter.adjustment'
