@@ -10,6 +10,7 @@ from sql import For, Literal
 
 from trytond.config import config
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.onewindow_hall.model import ButtonStateMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice, reduce_ids
@@ -30,7 +31,7 @@ KINDS = [
     ]
 
 
-class Message(Workflow, ModelSQL, ModelView):
+class Message(ButtonStateMixin, Workflow, ModelSQL, ModelView):
     """Text Message
 
     A text message to an applicant, recorded, then sent after the
