@@ -528,5 +528,6 @@ def main():
         clean_up(database, args, workdir)
     out('benchmark finished in %.0f s' % (time.perf_counter() - begin))
 
+
 if __name__ == '__main__':
     main()

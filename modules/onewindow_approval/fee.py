@@ -9,6 +9,7 @@ from trytond.pyson import Bool, Eval
 from .case import CaseLineMixin
 from .exceptions import CaseAccessError, FeeError
 
+
 class CaseFee(CaseLineMixin, ModelSQL, ModelView):
     """Case Fee
 

@@ -19,6 +19,7 @@ from trytond.transaction import Transaction
 from .case import STATES, CaseLineMixin, Problem
 from .exceptions import CaseAccessError, CaseValidationError
 
+
 class CaseMaterial(
         CaseLineMixin, EagerReadMixin, sequence_ordered(), ModelSQL,
         ModelView):

@@ -453,7 +453,6 @@ class Party(metaclass=PoolMeta):
             domain = union_domain(cls, domain)
         return domain
 
-
     @classmethod
     def _cjk_bigrams_domain(cls, domain):
         """Return the rec_name domain with the searches of the name and the

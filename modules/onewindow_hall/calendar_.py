@@ -32,6 +32,7 @@ HOLIDAY_NAMES = {
 # The most working days a caller may count at once (about 40 years)
 MAX_DAYS = 10000
 
+
 class Calendar(ModelSQL, ModelView):
     """Working-Day Calendar
 
@@ -277,7 +278,6 @@ class CalendarYear(
                     'depends': ['state'],
                     },
                 })
-
 
     @staticmethod
     def default_state():

@@ -18,6 +18,7 @@ ZONE_KINDS = [
     ('self_service', "Self-Service Zone"),
     ]
 
+
 class Hall(ModelSQL, ModelView):
     "Service Hall"
     __name__ = 'onewindow.hall'
@@ -84,6 +85,7 @@ class Hall(ModelSQL, ModelView):
         super().delete(halls)
         cls._calendars_cache.clear()
 
+
 class Zone(DeactivableMixin, ModelSQL, ModelView):
     "Hall Zone"
     __name__ = 'onewindow.zone'
@@ -105,6 +107,7 @@ class Zone(DeactivableMixin, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, ('floor', 'ASC'))
+
 
 class Room(ModelSQL, ModelView):
     "Hall Room"
@@ -142,6 +145,7 @@ class Room(ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return self.number
+
 
 class Window(DeactivableMixin, ModelSQL, ModelView):
     "Service Window"
@@ -207,6 +211,7 @@ class Window(DeactivableMixin, ModelSQL, ModelView):
         super().delete(records)
         cls._rec_name_cache.clear()
 
+
 class WindowRoom(ModelSQL):
     "Window - Room"
     __name__ = 'onewindow.window-onewindow.room'
@@ -214,6 +219,7 @@ class WindowRoom(ModelSQL):
         'onewindow.window', "Window", required=True, ondelete='CASCADE')
     room = fields.Many2One(
         'onewindow.room', "Room", required=True, ondelete='CASCADE')
+
 
 class WindowDepartment(ModelSQL):
     "Window - Department"
@@ -223,6 +229,7 @@ class WindowDepartment(ModelSQL):
     department = fields.Many2One(
         'onewindow.department', "Department", required=True,
         ondelete='CASCADE')
+
 
 class WindowEmployee(ModelSQL):
     "Window - Employee"

@@ -84,4 +84,3 @@ class Case(metaclass=PoolMeta):
         if values:
             notifications = Notification.create(values)
             Notification.__queue__.send(notifications)
-

@@ -21,6 +21,7 @@ class Length(Function):
     __slots__ = ()
     _function = 'LENGTH'
 
+
 PAGE_SIZE = 20
 
 

@@ -282,4 +282,3 @@ class Attempt(LoginAttempt):
     def __setup__(cls):
         super().__setup__()
         cls.__rpc__ = {}
-

@@ -559,4 +559,3 @@ def throughput(port, database, lookups, clients, seconds, max_calls=20000):
             percentile(latencies, 0.5), percentile(latencies, 0.95),
             errors)
     return results
-

@@ -849,4 +849,5 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
             [(l.event, l.target, l.user.id) for l in logs],
             [('button', 'accept', 1), ('transition', 'state:accepted', 1)])
 
+
 del ModuleTestCase

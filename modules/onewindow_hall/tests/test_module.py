@@ -157,7 +157,6 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
                     Rule._get_context('onewindow.terminal')['departments'],
                     (department.id,))
 
-
     @with_transaction()
     def test_status_bar_without_currency(self):
         "The status bar names the user without the company's currency"
@@ -172,7 +171,6 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
                         }])
             self.assertEqual(user.status_bar, "李晓敏")
             self.assertNotIn(company.currency.code, user.status_bar)
-
 
     @with_transaction()
     def test_demo_clock(self):
@@ -228,7 +226,6 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
                 self.assertEqual(Date.today(),
                     dt.datetime.now(ZoneInfo(timezone)).date())
                 self.assertEqual(Company.get_timezone(company.id), timezone)
-
 
     @with_transaction()
     def test_names_follow_changes(self):
@@ -356,5 +353,6 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
                 {hall.id: second.id, other.id: first.id})
             Hall.delete([other])
             self.assertEqual(Hall.get_calendars(), {hall.id: second.id})
+
 
 del ModuleTestCase

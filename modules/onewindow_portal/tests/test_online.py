@@ -271,4 +271,3 @@ class OnlineTestCase(ApplicantRouteTestCase):
                         'onewindow.application.material,%')], limit=1)[0]
         response = self.get(other, '%s/file/%d' % (path, attachment.id))
         self.assertEqual(response.status_code, 404)
-

@@ -164,7 +164,6 @@ class PagesTestCase(PortalRouteTestCase):
         self.assertIn('Secure', response.headers['Set-Cookie'])
 
 
-
 class KioskTestCase(PortalRouteTestCase):
     "Test the kiosk mode of the self-service terminals"
 
