@@ -196,6 +196,27 @@ class NameCache:
             instance.clear()
 
 
+class NameCacheMixin:
+    """The rec_name kept by the NameCache of the class (_rec_name_cache),
+    cleared when the records are written or deleted"""
+    __slots__ = ()
+    _rec_name_cache = None
+
+    def get_rec_name(self, name):
+        return self._rec_name_cache.get(
+            self, lambda r: super(NameCacheMixin, r).get_rec_name(name))
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._rec_name_cache.clear()
+
+    @classmethod
+    def delete(cls, records):
+        super().delete(records)
+        cls._rec_name_cache.clear()
+
+
 class EagerReadMixin:
     """The columns that the records load read with those a read computes
     Function fields from
