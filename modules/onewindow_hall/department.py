@@ -4,7 +4,7 @@ from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
-from .model import NameCache, NameCacheMixin, real_date
+from .model import NameCache, NameCacheMixin, real_date, rec_name_domain
 
 ROLES = [
     (None, ""),
@@ -83,15 +83,7 @@ class Department(NameCacheMixin, DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        if clause[1].startswith('!') or clause[1].startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('name',) + tuple(clause[1:]),
-            ('short_name',) + tuple(clause[1:]),
-            ('code',) + tuple(clause[1:]),
-            ]
+        return rec_name_domain(clause, ['name', 'short_name', 'code'])
 
 
 class DepartmentEmployee(ModelSQL):

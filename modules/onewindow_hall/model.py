@@ -256,6 +256,17 @@ class EagerReadMixin:
             and access.get(name, {}).get('read', True))
 
 
+def rec_name_domain(clause, names):
+    """Return the domain that matches the clause of a search of the
+    rec_name on any of the fields of names, or on none of them for a
+    negative operator"""
+    if clause[1].startswith('!') or clause[1].startswith('not '):
+        bool_op = 'AND'
+    else:
+        bool_op = 'OR'
+    return [bool_op] + [(name, *clause[1:]) for name in names]
+
+
 def real_date(name, years=1):
     """Return the domain of the date field name that records a day that
     happened or comes soon: not more than years ahead"""
