@@ -4,6 +4,8 @@
 rate, bad ratings, rectifications and complaints on time, by department,
 window, staff, matter and period"""
 
+import weakref
+
 from sql import Column, Literal, Null, Union
 from sql.aggregate import Min, Sum
 from sql.conditionals import Case as SqlCase
@@ -14,6 +16,10 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .evaluation import BAD_LEVELS, GOOD_LEVELS
+
+# The rows found by the searches of each transaction: {transaction: {(model,
+# context): ids}}
+_searched = weakref.WeakKeyDictionary()
 
 
 class SatisfactionMixin(ModelSQL, ModelView):
@@ -46,6 +52,74 @@ class SatisfactionMixin(ModelSQL, ModelView):
     complaints_on_time = fields.Integer("Answered on Time")
     complaint_rate = fields.Float("Complaint On-Time Rate (%)",
         digits=(16, 1))
+
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        result = super().search(domain, offset=offset, limit=limit,
+            order=order, count=count, query=query)
+        if not count and not query:
+            # Tryton's search read the columns of the rows it found into
+            # the transaction's cache: remember under which context
+            searched = _searched.setdefault(Transaction(), {})
+            ids = {r.id for r in result}
+            for other in searched.values():
+                other -= ids
+            searched[(cls.__name__, cls._searched_context())] = ids
+        return result
+
+    @classmethod
+    def _searched_context(cls):
+        "Return the values of the context the rows depend on"
+        context = Transaction().context
+        return tuple(str(context.get(k)) for k in [
+                'company', 'hall', 'department', 'from_date', 'to_date',
+                'period'])
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        """Read the rows found by a search of the same transaction under the
+        same context from what the search read (`search_read`, a report),
+        instead of grouping the events of the period once more: the read of
+        a table_query model filters the whole grouped query by its ids"""
+        rows = cls._read_searched(ids, fields_names)
+        if rows is None:
+            rows = super().read(ids, fields_names)
+        return rows
+
+    @classmethod
+    def _read_searched(cls, ids, fields_names):
+        "Return the rows of ids as the search read them, or None"
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        FieldAccess = pool.get('ir.model.field.access')
+        Rule = pool.get('ir.rule')
+        transaction = Transaction()
+        searched = _searched.get(transaction, {}).get(
+            (cls.__name__, cls._searched_context()))
+        if not ids or not searched or not searched.issuperset(ids):
+            return None
+        names = [n for n in fields_names if n != 'id']
+        for name in names:
+            field = cls._fields.get(name)
+            if field is None or hasattr(field, 'get'):
+                return None
+        if Rule.domain_get(cls.__name__, mode='read'):
+            return None
+        cache = transaction.get_cache()[cls.__name__]
+        rows = []
+        for id_ in ids:
+            if id_ not in cache:
+                return None
+            values = cache[id_]
+            if any(n not in values for n in names):
+                return None
+            row = {n: values[n] for n in names}
+            row['id'] = id_
+            rows.append(row)
+        ModelAccess.check(cls.__name__, 'read')
+        FieldAccess.check(cls.__name__, fields_names, 'read')
+        return rows
 
     @classmethod
     def _key(cls, table):
