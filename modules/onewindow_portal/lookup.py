@@ -11,7 +11,7 @@ applicant (instead of the records' reads as the template reaches them),
 and counts its two rate limits in one query."""
 import datetime as dt
 
-from sql import Literal, Null
+from sql import Column, Literal, Null
 from sql.aggregate import Sum
 from sql.conditionals import Case
 
@@ -115,37 +115,60 @@ def find_progress(pool, number):
     party = Party.__table__()
     cursor = Transaction().connection.cursor()
 
-    query = (application
-        .join(matter, condition=matter.id == application.matter)
-        .join(case, 'LEFT', condition=case.id == application.case)
-        .join(department, 'LEFT',
-            condition=department.id == application.department)
-        .join(party, 'LEFT', condition=party.id == application.applicant))
-    columns = [application.id, application.number, application.state,
-        application.submission_date, application.query_code_hash,
-        matter.name, department.id, department.name,
-        department.write_date, department.create_date,
-        party.name,
-        case.id, case.number, case.state, case.deadline,
-        case.acceptance_date, case.decision_date, case.verification_date]
     # The application of the number, else the application of the case of
-    # the number, in one query
+    # the number, found first (one row, by the indexes of the numbers); its
+    # case and applicant read by their primary key in scalar subqueries: a
+    # join lets the planner walk the cases by their primary key up to the
+    # case of the application (a merge join, when the statistics of the
+    # applications are older than their newest cases)
     of_case = by_case.select(by_case.application,
         where=(by_case.number == number) & (by_case.application != Null),
         limit=1)
     of_number = (application.number == number) & (
         application.state != 'draft')
-    cursor.execute(*query.select(*columns,
-            where=of_number | (application.id == of_case),
-            order_by=[Case((of_number, Literal(0)), else_=Literal(1))],
-            limit=1))
+    found = application.select(
+        application.id, application.number, application.state,
+        application.submission_date, application.query_code_hash,
+        application.matter, application.department, application.applicant,
+        application.case,
+        where=of_number | (application.id == of_case),
+        order_by=[Case((of_number, Literal(0)), else_=Literal(1))],
+        limit=1)
+
+    def of_case_(column):
+        return case.select(column, where=case.id == found.case)
+    query = (found
+        .join(matter, condition=matter.id == found.matter)
+        .join(department, 'LEFT',
+            condition=department.id == found.department))
+    columns = [found.id, found.number, found.state,
+        found.submission_date, found.query_code_hash,
+        matter.name, department.id, department.name,
+        department.write_date, department.create_date,
+        party.select(party.name, where=party.id == found.applicant),
+        found.case]
+    case_names = ['number', 'state', 'deadline', 'acceptance_date',
+        'decision_date', 'verification_date']
+    columns += [of_case_(Column(case, n)) for n in case_names]
+    cursor.execute(*query.select(*columns))
     row = cursor.fetchone()
     if not row:
         return None
     (id_, number_, state, submission_date, query_code_hash,
         matter_name, department_id, department_name, write_date, create_date,
-        applicant_name, case_id, case_number, case_state, deadline,
-        acceptance_date, decision_date, verification_date) = row
+        applicant_name, case_id) = row[:12]
+    # The values of a subquery have no declared type on SQLite
+    values = {}
+    for name, value in zip(case_names, row[12:]):
+        if isinstance(value, str):
+            type_ = Case_._fields[name]._type
+            if type_ == 'date':
+                value = dt.date.fromisoformat(value)
+            elif type_ == 'datetime':
+                value = dt.datetime.fromisoformat(value)
+        values[name] = value
+    case_number, case_state, deadline, acceptance_date, decision_date, \
+        verification_date = [values[n] for n in case_names]
     if department_id is not None:
         department_name = department_translation(
             department_id, department_name, write_date or create_date)
