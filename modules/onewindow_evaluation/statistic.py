@@ -99,11 +99,18 @@ class SatisfactionMixin(ModelSQL, ModelView):
             (cls.__name__, cls._searched_context()))
         if not ids or not searched or not searched.issuperset(ids):
             return None
-        names = [n for n in fields_names if n != 'id']
-        for name in names:
+        names, getters = [], []
+        for name in fields_names:
             field = cls._fields.get(name)
-            if field is None or hasattr(field, 'get'):
+            if field is None:
                 return None
+            elif isinstance(field, fields.Function):
+                # rec_name: computed from the columns read
+                getters.append(name)
+            elif hasattr(field, 'get'):
+                return None
+            elif name != 'id':
+                names.append(name)
         if Rule.domain_get(cls.__name__, mode='read'):
             return None
         cache = transaction.get_cache()[cls.__name__]
@@ -119,6 +126,10 @@ class SatisfactionMixin(ModelSQL, ModelView):
             rows.append(row)
         ModelAccess.check(cls.__name__, 'read')
         FieldAccess.check(cls.__name__, fields_names, 'read')
+        for name in getters:
+            result = cls._fields[name].get(ids, cls, name, values=rows)
+            for row in rows:
+                row[name] = result[row['id']]
         return rows
 
     @classmethod

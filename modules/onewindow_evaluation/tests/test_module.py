@@ -236,7 +236,7 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
         the search, as the grouped query gives them"""
         pool = Pool()
         Statistic = pool.get('onewindow.evaluation.statistic.department')
-        names = ['department', 'ratings', 'satisfied', 'bad']
+        names = ['department', 'ratings', 'satisfied', 'bad', 'rec_name']
         with Transaction().set_context(**context):
             ids = [l.id for l in Statistic.search([])]
             searched = Statistic._read_searched(ids, names)
