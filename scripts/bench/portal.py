@@ -95,8 +95,13 @@ def load_ratings(database):
                     WHERE e."case" = c.id)''')
         count = cursor.rowcount
         connection.commit()
-        cursor.execute('ANALYZE onewindow_evaluation')
-        connection.commit()
+        # VACUUM sets the visibility map, for the index-only scans of the
+        # satisfaction statistics (as autovacuum does later)
+        connection.autocommit = True
+        try:
+            cursor.execute('VACUUM ANALYZE onewindow_evaluation')
+        finally:
+            connection.autocommit = False
         return count
     finally:
         connection.close()
