@@ -4,19 +4,20 @@
 rate, bad ratings, rectifications and complaints on time, by department,
 window, staff, matter and period"""
 
-from sql import Column, Literal, Null, Union
+from sql import Literal, Null, Union
 from sql.aggregate import Min, Sum
 from sql.conditionals import Case as SqlCase
-from sql.functions import DateTrunc
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.onewindow_approval.statistic import (
+    StatisticKeyMixin, StatisticPeriodMixin)
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .evaluation import BAD_LEVELS, GOOD_LEVELS
 
 
-class SatisfactionMixin(ModelSQL, ModelView):
+class SatisfactionMixin(StatisticKeyMixin, ModelSQL, ModelView):
     """The satisfaction figures of the period of the context, grouped by
     the key of the model
 
@@ -46,16 +47,6 @@ class SatisfactionMixin(ModelSQL, ModelView):
     complaints_on_time = fields.Integer("Answered on Time")
     complaint_rate = fields.Float("Complaint On-Time Rate (%)",
         digits=(16, 1))
-
-    @classmethod
-    def _key(cls, table):
-        "Return the SQL expression of the key of the rows"
-        return Column(table, cls._key_name())
-
-    @classmethod
-    def _key_name(cls):
-        "Return the name of the field of the key"
-        raise NotImplementedError
 
     @classmethod
     def table_query(cls):
@@ -261,26 +252,14 @@ class SatisfactionMatter(SatisfactionMixin):
         return 'matter'
 
 
-class SatisfactionPeriod(SatisfactionMixin):
+class SatisfactionPeriod(StatisticPeriodMixin, SatisfactionMixin):
     "Satisfaction by Period"
     __name__ = 'onewindow.evaluation.statistic.period'
-    date = fields.Date("Date")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, ('date', 'ASC'))
-
-    @classmethod
-    def _key(cls, table):
-        pool = Pool()
-        Context = pool.get('onewindow.statistic.context')
-        return cls.date.sql_cast(
-            DateTrunc(Context.get_period(), table.date))
-
-    @classmethod
-    def _key_name(cls):
-        return 'date'
 
 
 class MonthlyReport(metaclass=PoolMeta):

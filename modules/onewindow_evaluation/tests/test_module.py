@@ -7,7 +7,7 @@ from collections import defaultdict
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.onewindow_approval.tests.test_module import (
-    create_setup, today)
+    case_values, create_setup, today)
 from trytond.modules.onewindow_evaluation.evaluation import (
     BAD_LEVELS, GOOD_LEVELS, LEVELS)
 from trytond.pool import Pool
@@ -74,13 +74,8 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
         employees = [Employee(company=company,
                 party=Party(name="Clerk %s" % i)) for i in range(3)]
         Employee.save(employees)
-        cases = Case.create([{
-                    'hall': setup['hall'].id,
-                    'window': setup['window'].id,
-                    'matter': setup['matter'].id,
-                    'applicant': setup['applicant'].id,
-                    'applicant_kind': 'natural',
-                    } for _ in range(60)])
+        cases = Case.create([case_values(setup, phone=None)
+                for _ in range(60)])
         # Spread the cases over two departments and three clerks
         for case in cases:
             case.department = rng.choice([setup['matter'].department,
@@ -157,13 +152,7 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
         company = create_company()
         with set_company(company):
             setup = create_setup(company)
-            case, = Case.create([{
-                        'hall': setup['hall'].id,
-                        'window': setup['window'].id,
-                        'matter': setup['matter'].id,
-                        'applicant': setup['applicant'].id,
-                        'applicant_kind': 'natural',
-                        }])
+            case, = Case.create([case_values(setup, phone=None)])
             old, recent = Evaluation.issue([case], 'acceptance') + \
                 Evaluation.issue([case], 'case')
             Evaluation.write([old], {
