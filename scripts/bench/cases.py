@@ -936,11 +936,44 @@ class Loader:
         pool = Pool()
         transaction = Transaction()
         cursor = transaction.connection.cursor()
-        Hall = pool.get('onewindow.hall')
-        Matter = pool.get('onewindow.matter')
         Sequence = pool.get('ir.sequence')
         counts = {}
         self.references(cursor)
+        rows = self.plan_rows(cursor)
+
+        # Bulk mode for this transaction only: no foreign-key triggers
+        # (the rows reference the ids they were built from) and the
+        # secondary indexes are rebuilt once at the end.
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        indexes = self.drop_indexes(cursor)
+
+        self.copy_parties_cases(cursor, rows, counts)
+        del rows
+        self.insert_lines(cursor, counts)
+        self.refresh_tables(counts)
+        done = phase('rebuild %s indexes' % len(indexes))
+        cursor.execute("SET LOCAL session_replication_role = origin")
+        self.create_indexes(cursor, indexes)
+        self.timings['indexes'] = done()
+
+        self.age_setup(cursor)
+
+        # The sequences continue after the loaded numbers and codes
+        self.numbers.save()
+        if self.handover_numbers:
+            self.handover_numbers.save()
+        if self.party_sequence:
+            Sequence.write([self.party_sequence],
+                {'number_next': self.parties.next_code})
+        return counts
+
+    def plan_rows(self, cursor):
+        "Plan the rows of the cases (calendar, numbers, applicants)"
+        pool = Pool()
+        Hall = pool.get('onewindow.hall')
+        Matter = pool.get('onewindow.matter')
         hall = Hall(self.hall)
         any_matter = Matter(next(iter(self.matters)))
         deadlines = Deadlines(hall, any_matter)
@@ -959,15 +992,10 @@ class Loader:
                     row['handover'] += first
         self.timings['plan'] = done('%s deadline explanations' % sum(
                 1 for k in deadlines.cache if k[2] is True))
+        return rows
 
-        # Bulk mode for this transaction only: no foreign-key triggers
-        # (the rows reference the ids they were built from) and the
-        # secondary indexes are rebuilt once at the end.
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-        cursor.execute("SET LOCAL synchronous_commit = off")
-        indexes = self.drop_indexes(cursor)
-
+    def copy_parties_cases(self, cursor, rows, counts):
+        "COPY the applicants, the cases and their hand-over slips"
         done = phase('COPY applicants')
         counts['parties'] = self.parties.flush(cursor)
         self.timings['parties'] = done('%s parties' % counts['parties'])
@@ -976,7 +1004,6 @@ class Loader:
         counts['cases'] = len(rows)
         counts['open'] = sum(1 for r in rows
             if r['state'] in OPEN_STATES)
-        del rows
         self.timings['cases'] = done()
         if self.back_office:
             done = phase('COPY hand-overs')
@@ -988,6 +1015,10 @@ class Loader:
             counts['handovers'] = len(self.handovers)
             self.timings['handovers'] = done('%s slips' % len(
                     self.handovers))
+
+    def insert_lines(self, cursor, counts):
+        "INSERT ... SELECT the lines of the cases from the cases"
+        if self.back_office:
             logs = self.LOGS.format(decision='c.decision',
                 reviewed="CASE WHEN c.handover IS NULL THEN 'accepted' "
                 "ELSE 'review' END")
@@ -1008,36 +1039,23 @@ class Loader:
             done = phase('INSERT ... SELECT %s' % name)
             counts[name] = self.batches(cursor, query)
             self.timings[name] = done('%s rows' % counts[name])
-        if 'onewindow.statistic.event' in {n for n, _ in pool.iterobject()}:
-            # The events the statistics read, written as the models write
-            # them
-            done = phase('INSERT ... SELECT statistics events')
-            Event = pool.get('onewindow.statistic.event')
-            counts['events'] = Event.refresh()
-            self.timings['events'] = done('%s rows' % counts['events'])
-        if 'onewindow.department-party.party' in {
-                n for n, _ in pool.iterobject()}:
-            # The parties each department sees, as the cases write them
-            done = phase('INSERT ... SELECT parties of the departments')
-            DepartmentParty = pool.get('onewindow.department-party.party')
-            counts['department parties'] = DepartmentParty.refresh()
-            self.timings['department parties'] = done('%s rows' % (
-                    counts['department parties']))
-        done = phase('rebuild %s indexes' % len(indexes))
-        cursor.execute("SET LOCAL session_replication_role = origin")
-        self.create_indexes(cursor, indexes)
-        self.timings['indexes'] = done()
 
-        self.age_setup(cursor)
-
-        # The sequences continue after the loaded numbers and codes
-        self.numbers.save()
-        if self.handover_numbers:
-            self.handover_numbers.save()
-        if self.party_sequence:
-            Sequence.write([self.party_sequence],
-                {'number_next': self.parties.next_code})
-        return counts
+    def refresh_tables(self, counts):
+        """Fill the tables the modules keep from the cases, as the models
+        write them"""
+        pool = Pool()
+        models = {n for n, _ in pool.iterobject()}
+        for model, key, label in [
+                ('onewindow.statistic.event', 'events',
+                    'statistics events'),
+                ('onewindow.department-party.party', 'department parties',
+                    'parties of the departments'),
+                ]:
+            if model not in models:
+                continue
+            done = phase('INSERT ... SELECT %s' % label)
+            counts[key] = pool.get(model).refresh()
+            self.timings[key] = done('%s rows' % counts[key])
 
     # The records of the hall that existed before its first case
     SETUP_TABLES = ['onewindow_hall', 'onewindow_calendar',
