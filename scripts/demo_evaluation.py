@@ -15,7 +15,6 @@ import datetime as dt
 import random
 from zoneinfo import ZoneInfo
 
-from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -218,14 +217,10 @@ def _sweep_days(pool, story):
                     days.add(day)
                     break
             days.add(calendar.add_working_days(deadline, 1))
-    card = Card.__table__()
-    cursor = Transaction().connection.cursor()
+    # The cards are created on the day of the context (onewindow.card)
     for day in sorted(d for d in days if d <= story.last):
         with story.on(day):
-            ids = Card.sweep_records()
-            if ids:
-                cursor.execute(*card.update([card.create_date], [hall_now()],
-                        where=card.id.in_(ids)))
+            Card.sweep_records()
 
 
 def _complaints(pool, story, rng, cases):

@@ -7,6 +7,10 @@ import json
 import urllib.error
 import urllib.request
 
+# The passwords of the demo's administrator and of its other users
+ADMIN_PASSWORD = 'wengyuan-admin'
+PASSWORD = 'wengyuan-demo'
+
 
 class RPCError(Exception):
     "The server answered with an error"
@@ -78,3 +82,15 @@ class Session:
         "Call method of model with the session's context as last argument"
         return self.call(
             'model.%s.%s' % (model, method), *args, self.context)
+
+
+class Sessions:
+    """The sessions of the demo's users on self.server, one by login, kept
+    in self.sessions"""
+
+    def session(self, login):
+        if login not in self.sessions:
+            password = ADMIN_PASSWORD if login == 'admin' else PASSWORD
+            self.sessions[login] = Session(
+                self.server.url, self.server.database).login(login, password)
+        return self.sessions[login]

@@ -16,9 +16,8 @@ import re
 import pytest
 
 from .conftest import report_figures
-from .rpc import RPCError, Session
+from .rpc import RPCError, Sessions
 
-PASSWORD = 'wengyuan-demo'
 CJK = re.compile('[\u4e00-\u9fff]')
 # Who writes what in the hall: the window, a department, the center
 ROLES = ['clerk', 'approver', 'center_admin']
@@ -79,7 +78,7 @@ def bad_values(model, name, field, today):
         yield 'an unknown action on lines', [['frobnicate', [1]]]
 
 
-class Inputs:
+class Inputs(Sessions):
 
     def __init__(self, server):
         self.server = server
@@ -90,13 +89,6 @@ class Inputs:
         self.untranslated = []
         self.unrelated = []
         self.changed = []
-
-    def session(self, login):
-        if login not in self.sessions:
-            password = 'wengyuan-admin' if login == 'admin' else PASSWORD
-            self.sessions[login] = Session(
-                self.server.url, self.server.database).login(login, password)
-        return self.sessions[login]
 
     def refuse(self, login, what, model, method, args, about=(),
             unchanged=None):

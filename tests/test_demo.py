@@ -402,7 +402,8 @@ def test_log_dates(demo):
 def test_card_dates(demo):
     "The cards lived through the story: each deadline card was issued on "
     "the day its deadline came near (yellow) or was missed (red), created "
-    "on that day and not when the demo was loaded, and the last month of "
+    "on that day and not when the demo was loaded (as the violation cards "
+    "of the buttons and those of the rectifications), and the last month of "
     "the story and the month before have their cards"
     cards = rows(demo,
         "SELECT k.id, k.colour, k.deadline, k.issue_date, "
@@ -417,6 +418,16 @@ def test_card_dates(demo):
     assert [c for c in red if not c[3] > c[2]] == []
     assert [c for c in cards if c[1] == 'yellow' and not c[3] <= c[2]] == []
     assert [c for c in cards if c[4] != c[3]] == []
+    # The other cards too (the violations flagged by the buttons, those of
+    # the rectifications and complaints): created on the day they were
+    # issued
+    assert rows(demo,
+        "SELECT k.kind, k.issue_date, DATE(k.create_date, '+8 hours') "
+        "FROM onewindow_card k WHERE k.kind != 'deadline' "
+        "AND DATE(k.create_date, '+8 hours') != k.issue_date") == []
+    assert rows(demo,
+        "SELECT COUNT(*) FROM onewindow_card "
+        "WHERE kind = 'refused_complete'")[0][0] > 0
     # The last day of the story, that of its last sweep (the online hall's
     # applications are pre-reviewed on the day the demo is loaded)
     last_day, = rows(demo, "SELECT MAX(date) FROM onewindow_card_sweep")[0]

@@ -11,12 +11,10 @@ mechanisms, addresses and identifiers follow their party."""
 import pytest
 
 from .conftest import report_figures
-from .rpc import RPCError, Session
-
-PASSWORD = 'wengyuan-demo'
+from .rpc import RPCError, Sessions
 
 
-class Scope:
+class Scope(Sessions):
 
     def __init__(self, server):
         self.server = server
@@ -24,13 +22,6 @@ class Scope:
         self.checks = 0
         self.problems = []
         self.visible = {}
-
-    def session(self, login):
-        if login not in self.sessions:
-            password = 'wengyuan-admin' if login == 'admin' else PASSWORD
-            self.sessions[login] = Session(
-                self.server.url, self.server.database).login(login, password)
-        return self.sessions[login]
 
     def expect(self, login, what, found, expected):
         self.checks += 1

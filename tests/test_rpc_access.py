@@ -12,13 +12,10 @@ import re
 import pytest
 
 from .conftest import report_figures
-from .rpc import RPCError, Session
+from .rpc import PASSWORD, RPCError, Session, Sessions
 
 
-PASSWORD = 'wengyuan-demo'
-
-
-class Attack:
+class Attack(Sessions):
     "Count the attempts and what leaked"
 
     def __init__(self, server):
@@ -26,13 +23,6 @@ class Attack:
         self.tried = 0
         self.leaks = []
         self.sessions = {}
-
-    def session(self, login):
-        if login not in self.sessions:
-            password = 'wengyuan-admin' if login == 'admin' else PASSWORD
-            self.sessions[login] = Session(
-                self.server.url, self.server.database).login(login, password)
-        return self.sessions[login]
 
     def refused(self, login, what, model, method, *args):
         "The call must raise"

@@ -22,9 +22,8 @@ import zipfile
 import pytest
 
 from .conftest import report_figures
-from .rpc import RPCError, Session
+from .rpc import RPCError, Sessions
 
-PASSWORD = 'wengyuan-demo'
 ROLES = ['clerk', 'approver', 'approver_mz', 'liaison', 'guide',
     'supervisor']
 # How many records each method is tried on
@@ -58,7 +57,7 @@ def _report_text(result):
         return _dumps(result)
 
 
-class Walk:
+class Walk(Sessions):
 
     def __init__(self, server):
         self.server = server
@@ -71,13 +70,6 @@ class Walk:
         self._telltales = {}
         self._fields = {}
         self._all_ids = {}
-
-    def session(self, login):
-        if login not in self.sessions:
-            password = 'wengyuan-admin' if login == 'admin' else PASSWORD
-            self.sessions[login] = Session(
-                self.server.url, self.server.database).login(login, password)
-        return self.sessions[login]
 
     def fields(self, model):
         if model not in self._fields:

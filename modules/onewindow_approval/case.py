@@ -14,7 +14,7 @@ from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, EagerReadMixin, Problems, RelatedReadMixin,
-    transition)
+    rec_name_domain, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -609,16 +609,9 @@ class Case(
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        if clause[1].startswith('!') or clause[1].startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        domain = [bool_op,
-            ('number',) + tuple(clause[1:]),
-            ('applicant.rec_name',) + tuple(clause[1:]),
-            ('applicant_identifier',) + tuple(clause[1:]),
-            ]
-        if bool_op == 'OR':
+        domain = rec_name_domain(clause, [
+                'number', 'applicant.rec_name', 'applicant_identifier'])
+        if domain[0] == 'OR':
             # Each branch from its index: the number's, the applicant's
             domain = union_domain(cls, domain)
         return domain

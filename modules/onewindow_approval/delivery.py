@@ -18,6 +18,18 @@ from .party import identifier_code, mask_identifier
 class Case(metaclass=PoolMeta):
     __name__ = 'onewindow.case'
 
+    _result_states = {
+        'readonly': ~Eval('state').in_(['approved', 'denied']),
+        }
+    _window_states = {
+        'readonly': Eval('state') != 'ready',
+        'invisible': Eval('delivery_method') != 'window',
+        }
+    _courier_states = {
+        'readonly': Eval('state') != 'ready',
+        'invisible': Eval('delivery_method') != 'courier',
+        }
+
     # The one exit
     result_number = fields.Char("Result Number", size=100,
         states={
@@ -25,9 +37,7 @@ class Case(metaclass=PoolMeta):
             },
         help="The number of the licence or certificate.")
     result_file = fields.Binary("Result", filename='result_file_name',
-        states={
-            'readonly': ~Eval('state').in_(['approved', 'denied']),
-            },
+        states=_result_states,
         help="The electronic copy of the result that the department "
         "produced.")
     result_file_name = fields.Char("Result Name", size=255)
@@ -36,9 +46,7 @@ class Case(metaclass=PoolMeta):
     result_sent_date = fields.Date("Result Sent on", readonly=True,
         help="The day the department sent the result back to the center.")
     result_scan = fields.Binary("Scanned Result", filename='result_scan_name',
-        states={
-            'readonly': ~Eval('state').in_(['approved', 'denied']),
-            },
+        states=_result_states,
         help="The center's scan of the paper result (扫描存档).")
     result_scan_name = fields.Char("Scanned Result Name", size=255)
     verified_by = fields.Many2One(
@@ -58,10 +66,7 @@ class Case(metaclass=PoolMeta):
             'company': Eval('company', -1),
             },
         depends={'company'},
-        states={
-            'readonly': Eval('state') != 'ready',
-            'invisible': Eval('delivery_method') != 'window',
-            },
+        states=_window_states,
         help="Who collects the result at the window: the applicant, or an "
         "agent with a written authorization; his resident ID is checked.")
     collector_identifier = fields.Function(
@@ -72,34 +77,18 @@ class Case(metaclass=PoolMeta):
         'get_identifier')
     collection_authorization = fields.Binary("Authorization",
         filename='collection_authorization_name',
-        states={
-            'readonly': Eval('state') != 'ready',
-            'invisible': Eval('delivery_method') != 'window',
-            },
+        states=_window_states,
         help="The applicant's written authorization (委托书) for an agent "
         "who collects the result.")
     collection_authorization_name = fields.Char("Authorization Name", size=255)
-    carrier = fields.Char("Carrier", size=100,
-        states={
-            'readonly': Eval('state') != 'ready',
-            'invisible': Eval('delivery_method') != 'courier',
-            })
-    tracking_number = fields.Char("Tracking Number", size=64,
-        states={
-            'readonly': Eval('state') != 'ready',
-            'invisible': Eval('delivery_method') != 'courier',
-            })
-    delivery_address = fields.Text("Delivery Address", size=500,
-        states={
-            'readonly': Eval('state') != 'ready',
-            'invisible': Eval('delivery_method') != 'courier',
-            })
+    carrier = fields.Char("Carrier", size=100, states=_courier_states)
+    tracking_number = fields.Char(
+        "Tracking Number", size=64, states=_courier_states)
+    delivery_address = fields.Text(
+        "Delivery Address", size=500, states=_courier_states)
     sent_date = fields.Date("Sent on",
         domain=real_date('sent_date'),
-        states={
-            'readonly': Eval('state') != 'ready',
-            'invisible': Eval('delivery_method') != 'courier',
-            },
+        states=_courier_states,
         help="The day the result was handed to the carrier.")
     delivery_date = fields.Date("Delivered on",
         domain=real_date('delivery_date'),
@@ -111,6 +100,8 @@ class Case(metaclass=PoolMeta):
         "enter it when the carrier confirms the delivery.")
     delivered_by = fields.Many2One(
         'company.employee', "Delivered by", readonly=True)
+
+    del _result_states, _window_states, _courier_states
 
     @classmethod
     def __setup__(cls):

@@ -15,8 +15,119 @@ from .document import cn_date
 logger = logging.getLogger(__name__)
 
 
+class MessageMixin:
+    """A message recorded, then sent after the transaction commits through
+    the queue: queued, sent (the gateway accepted it) or failed (with the
+    error of the gateway); a retry queues again what was not sent, and
+    sending again what was sent does nothing
+
+    The class gives _send, which hands one message to its gateway."""
+    __slots__ = ()
+    state = fields.Selection([
+            ('queued', "Queued"),
+            ('sent', "Sent"),
+            ('failed', "Failed"),
+            ], "State", required=True, readonly=True, sort=False)
+    sent_date = fields.DateTime("Sent at", readonly=True)
+    error = fields.Text("Error", readonly=True,
+        states={
+            'invisible': Eval('state') != 'failed',
+            })
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            # A B-tree: a hash index keeps all the queued messages in one
+            # bucket, and each insert walks its chain
+            Index(t, (t.state, Index.Range()),
+                where=t.state.in_(['queued', 'failed'])))
+        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('queued', 'sent'),
+            ('queued', 'failed'),
+            ('failed', 'sent'),
+            ('failed', 'failed'),
+            ('failed', 'queued'),
+            }
+        cls._buttons.update({
+                'retry': {
+                    'invisible': Eval('state') == 'sent',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'queued'
+
+    @classmethod
+    def send(cls, messages):
+        """Send the queued messages through their gateway; return the
+        errors by message of those that failed"""
+        sent, errors = [], {}
+        for message in messages:
+            if message.state == 'sent':
+                continue
+            try:
+                if message._send():
+                    sent.append(message)
+            except Exception as exception:
+                logger.warning("%s %s failed", cls.__name__, message.id,
+                    exc_info=True)
+                errors[message] = cls._send_error(exception)
+        cls.fail(list(errors), errors)
+        cls.mark_sent(sent)
+        return errors
+
+    def _send(self):
+        """Hand the message to its gateway
+
+        Return True when the gateway accepted it, False when no gateway
+        handles it (the message stays queued); raise when it refused it."""
+        return False
+
+    @classmethod
+    def _send_error(cls, exception):
+        "Return the error recorded for the exception of the gateway"
+        return str(exception)
+
+    @classmethod
+    @Workflow.transition('sent')
+    def mark_sent(cls, messages):
+        "Record that the gateway accepted the messages"
+        for message in messages:
+            message.sent_date = dt.datetime.now()
+            message.error = None
+        cls.save(messages)
+
+    @classmethod
+    @Workflow.transition('failed')
+    def fail(cls, messages, errors):
+        "Record the errors (by message) of the gateway"
+        for message in messages:
+            message.error = errors[message]
+        cls.save(messages)
+
+    @classmethod
+    @Workflow.transition('queued')
+    def requeue(cls, messages):
+        "Put the failed messages back in the queue"
+        cls.write(messages, {'error': None})
+
+    @classmethod
+    @ModelView.button
+    def retry(cls, messages):
+        "Queue again the messages not sent"
+        messages = [m for m in messages if m.state != 'sent']
+        cls.requeue(messages)
+        if messages:
+            cls.__queue__.send(messages)
+
+
 class CaseNotification(
-        ButtonStateMixin, CaseLineMixin, Workflow, ModelSQL,
+        MessageMixin, ButtonStateMixin, CaseLineMixin, Workflow, ModelSQL,
         ModelView):
     """Case Notification
 
@@ -40,49 +151,14 @@ class CaseNotification(
     recipient = fields.Char("Recipient", required=True, readonly=True,
         help="The phone number or the e-mail address.")
     message = fields.Text("Message", required=True, readonly=True)
-    state = fields.Selection([
-            ('queued', "Queued"),
-            ('sent', "Sent"),
-            ('failed', "Failed"),
-            ], "State", required=True, readonly=True, sort=False)
-    sent_date = fields.DateTime("Sent at", readonly=True)
-    error = fields.Text("Error", readonly=True,
-        states={
-            'invisible': Eval('state') != 'failed',
-            })
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
         cls.__access__.add('case')
-        cls._sql_indexes.update({
-                Index(t, (t.case, Index.Equality())),
-                # A B-tree: a hash index keeps all the queued messages in
-                # one bucket, and each insert walks its chain
-                Index(
-                    t, (t.state, Index.Range()),
-                    where=t.state.in_(['queued', 'failed'])),
-                })
-        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
-        cls._transitions |= {
-            ('queued', 'sent'),
-            ('queued', 'failed'),
-            ('failed', 'sent'),
-            ('failed', 'failed'),
-            ('failed', 'queued'),
-            }
-        cls._buttons.update({
-                'retry': {
-                    'invisible': Eval('state') == 'sent',
-                    'icon': 'tryton-refresh',
-                    'depends': ['state'],
-                    },
-                })
-
-    @classmethod
-    def default_state(cls):
-        return 'queued'
+        cls._sql_indexes.add(Index(t, (t.case, Index.Equality())))
+        cls._buttons['retry']['icon'] = 'tryton-refresh'
 
     def get_rec_name(self, name):
         return '%s: %s' % (self.case.rec_name, self.recipient)
@@ -122,61 +198,3 @@ class CaseNotification(
         if notifications:
             cls.__queue__.send(notifications)
         return notifications
-
-    @classmethod
-    def send(cls, notifications):
-        """Send the queued notifications through the gateway of their
-        channel; sending again what was sent does nothing"""
-        sent, errors = [], {}
-        for notification in notifications:
-            if notification.state == 'sent':
-                continue
-            try:
-                if notification._send():
-                    sent.append(notification)
-            except Exception as exception:
-                logger.warning(
-                    "notification %s failed", notification.id, exc_info=True)
-                errors[notification] = str(exception)
-        cls.fail(list(errors), errors)
-        cls.mark_sent(sent)
-
-    def _send(self):
-        """Hand the message to the gateway of the channel
-
-        Return True when the gateway accepted it, False when no gateway
-        handles the channel (the message stays queued).  Gateway modules
-        extend this method."""
-        return False
-
-    @classmethod
-    @Workflow.transition('sent')
-    def mark_sent(cls, notifications):
-        "Record that the gateway accepted the notifications"
-        cls.write(notifications, {
-                'sent_date': dt.datetime.now(),
-                'error': None,
-                })
-
-    @classmethod
-    @Workflow.transition('failed')
-    def fail(cls, notifications, errors):
-        "Record the errors (by notification) of the gateway"
-        for notification in notifications:
-            notification.error = errors[notification]
-        cls.save(notifications)
-
-    @classmethod
-    @Workflow.transition('queued')
-    def queue(cls, notifications):
-        "Put the failed notifications back in the queue"
-        cls.write(notifications, {'error': None})
-
-    @classmethod
-    @ModelView.button
-    def retry(cls, notifications):
-        "Queue again the notifications not sent"
-        notifications = [n for n in notifications if n.state != 'sent']
-        cls.queue(notifications)
-        if notifications:
-            cls.__queue__.send(notifications)

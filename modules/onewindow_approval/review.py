@@ -542,75 +542,59 @@ class Case(metaclass=PoolMeta):
             "approver of the department otherwise."),
         'get_may_decide')
     # Escalated matters
+    _escalated_states = {
+        'invisible': Eval('handling') != 'escalated',
+        }
+    _report_states = {
+        'readonly': Eval('state') != 'review',
+        'invisible': Eval('handling') != 'escalated',
+        }
+    _higher_states = {
+        'readonly': Eval('state') != 'escalated',
+        'invisible': Eval('handling') != 'escalated',
+        }
     county_review_deadline = fields.Date("County Review Deadline",
         readonly=True,
-        states={
-            'invisible': Eval('handling') != 'escalated',
-            },
+        states=_escalated_states,
         help="The county reviews an escalated matter within 20 working days "
         "of the acceptance before it reports it to the higher authority.")
     escalated_to = fields.Char("Higher Authority", size=200, readonly=True,
-        states={
-            'invisible': Eval('handling') != 'escalated',
-            })
+        states=_escalated_states)
     escalation_number = fields.Char("Report Number", size=100,
-        states={
-            'readonly': Eval('state') != 'review',
-            'invisible': Eval('handling') != 'escalated',
-            },
+        states=_report_states,
         help="The number of the document that reports the case to the "
         "higher authority.")
     escalation_document = fields.Binary("Report Document",
         filename='escalation_document_name',
-        states={
-            'readonly': Eval('state') != 'review',
-            'invisible': Eval('handling') != 'escalated',
-            })
+        states=_report_states)
     escalation_document_name = fields.Char("Report Document Name", size=255,
-        states={
-            'invisible': Eval('handling') != 'escalated',
-            })
+        states=_escalated_states)
     escalation_date = fields.Date("Report Date", readonly=True,
-        states={
-            'invisible': Eval('handling') != 'escalated',
-            })
+        states=_escalated_states)
     escalated_by = fields.Many2One(
         'company.employee', "Reported by", readonly=True,
-        states={
-            'invisible': Eval('handling') != 'escalated',
-            })
+        states=_escalated_states)
     higher_decision = fields.Selection([
             (None, ""),
             ('approved', "Approved"),
             ('denied', "Denied"),
             ], "Higher Decision", sort=False,
-        states={
-            'readonly': Eval('state') != 'escalated',
-            'invisible': Eval('handling') != 'escalated',
-            },
+        states=_higher_states,
         help="The decision of the higher authority.")
     higher_decision_number = fields.Char("Higher Decision Number", size=100,
-        states={
-            'readonly': Eval('state') != 'escalated',
-            'invisible': Eval('handling') != 'escalated',
-            })
+        states=_higher_states)
     higher_decision_date = fields.Date("Higher Decision Date",
         domain=real_date('higher_decision_date'),
-        states={
-            'readonly': Eval('state') != 'escalated',
-            'invisible': Eval('handling') != 'escalated',
-            })
+        states=_higher_states)
     higher_decision_document = fields.Binary("Higher Decision Document",
         filename='higher_decision_document_name',
-        states={
-            'readonly': Eval('state') != 'escalated',
-            'invisible': Eval('handling') != 'escalated',
-            })
+        states=_higher_states)
     higher_decision_document_name = fields.Char(
         "Higher Decision Document Name", size=255,
-        states={
-            'invisible': Eval('handling') != 'escalated',
-            })
+        states=_escalated_states)
+
+    del _escalated_states, _report_states, _higher_states
+
     # The cases on which departments (by tuple of ids) gave an opinion
     _opinion_cases_cache = Cache(
         'onewindow.case.opinion_cases', context=False)

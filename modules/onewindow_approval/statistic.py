@@ -406,7 +406,39 @@ class StatisticContext(ModelView):
         return where
 
 
-class StatisticMixin(ModelSQL, ModelView):
+class StatisticKeyMixin:
+    "The rows of a statistic grouped by a key: the field of _key_name"
+    __slots__ = ()
+
+    @classmethod
+    def _key(cls, table):
+        "Return the SQL expression of the key of the rows"
+        return Column(table, cls._key_name())
+
+    @classmethod
+    def _key_name(cls):
+        "Return the name of the field of the key"
+        raise NotImplementedError
+
+
+class StatisticPeriodMixin(StatisticKeyMixin):
+    "The rows of a statistic grouped by the period of the context"
+    __slots__ = ()
+    date = fields.Date("Date")
+
+    @classmethod
+    def _key_name(cls):
+        return 'date'
+
+    @classmethod
+    def _key(cls, table):
+        pool = Pool()
+        Context = pool.get('onewindow.statistic.context')
+        return cls.date.sql_cast(
+            DateTrunc(Context.get_period(), table.date))
+
+
+class StatisticMixin(StatisticKeyMixin, ModelSQL, ModelView):
     """The figures of the cases of the period of the context, grouped by
     the key of the model
 
@@ -477,16 +509,6 @@ class StatisticMixin(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, (cls._key_name(), 'ASC'))
-
-    @classmethod
-    def _key(cls, table):
-        "Return the SQL expression of the key of the rows"
-        return Column(table, cls._key_name())
-
-    @classmethod
-    def _key_name(cls):
-        "Return the name of the field of the key"
-        raise NotImplementedError
 
     @classmethod
     def _keys(cls, table):
@@ -661,21 +683,9 @@ class StatisticClerk(StatisticMixin):
         return 'employee'
 
 
-class StatisticPeriod(StatisticMixin):
+class StatisticPeriod(StatisticPeriodMixin, StatisticMixin):
     "Supervision Statistics by Period"
     __name__ = 'onewindow.statistic.period'
-    date = fields.Date("Date")
-
-    @classmethod
-    def _key_name(cls):
-        return 'date'
-
-    @classmethod
-    def _key(cls, table):
-        pool = Pool()
-        Context = pool.get('onewindow.statistic.context')
-        return cls.date.sql_cast(
-            DateTrunc(Context.get_period(), table.date))
 
 
 class MonthlyReportStart(ModelView):

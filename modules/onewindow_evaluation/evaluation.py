@@ -6,8 +6,8 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sql import Null
-from sql.functions import Function
+from sql import For, Literal, Null
+from sql.functions import CurrentTimestamp, Function
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -255,7 +255,12 @@ class Evaluation(
                 Index(t, (t.window, Index.Equality()),
                     (t.service_date, Index.Range()),
                     where=t.state == 'pending'),
+                # The satisfaction statistics read the ratings of a period
+                # from this index alone (an index-only scan): the columns
+                # they group and count by are in it
                 Index(t, (t.rating_day, Index.Range()),
+                    include=[t.id, t.company, t.hall, t.department,
+                        t.window, t.employee, t.matter, t.level],
                     where=t.state == 'rated'),
                 Index(t, (t.service_day, Index.Range()),
                     where=t.state == 'pending'),
@@ -459,8 +464,25 @@ class Evaluation(
 
     # Rating
 
-    def check_values(self, level, levels=None, reasons=None):
-        "Raise if the level, the indicator levels or the reasons are invalid"
+    def indicator_rows(self):
+        """Return the (id, overall) of the indicators of the rating's set in
+        their order, read in one query (their names are not needed to rate)"""
+        pool = Pool()
+        Indicator = pool.get('onewindow.evaluation.indicator')
+        if not self.indicator_set:
+            return []
+        indicator = Indicator.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*indicator.select(indicator.id, indicator.overall,
+                where=indicator.set == self.indicator_set.id,
+                order_by=[indicator.sequence.asc.nulls_first,
+                    indicator.id.asc]))
+        return [(id_, bool(overall)) for id_, overall in cursor]
+
+    def check_values(self, level, levels=None, reasons=None,
+            indicators=None):
+        """Raise if the level, the indicator levels or the reasons are
+        invalid; indicators are the indicator_rows when already read"""
         pool = Pool()
         Reason = pool.get('onewindow.evaluation.reason')
         valid = {l for l, _ in LEVELS}
@@ -468,8 +490,9 @@ class Evaluation(
             raise EvaluationError(gettext(
                     'onewindow_evaluation.msg_evaluation_level',
                     evaluation=self.rec_name))
-        indicators = {i.id for i in (
-                self.indicator_set.indicators if self.indicator_set else [])}
+        if indicators is None:
+            indicators = self.indicator_rows()
+        indicators = {i for i, _ in indicators}
         for indicator, value in (levels or {}).items():
             if indicator not in indicators or value not in valid:
                 raise EvaluationError(gettext(
@@ -489,6 +512,26 @@ class Evaluation(
                         evaluation=self.rec_name))
 
     @classmethod
+    def _lock_pending(cls, evaluation):
+        """Lock the row of the rating to give
+
+        On PostgreSQL the row is locked where the rating is given (SELECT
+        FOR UPDATE NOWAIT): a rating given by a concurrent transaction, in
+        progress or committed since this transaction began, makes it fail
+        with a serialization error, and the request is tried again, then
+        refused as rated.  Tryton's lock would restart the transaction to
+        take the lock at its beginning, running the page twice."""
+        transaction = Transaction()
+        if transaction.database.has_select_for():
+            table = cls.__table__()
+            cursor = transaction.connection.cursor()
+            cursor.execute(*table.select(Literal(1),
+                    where=table.id == evaluation.id,
+                    for_=For('UPDATE', nowait=True)))
+        else:
+            cls.lock([evaluation])
+
+    @classmethod
     def rate(cls, evaluation, channel, level, levels=None, reasons=None,
             comment=None, link=None):
         """Record the applicant's rating of the pending evaluation once
@@ -500,21 +543,22 @@ class Evaluation(
         Line = pool.get('onewindow.evaluation.line')
         Link = pool.get('onewindow.evaluation.link')
         Date = pool.get('ir.date')
-        cls.lock([evaluation])
+        cls._lock_pending(evaluation)
         with without_check_access():
             evaluation = cls(evaluation.id)
             if evaluation.state != 'pending':
                 raise EvaluationError(gettext(
                         'onewindow_evaluation.msg_evaluation_rated',
                         evaluation=evaluation.rec_name))
-            evaluation.check_values(level, levels, reasons)
+            indicators = evaluation.indicator_rows()
+            evaluation.check_values(level, levels, reasons,
+                indicators=indicators)
             comment = (comment or '').strip()[:1000] or None
             lines = []
-            for indicator in (evaluation.indicator_set.indicators
-                    if evaluation.indicator_set else []):
+            for indicator, overall in indicators:
                 lines.append(Line(evaluation=evaluation, indicator=indicator,
-                        level=level if indicator.overall
-                        else (levels or {}).get(indicator.id, level)))
+                        level=level if overall
+                        else (levels or {}).get(indicator, level)))
             Line.save(lines)
             cls.write([evaluation], {
                     'level': level,
@@ -534,12 +578,9 @@ class Evaluation(
                     'state': 'rated',
                     })
             cls.log([evaluation], 'transition', 'state:rated')
-            links = Link.search([
-                    ('evaluation', '=', evaluation.id),
-                    ('used', '=', None),
-                    ])
-            Link.write(links, {'used': dt.datetime.now()})
-            cls._rated([evaluation])
+            Link.use(evaluation)
+            if level in BAD_LEVELS:
+                cls._rated([evaluation])
         return evaluation
 
     @classmethod
@@ -665,3 +706,15 @@ class EvaluationLink(ModelSQL):
         cls._sql_indexes.add(
             Index(t, (t.evaluation, Index.Equality()),
                 where=t.used == Null))
+
+    @classmethod
+    def use(cls, evaluation):
+        """Mark the links of the rating used (its rating is given), in one
+        update"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.used, table.write_uid, table.write_date],
+                [dt.datetime.now(), Transaction().user, CurrentTimestamp()],
+                where=(table.evaluation == evaluation.id)
+                & (table.used == Null)))

@@ -54,11 +54,10 @@ def _submit(page, evaluation, channel, link=None):
     form = page.form
     level = form.get('level')
     levels = {}
-    for indicator in (evaluation.indicator_set.indicators
-            if evaluation.indicator_set else []):
-        value = form.get('indicator_%s' % indicator.id)
+    for indicator, _ in evaluation.indicator_rows():
+        value = form.get('indicator_%s' % indicator)
         if value:
-            levels[indicator.id] = value
+            levels[indicator] = value
     reasons = []
     for value in form.getlist('reasons')[:20]:
         if value.isdigit():

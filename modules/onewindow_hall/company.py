@@ -4,20 +4,16 @@ from trytond.cache import Cache
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
-from .model import NameCache
+from .model import NameCache, NameCacheMixin
 
 
-class Company(metaclass=PoolMeta):
+class Company(NameCacheMixin, metaclass=PoolMeta):
     __name__ = 'company.company'
     # The time zone of each company, that each today() asks for
     _onewindow_timezone_cache = Cache(
         'company.company.onewindow_timezone', context=False)
     # The name of its party (see NameCache), cleared also by the parties
     _rec_name_cache = NameCache('company.company.rec_name')
-
-    def get_rec_name(self, name):
-        return self._rec_name_cache.get(
-            self, lambda r: super(Company, r).get_rec_name(name))
 
     @classmethod
     def get_timezone(cls, company_id):
@@ -39,13 +35,11 @@ class Company(metaclass=PoolMeta):
     def write(cls, *args):
         super().write(*args)
         cls._onewindow_timezone_cache.clear()
-        cls._rec_name_cache.clear()
 
     @classmethod
     def delete(cls, companies):
         super().delete(companies)
         cls._onewindow_timezone_cache.clear()
-        cls._rec_name_cache.clear()
 
 
 class Party(metaclass=PoolMeta):

@@ -4,7 +4,7 @@ from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
-from .model import NameCache, real_date
+from .model import NameCache, NameCacheMixin, real_date, rec_name_domain
 
 ROLES = [
     (None, ""),
@@ -18,7 +18,7 @@ ROLES = [
     ]
 
 
-class Department(DeactivableMixin, ModelSQL, ModelView):
+class Department(NameCacheMixin, DeactivableMixin, ModelSQL, ModelView):
     "Department"
     __name__ = 'onewindow.department'
     name = fields.Char("Name", required=True, translate=True)
@@ -81,31 +81,9 @@ class Department(DeactivableMixin, ModelSQL, ModelView):
     def get_liaisons(self, name):
         return [e.id for e in self.employees if e.hall_role == 'liaison']
 
-    def get_rec_name(self, name):
-        return self._rec_name_cache.get(
-            self, lambda r: super(Department, r).get_rec_name(name))
-
-    @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        cls._rec_name_cache.clear()
-
-    @classmethod
-    def delete(cls, records):
-        super().delete(records)
-        cls._rec_name_cache.clear()
-
     @classmethod
     def search_rec_name(cls, name, clause):
-        if clause[1].startswith('!') or clause[1].startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('name',) + tuple(clause[1:]),
-            ('short_name',) + tuple(clause[1:]),
-            ('code',) + tuple(clause[1:]),
-            ]
+        return rec_name_domain(clause, ['name', 'short_name', 'code'])
 
 
 class DepartmentEmployee(ModelSQL):
@@ -118,7 +96,7 @@ class DepartmentEmployee(ModelSQL):
         'company.employee', "Employee", required=True, ondelete='CASCADE')
 
 
-class Employee(metaclass=PoolMeta):
+class Employee(NameCacheMixin, metaclass=PoolMeta):
     __name__ = 'company.employee'
     hall_role = fields.Selection(ROLES, "Hall Role",
         help="The employee's role in the service hall.")
@@ -130,17 +108,3 @@ class Employee(metaclass=PoolMeta):
         "Windows")
     # The name of its party (see NameCache), cleared also by the parties
     _rec_name_cache = NameCache('company.employee.rec_name')
-
-    def get_rec_name(self, name):
-        return self._rec_name_cache.get(
-            self, lambda r: super(Employee, r).get_rec_name(name))
-
-    @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        cls._rec_name_cache.clear()
-
-    @classmethod
-    def delete(cls, records):
-        super().delete(records)
-        cls._rec_name_cache.clear()

@@ -7,7 +7,7 @@ from trytond.model import (
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
-from .model import NameCache
+from .model import NameCache, NameCacheMixin
 
 ZONE_KINDS = [
     ('comprehensive', "Comprehensive Window"),
@@ -147,7 +147,7 @@ class Room(ModelSQL, ModelView):
         return self.number
 
 
-class Window(DeactivableMixin, ModelSQL, ModelView):
+class Window(NameCacheMixin, DeactivableMixin, ModelSQL, ModelView):
     "Service Window"
     __name__ = 'onewindow.window'
     hall = fields.Many2One(
@@ -197,19 +197,6 @@ class Window(DeactivableMixin, ModelSQL, ModelView):
             return (room.floor, len(room.number), room.number)
         return ', '.join(r.number for r in sorted(self.rooms, key=key))
 
-    def get_rec_name(self, name):
-        return self._rec_name_cache.get(
-            self, lambda r: super(Window, r).get_rec_name(name))
-
-    @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        cls._rec_name_cache.clear()
-
-    @classmethod
-    def delete(cls, records):
-        super().delete(records)
-        cls._rec_name_cache.clear()
 
 
 class WindowRoom(ModelSQL):

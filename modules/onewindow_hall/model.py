@@ -196,6 +196,27 @@ class NameCache:
             instance.clear()
 
 
+class NameCacheMixin:
+    """The rec_name kept by the NameCache of the class (_rec_name_cache),
+    cleared when the records are written or deleted"""
+    __slots__ = ()
+    _rec_name_cache = None
+
+    def get_rec_name(self, name):
+        return self._rec_name_cache.get(
+            self, lambda r: super(NameCacheMixin, r).get_rec_name(name))
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._rec_name_cache.clear()
+
+    @classmethod
+    def delete(cls, records):
+        super().delete(records)
+        cls._rec_name_cache.clear()
+
+
 class EagerReadMixin:
     """The columns that the records load read with those a read computes
     Function fields from
@@ -233,6 +254,17 @@ class EagerReadMixin:
             if field.loading == 'eager' and not hasattr(field, 'get')
             and name not in bases and name != 'id'
             and access.get(name, {}).get('read', True))
+
+
+def rec_name_domain(clause, names):
+    """Return the domain that matches the clause of a search of the
+    rec_name on any of the fields of names, or on none of them for a
+    negative operator"""
+    if clause[1].startswith('!') or clause[1].startswith('not '):
+        bool_op = 'AND'
+    else:
+        bool_op = 'OR'
+    return [bool_op] + [(name, *clause[1:]) for name in names]
 
 
 def real_date(name, years=1):

@@ -3,6 +3,7 @@
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields)
+from trytond.modules.onewindow_hall.model import rec_name_domain
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.rpc import RPC
@@ -96,15 +97,8 @@ class Authorization(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        if clause[1].startswith('!') or clause[1].startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('employee.rec_name', *clause[1:]),
-            ('department.rec_name', *clause[1:]),
-            ('number', *clause[1:]),
-            ]
+        return rec_name_domain(clause, [
+                'employee.rec_name', 'department.rec_name', 'number'])
 
     @classmethod
     def validate_fields(cls, authorizations, field_names):

@@ -7,7 +7,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, transition)
+    ButtonStateMixin, rec_name_domain, transition)
 
 from .exceptions import DelegationError
 
@@ -110,14 +110,7 @@ class Delegation(
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        if clause[1].startswith('!') or clause[1].startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('number', *clause[1:]),
-            ('department.rec_name', *clause[1:]),
-            ]
+        return rec_name_domain(clause, ['number', 'department.rec_name'])
 
     def covers(self, matter, date):
         "Return True if the delegation covers matter on date"

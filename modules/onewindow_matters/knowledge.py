@@ -4,7 +4,8 @@ import datetime as dt
 
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields)
-from trytond.modules.onewindow_hall.model import real_date
+from trytond.modules.onewindow_hall.model import (
+    real_date, rec_name_domain)
 from trytond.pool import Pool
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
@@ -97,15 +98,7 @@ class Knowledge(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        if clause[1].startswith('!') or clause[1].startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('question', *clause[1:]),
-            ('keywords', *clause[1:]),
-            ('answer', *clause[1:]),
-            ]
+        return rec_name_domain(clause, ['question', 'keywords', 'answer'])
 
     @classmethod
     def search_keyword(cls, text):

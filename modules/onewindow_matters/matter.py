@@ -12,7 +12,7 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, real_date, transition)
+    ButtonStateMixin, real_date, rec_name_domain, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -512,15 +512,7 @@ class Matter(
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        if clause[1].startswith('!') or clause[1].startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('code', *clause[1:]),
-            ('name', *clause[1:]),
-            ('short_name', *clause[1:]),
-            ]
+        return rec_name_domain(clause, ['code', 'name', 'short_name'])
 
     def get_steps_limit(self, name):
         return sum(s.limit or 0 for s in self.steps)

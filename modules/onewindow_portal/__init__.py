@@ -12,6 +12,13 @@ __all__ = ['register', 'account', 'lookup', 'oidc', 'online', 'routes']
 def register():
     Pool.register(
         matter.Matter,
+        matter.MatterMaterial,
+        matter.Department,
+        matter.Hall,
+        matter.Room,
+        matter.Window,
+        matter.WindowRoom,
+        matter.WindowDepartment,
         application.Configuration,
         application.Application,
         application.ApplicationMaterial,

@@ -11,8 +11,8 @@ applicant (instead of the records' reads as the template reaches them),
 and counts its two rate limits in one query."""
 import datetime as dt
 
-from sql import Literal, Null
-from sql.aggregate import Sum
+from sql import Column, Literal, Null, Select
+from sql.aggregate import Count, Sum
 from sql.conditionals import Case
 
 from trytond.cache import Cache
@@ -99,9 +99,10 @@ def department_translation(department_id, name, written):
     return translated
 
 
-def find_progress(pool, number):
+def find_progress(pool, number, key):
     """Return the Progress of the application of the application or case
-    number (as `find`), or None"""
+    number (as `find`), or None, with the attempts of the key and of the
+    visitor's address (as `attempt_counts`), in one query"""
     Application = pool.get('onewindow.application')
     Case_ = pool.get('onewindow.case')
     Matter = pool.get('onewindow.matter')
@@ -115,37 +116,67 @@ def find_progress(pool, number):
     party = Party.__table__()
     cursor = Transaction().connection.cursor()
 
-    query = (application
-        .join(matter, condition=matter.id == application.matter)
-        .join(case, 'LEFT', condition=case.id == application.case)
-        .join(department, 'LEFT',
-            condition=department.id == application.department)
-        .join(party, 'LEFT', condition=party.id == application.applicant))
-    columns = [application.id, application.number, application.state,
-        application.submission_date, application.query_code_hash,
-        matter.name, department.id, department.name,
-        department.write_date, department.create_date,
-        party.name,
-        case.id, case.number, case.state, case.deadline,
-        case.acceptance_date, case.decision_date, case.verification_date]
     # The application of the number, else the application of the case of
-    # the number, in one query
+    # the number, found first (one row, by the indexes of the numbers); its
+    # case and applicant read by their primary key in scalar subqueries: a
+    # join lets the planner walk the cases by their primary key up to the
+    # case of the application (a merge join, when the statistics of the
+    # applications are older than their newest cases)
     of_case = by_case.select(by_case.application,
         where=(by_case.number == number) & (by_case.application != Null),
         limit=1)
     of_number = (application.number == number) & (
         application.state != 'draft')
-    cursor.execute(*query.select(*columns,
-            where=of_number | (application.id == of_case),
-            order_by=[Case((of_number, Literal(0)), else_=Literal(1))],
-            limit=1))
+    found = application.select(
+        application.id, application.number, application.state,
+        application.submission_date, application.query_code_hash,
+        application.matter, application.department, application.applicant,
+        application.case,
+        where=of_number | (application.id == of_case),
+        order_by=[Case((of_number, Literal(0)), else_=Literal(1))],
+        limit=1)
+
+    def of_case_(column):
+        return case.select(column, where=case.id == found.case)
+    # The attempts are counted in the same query, on a row of their own
+    # that the application (if any) joins
+    counts = Select(attempt_columns(pool, key))
+    query = (counts
+        .join(found, 'LEFT', condition=Literal(True))
+        .join(matter, 'LEFT', condition=matter.id == found.matter)
+        .join(department, 'LEFT',
+            condition=department.id == found.department))
+    columns = [counts.of_key, counts.of_network,
+        found.id, found.number, found.state,
+        found.submission_date, found.query_code_hash,
+        matter.name, department.id, department.name,
+        department.write_date, department.create_date,
+        party.select(party.name, where=party.id == found.applicant),
+        found.case]
+    case_names = ['number', 'state', 'deadline', 'acceptance_date',
+        'decision_date', 'verification_date']
+    columns += [of_case_(Column(case, n)) for n in case_names]
+    cursor.execute(*query.select(*columns))
     row = cursor.fetchone()
-    if not row:
-        return None
+    of_key, of_network = row[0] or 0, row[1] or 0
+    row = row[2:]
+    if row[0] is None:
+        return None, of_key, of_network
     (id_, number_, state, submission_date, query_code_hash,
         matter_name, department_id, department_name, write_date, create_date,
-        applicant_name, case_id, case_number, case_state, deadline,
-        acceptance_date, decision_date, verification_date) = row
+        applicant_name, case_id) = row[:12]
+    # The values of a subquery have no declared type on SQLite
+    values = {}
+    for name, value in zip(case_names, row[12:]):
+        if isinstance(value, str):
+            type_ = Case_._fields[name]._type
+            if type_ == 'date':
+                value = dt.date.fromisoformat(value)
+            elif type_ == 'datetime':
+                value = dt.datetime.fromisoformat(value)
+        values[name] = value
+    case_number, case_state, deadline, acceptance_date, decision_date, \
+        verification_date = [values[n] for n in case_names]
     if department_id is not None:
         department_name = department_translation(
             department_id, department_name, write_date or create_date)
@@ -155,7 +186,28 @@ def find_progress(pool, number):
             deadline=deadline, acceptance_date=acceptance_date,
             decision_date=decision_date, verification_date=verification_date)
     return Progress(id_, number_, state, submission_date, query_code_hash,
-        matter_name, department_name, applicant_name, public_case)
+        matter_name, department_name, applicant_name, public_case), \
+        of_key, of_network
+
+
+def attempt_columns(pool, key):
+    """Return the counts of the attempts of the key and of the visitor's
+    address (as `count` and `count_ip` of the attempts count them) as
+    scalar subqueries named of_key and of_network"""
+    Attempt = pool.get('onewindow.portal.attempt')
+    key = key[:Attempt.login.size]
+    _, network = Attempt.ipaddress()
+    since = Attempt.delay()
+    by_key = Attempt.__table__()
+    by_network = Attempt.__table__()
+    return [
+        by_key.select(Count(Literal(1)),
+            where=(by_key.login == key) & (by_key.device_cookie == Null)
+            & (by_key.create_date >= since)).as_('of_key'),
+        by_network.select(Count(Literal(1)),
+            where=(by_network.ip_network == str(network))
+            & (by_network.create_date >= since)).as_('of_network'),
+        ]
 
 
 def attempt_counts(pool, key):
@@ -187,14 +239,17 @@ def lookup(page):
     code = (page.form.get('code') or '')[:40]
     if page.request.method == 'POST':
         key = 'lookup:' + number
-        of_key, of_network = attempt_counts(pool, key)
+        if number:
+            progress, of_key, of_network = find_progress(pool, number, key)
+        else:
+            progress = None
+            of_key, of_network = attempt_counts(pool, key)
         if (of_key >= config.getint(
                     'portal', 'max_lookup_number', default=10)
                 or of_network >= config.getint(
                     'portal', 'max_attempt_ip', default=100)):
             raise TooManyRequests(gettext(
                     "Too many attempts. Wait a few minutes and try again."))
-        progress = find_progress(pool, number) if number else None
         # The code is compared, in constant time, even for an unknown
         # number
         valid = check_query_code(

@@ -1,11 +1,63 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
+
+from trytond.cache import Cache
 from trytond.model import fields
+from trytond.modules.onewindow_hall.model import NameCache
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
 
-class Matter(metaclass=PoolMeta):
+class GuideCache(NameCache):
+    """The service guides of the published matters as the matter page shows
+    them (its title and the HTML of its content), kept by the process for
+    each matter and language
+
+    The guide reads the matter, its checklist and the files it offers, its
+    department, the windows that serve it, their halls and rooms, and their
+    translations: a dozen queries for a page that changes a few times a
+    year.  It is cleared (in every process, through trytond's cache) when
+    any of them is created, written or deleted, and when a translation is
+    (as the names of `NameCache`); the duration is only a safety net."""
+
+    def __init__(self, name):
+        self.cache = Cache(name, context=False,
+            duration=dt.timedelta(hours=1))
+        self._instances.append(self)
+
+    def get_guide(self, matter_id, language):
+        return self.cache.get((matter_id, language))
+
+    def set_guide(self, matter_id, language, guide):
+        self.cache.set((matter_id, language), guide)
+
+
+guides = GuideCache('onewindow_portal.matter.guide')
+
+
+class GuideClearMixin:
+    "Clear the service guides when a record of the model changes"
+    __slots__ = ()
+
+    @classmethod
+    def create(cls, vlist):
+        records = super().create(vlist)
+        guides.clear()
+        return records
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        guides.clear()
+
+    @classmethod
+    def delete(cls, records):
+        super().delete(records)
+        guides.clear()
+
+
+class Matter(GuideClearMixin, metaclass=PoolMeta):
     __name__ = 'onewindow.matter'
     fully_online = fields.Boolean("Fully Online",
         states={
@@ -18,3 +70,31 @@ class Matter(metaclass=PoolMeta):
     @classmethod
     def default_fully_online(cls):
         return False
+
+
+class MatterMaterial(GuideClearMixin, metaclass=PoolMeta):
+    __name__ = 'onewindow.matter.material'
+
+
+class Department(GuideClearMixin, metaclass=PoolMeta):
+    __name__ = 'onewindow.department'
+
+
+class Hall(GuideClearMixin, metaclass=PoolMeta):
+    __name__ = 'onewindow.hall'
+
+
+class Room(GuideClearMixin, metaclass=PoolMeta):
+    __name__ = 'onewindow.room'
+
+
+class Window(GuideClearMixin, metaclass=PoolMeta):
+    __name__ = 'onewindow.window'
+
+
+class WindowRoom(GuideClearMixin, metaclass=PoolMeta):
+    __name__ = 'onewindow.window-onewindow.room'
+
+
+class WindowDepartment(GuideClearMixin, metaclass=PoolMeta):
+    __name__ = 'onewindow.window-onewindow.department'

@@ -5,13 +5,17 @@
 Every view runs as the root user: each query names what the visitor may
 see (published matters; the applications of the logged-in account's
 parties), never more."""
+from types import SimpleNamespace
+
+from markupsafe import Markup
 from sql import Column
 from sql.conditionals import Coalesce
 from sql.functions import Function
 
 from trytond.transaction import Transaction
 
-from .web import NotFound, download, gettext, portal_route
+from .matter import guides
+from .web import NotFound, download, environment, gettext, portal_route
 
 THEMES = {'natural', 'legal'}
 
@@ -94,42 +98,89 @@ def _departments(pool):
     return Department.search([('id', 'in', ids)], order=[('code', 'ASC')])
 
 
-def matter_windows(pool, matter):
-    "Return the active windows that serve the department of the matter"
+def matter_windows(pool, department):
+    "Return the active windows that serve the department"
     Window = pool.get('onewindow.window')
     return Window.search([
-            ('departments', '=', matter.department.id),
+            ('departments', '=', department.id),
             ('active', '=', True),
             ], order=[('hall', 'ASC'), ('code', 'ASC')])
 
 
-def material_files(pool, matter):
-    """Return {material id: the kinds of file it offers to download} in one
-    query, without reading the files themselves"""
+def guide_materials(pool, matter):
+    """Return the checklist of the matter as the guide shows it, in the
+    order of the checklist, with the kinds of file each material offers to
+    download, in one query that does not read the files themselves"""
     Material = pool.get('onewindow.matter.material')
     material = Material.__table__()
     cursor = Transaction().connection.cursor()
+    names = ['id', 'name', 'condition', 'notes', 'requirement',
+        'paper_copies', 'electronic_copies', 'original_check']
     kinds = ['sample', 'blank_form']
-    cursor.execute(*material.select(material.id,
-            *[Coalesce(Length(Column(material, k)), 0) > 0
-                for k in kinds],
-            where=material.matter == matter.id))
-    return {r[0]: {k for k, present in zip(kinds, r[1:]) if present}
-        for r in cursor}
+    cursor.execute(*material.select(
+            *[Column(material, n) for n in names],
+            *[Coalesce(Length(Column(material, k)), 0) > 0 for k in kinds],
+            where=material.matter == matter.id,
+            order_by=[material.sequence.asc.nulls_first, material.id.asc]))
+    materials = []
+    for row in cursor:
+        values = dict(zip(names, row))
+        values['files'] = {k for k, present in zip(
+                kinds, row[len(names):]) if present}
+        materials.append(SimpleNamespace(**values))
+    return materials
 
 
 @portal_route('matter/<int:matter_id>')
 def matter(page, matter_id):
-    "The service guide of the matter (办事指南)"
+    """The service guide of the matter (办事指南), rendered once and kept by
+    the process (`matter.guides`) until what it shows changes"""
+    language = Transaction().language
+    guide = guides.get_guide(matter_id, language)
+    if guide is None:
+        guide = _guide(page, matter_id)
+        guides.set_guide(matter_id, language, guide)
+    title, html = guide
+    return page.render('matter.html', title=title, guide=Markup(html))
+
+
+def _guide(page, matter_id):
+    "Return the title and the HTML of the service guide of the matter"
     pool = page.pool
     matter = published_matter(page, matter_id)
-    windows = matter_windows(pool, matter)
-    halls = []
-    for window in windows:
-        if window.hall not in halls:
-            halls.append(window.hall)
-    return page.render('matter.html', matter=matter, windows=windows,
-        halls=halls, files=material_files(pool, matter))
+    department_name, windows, halls = _places(page, matter.department.id)
+    html = environment.get_template('matter_guide.html').render(
+        page=page, matter=matter, department_name=department_name,
+        windows=windows, halls=halls,
+        materials=guide_materials(pool, matter))
+    return matter.name, html
+
+
+def _places(page, department_id):
+    """Return the name of the department, the windows that serve it and
+    their halls as the guide shows them, kept by the process
+    (`matter.guides`) for the matters of the department"""
+    language = Transaction().language
+    key = ('places', department_id)
+    places = guides.get_guide(key, language)
+    if places is None:
+        pool = page.pool
+        Department = pool.get('onewindow.department')
+        windows, halls = [], {}
+        for window in matter_windows(pool, Department(department_id)):
+            hall = window.hall
+            if hall.id not in halls:
+                halls[hall.id] = {'name': hall.name, 'address': hall.address,
+                    'opening_hours': hall.opening_hours}
+            windows.append({'name': window.name, 'hall': hall.id,
+                    'rooms_text': window.rooms_text})
+        places = (Department(department_id).name, windows, halls)
+        guides.set_guide(key, language, places)
+    department_name, windows, halls = places
+    return (department_name,
+        [SimpleNamespace(name=w['name'], rooms_text=w['rooms_text'],
+                hall=SimpleNamespace(**halls[w['hall']])) for w in windows],
+        [SimpleNamespace(**h) for h in halls.values()])
 
 
 @portal_route('matter/<int:matter_id>/material/<int:material_id>/<kind>')

@@ -10,9 +10,9 @@ from sql import For, Literal
 
 from trytond.config import config
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.onewindow_approval.notification import MessageMixin
 from trytond.modules.onewindow_hall.model import ButtonStateMixin
 from trytond.pool import Pool
-from trytond.pyson import Eval
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
@@ -31,7 +31,7 @@ KINDS = [
     ]
 
 
-class Message(ButtonStateMixin, Workflow, ModelSQL, ModelView):
+class Message(MessageMixin, ButtonStateMixin, Workflow, ModelSQL, ModelView):
     """Text Message
 
     A text message to an applicant, recorded, then sent after the
@@ -49,18 +49,8 @@ class Message(ButtonStateMixin, Workflow, ModelSQL, ModelView):
         ondelete='CASCADE')
     case = fields.Many2One(
         'onewindow.case', "Case", readonly=True, ondelete='CASCADE')
-    state = fields.Selection([
-            ('queued', "Queued"),
-            ('sent', "Sent"),
-            ('failed', "Failed"),
-            ], "State", required=True, readonly=True, sort=False)
     backend = fields.Char("Gateway", readonly=True)
     attempts = fields.Integer("Attempts", readonly=True)
-    sent_date = fields.DateTime("Sent at", readonly=True)
-    error = fields.Text("Error", readonly=True,
-        states={
-            'invisible': Eval('state') != 'failed',
-            })
 
     @classmethod
     def __setup__(cls):
@@ -69,27 +59,7 @@ class Message(ButtonStateMixin, Workflow, ModelSQL, ModelView):
         cls._sql_indexes.update({
                 Index(t, (t.application, Index.Equality())),
                 Index(t, (t.case, Index.Equality())),
-                Index(t, (t.state, Index.Range()),
-                    where=t.state.in_(['queued', 'failed'])),
                 })
-        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
-        cls._transitions |= {
-            ('queued', 'sent'),
-            ('queued', 'failed'),
-            ('failed', 'sent'),
-            ('failed', 'failed'),
-            ('failed', 'queued'),
-            }
-        cls._buttons.update({
-                'retry': {
-                    'invisible': Eval('state') == 'sent',
-                    'depends': ['state'],
-                    },
-                })
-
-    @classmethod
-    def default_state(cls):
-        return 'queued'
 
     @classmethod
     def default_attempts(cls):
@@ -112,26 +82,8 @@ class Message(ButtonStateMixin, Workflow, ModelSQL, ModelView):
         failed ones are tried again later, up to [portal] sms_attempts
         times"""
         cls.lock_for_send(messages)
-        sent, errors = [], {}
         # Read again under the lock: two workers never send one message
-        for message in cls.browse([m.id for m in messages]):
-            if message.state == 'sent':
-                continue
-            message.attempts = (message.attempts or 0) + 1
-            message.backend = backend()
-            try:
-                send_text(message.recipient, message.text, message.kind)
-            except Exception as exception:
-                logger.warning("text message %s failed", message.id,
-                    exc_info=True)
-                errors[message] = str(exception)[:1000]
-                continue
-            if message.kind == 'code' and message.backend != 'demo':
-                # The code is known by its hash only
-                message.text = '******'
-            sent.append(message)
-        cls.fail(list(errors), errors)
-        cls.mark_sent(sent)
+        errors = super().send(cls.browse([m.id for m in messages]))
         attempts = config.getint('portal', 'sms_attempts', default=5)
         for message in errors:
             if message.attempts < attempts:
@@ -140,29 +92,20 @@ class Message(ButtonStateMixin, Workflow, ModelSQL, ModelView):
                         queue_scheduled_at=dt.timedelta(
                             minutes=message.attempts)):
                     cls.__queue__.send([message])
+        return errors
+
+    def _send(self):
+        self.attempts = (self.attempts or 0) + 1
+        self.backend = backend()
+        send_text(self.recipient, self.text, self.kind)
+        if self.kind == 'code' and self.backend != 'demo':
+            # The code is known by its hash only
+            self.text = '******'
+        return True
 
     @classmethod
-    @Workflow.transition('sent')
-    def mark_sent(cls, messages):
-        "Record that the gateway accepted the messages"
-        for message in messages:
-            message.sent_date = dt.datetime.now()
-            message.error = None
-        cls.save(messages)
-
-    @classmethod
-    @Workflow.transition('failed')
-    def fail(cls, messages, errors):
-        "Record the errors (by message) of the gateway"
-        for message in messages:
-            message.error = errors[message]
-        cls.save(messages)
-
-    @classmethod
-    @Workflow.transition('queued')
-    def requeue(cls, messages):
-        "Put the failed messages back in the queue"
-        cls.write(messages, {'error': None})
+    def _send_error(cls, exception):
+        return super()._send_error(exception)[:1000]
 
     @classmethod
     def lock_for_send(cls, messages):
@@ -175,15 +118,6 @@ class Message(ButtonStateMixin, Workflow, ModelSQL, ModelView):
         for sub_ids in grouped_slice(sorted({m.id for m in messages})):
             cursor.execute(*table.select(Literal(1),
                     where=reduce_ids(table.id, sub_ids), for_=For('UPDATE')))
-
-    @classmethod
-    @ModelView.button
-    def retry(cls, messages):
-        "Queue again the messages not sent"
-        messages = [m for m in messages if m.state != 'sent']
-        cls.requeue(messages)
-        if messages:
-            cls.__queue__.send(messages)
 
 
 def backend():

@@ -95,8 +95,13 @@ def load_ratings(database):
                     WHERE e."case" = c.id)''')
         count = cursor.rowcount
         connection.commit()
-        cursor.execute('ANALYZE onewindow_evaluation')
-        connection.commit()
+        # VACUUM sets the visibility map, for the index-only scans of the
+        # satisfaction statistics (as autovacuum does later)
+        connection.autocommit = True
+        try:
+            cursor.execute('VACUUM ANALYZE onewindow_evaluation')
+        finally:
+            connection.autocommit = False
         return count
     finally:
         connection.close()
@@ -203,10 +208,13 @@ class Portal:
         cursor.execute("SELECT id FROM onewindow_matter "
             "WHERE state = 'published' ORDER BY id")
         self.matters = [i for i, in cursor.fetchall()]
-        cursor.execute("SELECT id, number FROM onewindow_case "
-            "WHERE number IS NOT NULL AND application IS NULL "
-            "AND delivery_date IS NOT NULL "
-            "ORDER BY id DESC LIMIT %s", (LOOKUPS // 2,))
+        # (of published matters: a run on a reused database links cases
+        # further back, down to the matters of older versions)
+        cursor.execute("SELECT c.id, c.number FROM onewindow_case c "
+            "JOIN onewindow_matter m ON m.id = c.matter "
+            "WHERE c.number IS NOT NULL AND c.application IS NULL "
+            "AND c.delivery_date IS NOT NULL AND m.state = 'published' "
+            "ORDER BY c.id DESC LIMIT %s", (LOOKUPS // 2,))
         to_link = cursor.fetchall()
         cursor.execute("SELECT c.id FROM onewindow_case c "
             "WHERE c.state IN ('delivered', 'archived') AND NOT EXISTS ("

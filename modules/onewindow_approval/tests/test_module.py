@@ -4,6 +4,7 @@ import collections
 import datetime as dt
 import itertools
 import re
+from contextlib import contextmanager
 from unittest.mock import patch
 
 from trytond import backend
@@ -25,6 +26,33 @@ from trytond.tools import is_full_text, lstrip_wildcard
 from trytond.transaction import Transaction
 
 
+def create_matter(department, code='GG00101000', name="Employment",
+        delegation="1", **values):
+    """Create and publish a promised matter of the department with one
+    material, delegated to the comprehensive window by the delegation
+    numbered delegation"""
+    pool = Pool()
+    Matter = pool.get('onewindow.matter')
+    Delegation = pool.get('onewindow.delegation')
+    matter, = Matter.create([dict({
+                'code': code, 'name': name,
+                'department': department.id, 'matter_type': 'public_service',
+                'handling': 'promised', 'applicant_kind': 'natural',
+                'acceptance': 'comprehensive', 'promised_limit': 5,
+                'legal_basis': "《就业服务与就业管理规定》第六十三条",
+                'materials': [('create', [{
+                                'name': "ID card", 'requirement': 'required',
+                                'paper_copies': 1, 'electronic_copies': 0,
+                                }])],
+                }, **values)])
+    Matter.publish([matter])
+    delegation = Delegation(department=department, number=delegation,
+        valid_from=dt.date(2017, 1, 1), matters=[matter])
+    delegation.save()
+    Delegation.activate([delegation])
+    return matter
+
+
 def create_setup(company):
     "Create a hall with a comprehensive window and a delegated matter"
     pool = Pool()
@@ -32,8 +60,6 @@ def create_setup(company):
     Zone = pool.get('onewindow.zone')
     Window = pool.get('onewindow.window')
     Department = pool.get('onewindow.department')
-    Matter = pool.get('onewindow.matter')
-    Delegation = pool.get('onewindow.delegation')
     Party = pool.get('party.party')
     calendar = create_calendar()
     hall = Hall(name="Hall", code='WY', company=company, calendar=calendar)
@@ -46,29 +72,46 @@ def create_setup(company):
     window = Window(hall=hall, name="Comprehensive", code='ZH', zone=zone,
         kind='comprehensive', departments=[department])
     window.save()
-    matter, = Matter.create([{
-                'code': 'GG00101000', 'name': "Employment",
-                'department': department.id, 'matter_type': 'public_service',
-                'handling': 'promised', 'applicant_kind': 'natural',
-                'acceptance': 'comprehensive', 'promised_limit': 5,
-                'legal_basis': "《就业服务与就业管理规定》第六十三条",
-                'materials': [('create', [{
-                                'name': "ID card", 'requirement': 'required',
-                                'paper_copies': 1, 'electronic_copies': 0,
-                                }])],
-                }])
-    Matter.publish([matter])
-    delegation = Delegation(department=department, number="1",
-        valid_from=dt.date(2017, 1, 1), matters=[matter])
-    delegation.save()
-    Delegation.activate([delegation])
+    matter = create_matter(department)
     applicant = Party(name="Wang", identifiers=[
             {'type': 'cn_ric', 'code': resident_id(1)}])
     applicant.save()
     return {
         'calendar': calendar, 'hall': hall, 'window': window,
-        'matter': matter, 'applicant': applicant,
+        'matter': matter, 'applicant': applicant, 'company': company,
         }
+
+
+def case_values(setup, **values):
+    "Return the values of a case of the matter of setup at its window"
+    return dict({
+            'hall': setup['hall'].id,
+            'window': setup['window'].id,
+            'matter': setup['matter'].id,
+            'applicant': setup['applicant'].id,
+            'applicant_kind': 'natural',
+            'phone': '13800138000',
+            }, **values)
+
+
+def create_case(setup, **values):
+    "Create a case of the matter of setup at its window"
+    Case = Pool().get('onewindow.case')
+    case, = Case.create([case_values(setup, **values)])
+    return case
+
+
+def receive_materials(cases):
+    "Receive the material of the cases"
+    for case in cases:
+        case.materials[0].paper_received = 1
+        case.materials[0].save()
+
+
+def accept(cases):
+    "Receive the material of the cases and accept them"
+    receive_materials(cases)
+    Pool().get('onewindow.case').accept(cases)
 
 
 def today(date):
@@ -77,22 +120,18 @@ def today(date):
         Pool().get('ir.date'), 'today', return_value=date)
 
 
+@contextmanager
+def hall_setup(date):
+    """Create a company and its hall on date (create_setup), with the
+    company and the day set"""
+    company = create_company()
+    with set_company(company), today(date):
+        yield create_setup(company)
+
+
 class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Onewindow Approval module"
     module = 'onewindow_approval'
-
-    def _case(self, setup):
-        pool = Pool()
-        Case = pool.get('onewindow.case')
-        case, = Case.create([{
-                    'hall': setup['hall'].id,
-                    'window': setup['window'].id,
-                    'matter': setup['matter'].id,
-                    'applicant': setup['applicant'].id,
-                    'applicant_kind': 'natural',
-                    'phone': '13800138000',
-                    }])
-        return case
 
     @with_transaction()
     def test_material_status(self):
@@ -158,10 +197,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             with today(dt.date(2025, 9, 30)):
                 setup = create_setup(company)
-                case = self._case(setup)
-                case.materials[0].paper_received = 1
-                case.materials[0].save()
-                Case.accept([case])
+                case = create_case(setup)
+                accept([case])
         self.assertEqual(case.state, 'accepted')
         # PostgreSQL sequences are not rolled back between tests
         self.assertRegex(case.number, r'^WY-2025\d{6}$')
@@ -177,11 +214,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             with today(dt.date(2026, 3, 2)):
                 setup = create_setup(company)
-                cases = [self._case(setup) for _ in range(3)]
-                for case in cases:
-                    case.materials[0].paper_received = 1
-                    case.materials[0].save()
-                Case.accept(cases)
+                cases = [create_case(setup) for _ in range(3)]
+                accept(cases)
                 open_, withdrawn, untouched = cases
                 Case.write([withdrawn], {'withdrawal_reason': "No"})
                 Case.withdraw([withdrawn])
@@ -210,7 +244,7 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             with today(dt.date(2025, 6, 10)):
                 setup = create_setup(company)
-                case = self._case(setup)
+                case = create_case(setup)
                 Case.request_supplement([case])
             log, = case.logs
             with self.assertRaises(CaseAccessError):
@@ -229,9 +263,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         Case = pool.get('onewindow.case')
         Party = pool.get('party.party')
         Employee = pool.get('company.employee')
-        company = create_company()
-        with set_company(company), today(dt.date(2025, 6, 10)):
-            setup = create_setup(company)
+        with hall_setup(dt.date(2025, 6, 10)) as setup:
+            company = setup['company']
             agent = Party(name="Li", identifiers=[
                     {'type': 'cn_ric', 'code': resident_id(2)}])
             agent.save()
@@ -243,8 +276,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
             employee1.save()
             employee2 = Employee(party=approver, company=company)
             employee2.save()
-            case1 = self._case(setup)
-            case2 = self._case(setup)
+            case1 = create_case(setup)
+            case2 = create_case(setup)
             Case.write([case1], {
                     'agent': agent.id,
                     'registered_by': employee1.id,
@@ -295,9 +328,7 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         refer to must exist"""
         pool = Pool()
         Case = pool.get('onewindow.case')
-        company = create_company()
-        with set_company(company), today(dt.date(2025, 6, 10)):
-            setup = create_setup(company)
+        with hall_setup(dt.date(2025, 6, 10)) as setup:
             material = setup['matter'].materials[0]
             values = {
                 'matter': setup['matter'].id,
@@ -324,9 +355,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         Employee = pool.get('company.employee')
         Party = pool.get('party.party')
         Window = pool.get('onewindow.window')
-        company = create_company()
-        with set_company(company), today(dt.date(2025, 6, 10)):
-            setup = create_setup(company)
+        with hall_setup(dt.date(2025, 6, 10)) as setup:
+            company = setup['company']
             party = Party(name="Clerk")
             party.save()
             employee = Employee(party=party, company=company)
@@ -381,7 +411,7 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             with today(dt.date(2026, 2, 2)):
                 setup = create_setup(company)
-                cases = [self._case(setup) for _ in range(6)]
+                cases = [create_case(setup) for _ in range(6)]
             deadlines = [
                 dt.date(2026, 2, 12), dt.date(2026, 2, 13),
                 dt.date(2026, 2, 14), dt.date(2026, 2, 24),
@@ -467,10 +497,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             with today(dt.date(2026, 2, 13)):
                 setup = create_setup(company)
-                case = self._case(setup)
-                case.materials[0].paper_received = 1
-                case.materials[0].save()
-                Case.accept([case])
+                case = create_case(setup)
+                accept([case])
             # The next working day is the make-up Saturday: in time that
             # day, late from the day after, a holiday
             for date, overdue in [
@@ -494,10 +522,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             with today(dt.date(2026, 2, 5)):
                 setup = create_setup(company)
-                case = self._case(setup)
-                case.materials[0].paper_received = 1
-                case.materials[0].save()
-                Case.accept([case])
+                case = create_case(setup)
+                accept([case])
             self.assertEqual(case.deadline, dt.date(2026, 2, 12))
             suspension = Suspension(case=case, kind='supplement',
                 description="Contract")
@@ -551,12 +577,10 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                     contact_mechanisms=[
                         {'type': 'mobile', 'value': '13912345678'}])
                 other.save()
-                cases = [self._case(setup) for _ in range(3)]
+                cases = [create_case(setup) for _ in range(3)]
                 setup['applicant'] = other
-                cases.append(self._case(setup))
-                for case in cases[:3]:
-                    case.materials[0].paper_received = 1
-                    case.materials[0].save()
+                cases.append(create_case(setup))
+                receive_materials(cases[:3])
                 Case.accept(cases[:2])
         wang, xiaohong = cases[0].applicant, other
         self.assertNotEqual(cases[0].number, cases[1].number)
@@ -767,7 +791,7 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                                     ]) if not p.staff},
                         {p for d, p in pairs if d == scope})
 
-            case = self._case(setup)
+            case = create_case(setup)
             Case.write([case], {'agent': li.id})
             check((department, wang), (department, li))
 
@@ -776,7 +800,7 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
             check((department, zhang), (department, li))
 
             # Another case of the same party, then deleted
-            other = self._case(setup)
+            other = create_case(setup)
             Case.write([other], {'applicant': zhang.id, 'collector': wang.id})
             check((department, zhang), (department, li), (department, wang))
             Case.delete([other])
@@ -825,10 +849,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         "A case found open is archived for the next check once archived"
         pool = Pool()
         Case = pool.get('onewindow.case')
-        company = create_company()
-        with set_company(company), today(dt.date(2025, 6, 10)):
-            setup = create_setup(company)
-            case = self._case(setup)
+        with hall_setup(dt.date(2025, 6, 10)) as setup:
+            case = create_case(setup)
             self.assertEqual(Case._archived([case]), [])
             Case.write([case], {'phone': '13900139000'})
             self.assertEqual(Case._archived([case]), [])
@@ -841,9 +863,7 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Matter = pool.get('onewindow.matter')
         FormField = pool.get('onewindow.matter.form.field')
-        company = create_company()
-        with set_company(company), today(dt.date(2025, 6, 10)):
-            setup = create_setup(company)
+        with hall_setup(dt.date(2025, 6, 10)) as setup:
             matter, = Matter.copy([setup['matter']])
             self.assertEqual(matter.get_form_fields(), ())
             field, = FormField.create([{
@@ -866,12 +886,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         Log = pool.get('ir.model.log')
         User = pool.get('res.user')
         Button = pool.get('ir.model.button')
-        company = create_company()
-        with set_company(company), today(dt.date(2025, 9, 30)):
-            setup = create_setup(company)
-            case = self._case(setup)
-            case.materials[0].paper_received = 1
-            case.materials[0].save()
+        with hall_setup(dt.date(2025, 9, 30)) as setup:
+            case = create_case(setup)
+            receive_materials([case])
             User.write([User(1)], {'groups': [
                         ('add', list(Button.get_groups(
                                     'onewindow.case', 'accept')))]})

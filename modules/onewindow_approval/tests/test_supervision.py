@@ -16,7 +16,8 @@ from hypothesis import given, settings, strategies as st
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.onewindow_approval.tests import test_workflow
-from trytond.modules.onewindow_approval.tests.test_module import create_setup
+from trytond.modules.onewindow_approval.tests.test_module import (
+    create_matter, create_setup)
 from trytond.modules.onewindow_hall.exceptions import ButtonStateError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -139,35 +140,15 @@ class SupervisionTestCase(unittest.TestCase):
 
     def matter_with_steps(self, matter):
         "Return a copy of the matter with two steps of the back office"
-        pool = Pool()
-        Matter = pool.get('onewindow.matter')
-        Delegation = pool.get('onewindow.delegation')
-        copy, = Matter.create([{
-                    'code': 'GG00102000', 'name': "Employment with steps",
-                    'department': matter.department.id,
-                    'matter_type': matter.matter_type,
-                    'handling': 'promised', 'applicant_kind': 'natural',
-                    'acceptance': 'comprehensive', 'promised_limit': 5,
-                    'legal_basis': matter.legal_basis,
-                    'materials': [('create', [{
-                                    'name': "ID card",
-                                    'requirement': 'required',
-                                    'paper_copies': 1,
-                                    'electronic_copies': 0,
-                                    }])],
-                    'steps': [('create', [
-                                {'sequence': 1, 'name': "Review",
-                                    'kind': 'review', 'limit': 2},
-                                {'sequence': 2, 'name': "Decision",
-                                    'kind': 'decision', 'limit': 3},
-                                ])],
-                    }])
-        Matter.publish([copy])
-        delegation = Delegation(department=matter.department, number="2",
-            valid_from=dt.date(2017, 1, 1), matters=[copy])
-        delegation.save()
-        Delegation.activate([delegation])
-        return copy
+        return create_matter(matter.department, 'GG00102000',
+            "Employment with steps", delegation="2",
+            matter_type=matter.matter_type, legal_basis=matter.legal_basis,
+            steps=[('create', [
+                        {'sequence': 1, 'name': "Review",
+                            'kind': 'review', 'limit': 2},
+                        {'sequence': 2, 'name': "Decision",
+                            'kind': 'decision', 'limit': 3},
+                        ])])
 
     def check(self, Card, Event):
         """A full sweep and a rebuild of the events change nothing; they

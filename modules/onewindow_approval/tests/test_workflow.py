@@ -15,9 +15,8 @@ from collections import Counter
 from hypothesis import given, settings, strategies as st
 
 from trytond.exceptions import UserError, UserWarning
-from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.onewindow_approval.tests.test_module import (
-    create_setup, today)
+    create_case, hall_setup, receive_materials)
 from trytond.modules.onewindow_hall.exceptions import ButtonStateError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -89,9 +88,8 @@ class WorkflowTestCase(unittest.TestCase):
         "Random buttons keep the case on its transitions and its log right"
         pool = Pool()
         Case = pool.get('onewindow.case')
-        company = create_company()
-        with set_company(company), today(DAY):
-            setup = create_setup(company)
+        with hall_setup(DAY) as setup:
+            company = setup['company']
             department = setup['matter'].department
             users = {
                 'clerk': create_user(company, 'clerk', [
@@ -158,29 +156,21 @@ class WorkflowTestCase(unittest.TestCase):
         "Create a case with everything the buttons need"
         pool = Pool()
         Case = pool.get('onewindow.case')
-        case, = Case.create([{
-                    'hall': setup['hall'].id,
-                    'window': setup['window'].id,
-                    'matter': setup['matter'].id,
-                    'applicant': setup['applicant'].id,
-                    'applicant_kind': 'natural',
-                    'phone': '13800138000',
-                    'refusal_reason': Case.refusal_reason.selection[1][0],
-                    'withdrawal_reason': "Withdrawn",
-                    'decision_comment': "Decided",
-                    'decision_number': "1",
-                    'decision_document': PDF,
-                    'decision_document_name': 'decision.pdf',
-                    'result_number': "1",
-                    'result_file': PDF,
-                    'result_file_name': 'result.pdf',
-                    'result_scan': PDF,
-                    'result_scan_name': 'scan.pdf',
-                    'delivery_method': 'window',
-                    'collector': setup['applicant'].id,
-                    }])
-        case.materials[0].paper_received = 1
-        case.materials[0].save()
+        case = create_case(setup,
+            refusal_reason=Case.refusal_reason.selection[1][0],
+            withdrawal_reason="Withdrawn",
+            decision_comment="Decided",
+            decision_number="1",
+            decision_document=PDF,
+            decision_document_name='decision.pdf',
+            result_number="1",
+            result_file=PDF,
+            result_file_name='result.pdf',
+            result_scan=PDF,
+            result_scan_name='scan.pdf',
+            delivery_method='window',
+            collector=setup['applicant'].id)
+        receive_materials([case])
         return case
 
     def click(self, case, button):

@@ -7,9 +7,10 @@ from collections import defaultdict
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.onewindow_approval.tests.test_module import (
-    create_setup, today)
+    case_values, create_setup, today)
 from trytond.modules.onewindow_evaluation.evaluation import (
     BAD_LEVELS, GOOD_LEVELS, LEVELS)
+from trytond.modules.onewindow_evaluation.statistic import SatisfactionMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -52,6 +53,13 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
                 months = self._figures('period', context)
                 self.assertEqual(
                     self._recount(day, 'period', context), months)
+                # The rows of search_read come from what its search read
+                for key in ['department', 'employee', 'matter', 'window',
+                        'period']:
+                    self.assertEqual(
+                        self._figures_read(key, context),
+                        self._recount(day, key, context), msg=key)
+                self._check_read_searched(context)
         # The recount is not trivial: every kind of figure is there
         totals = [sum(v[i] for v in departments.values()) for i in range(7)]
         self.assertTrue(all(totals), msg=totals)
@@ -74,13 +82,8 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
         employees = [Employee(company=company,
                 party=Party(name="Clerk %s" % i)) for i in range(3)]
         Employee.save(employees)
-        cases = Case.create([{
-                    'hall': setup['hall'].id,
-                    'window': setup['window'].id,
-                    'matter': setup['matter'].id,
-                    'applicant': setup['applicant'].id,
-                    'applicant_kind': 'natural',
-                    } for _ in range(60)])
+        cases = Case.create([case_values(setup, phone=None)
+                for _ in range(60)])
         # Spread the cases over two departments and three clerks
         for case in cases:
             case.department = rng.choice([setup['matter'].department,
@@ -157,13 +160,7 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
         company = create_company()
         with set_company(company):
             setup = create_setup(company)
-            case, = Case.create([{
-                        'hall': setup['hall'].id,
-                        'window': setup['window'].id,
-                        'matter': setup['matter'].id,
-                        'applicant': setup['applicant'].id,
-                        'applicant_kind': 'natural',
-                        }])
+            case, = Case.create([case_values(setup, phone=None)])
             old, recent = Evaluation.issue([case], 'acceptance') + \
                 Evaluation.issue([case], 'case')
             Evaluation.write([old], {
@@ -205,6 +202,41 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
                     round(line.satisfaction_rate, 6)
                     if line.satisfaction_rate is not None else None)
         return result
+
+    def _figures_read(self, key, context):
+        "The figures as search_read gives them"
+        pool = Pool()
+        Statistic = pool.get('onewindow.evaluation.statistic.%s' % key)
+        name = 'date' if key == 'period' else key
+        names = [name, 'ratings', 'satisfied', 'bad', 'rectifications',
+            'rectifications_on_time', 'complaints', 'complaints_on_time',
+            'satisfaction_rate']
+        result = {}
+        with Transaction().set_context(**context):
+            rows = Statistic.search_read([], fields_names=list(names))
+        for row in rows:
+            rate = row['satisfaction_rate']
+            result[row[name]] = tuple(row[n] for n in names[1:-1]) + (
+                round(rate, 6) if rate is not None else None,)
+        return result
+
+    def _check_read_searched(self, context):
+        """The rows a search read are read again only under the context of
+        the search, as the grouped query gives them"""
+        pool = Pool()
+        Statistic = pool.get('onewindow.evaluation.statistic.department')
+        names = ['department', 'ratings', 'satisfied', 'bad', 'rec_name']
+        with Transaction().set_context(**context):
+            ids = [l.id for l in Statistic.search([])]
+            searched = Statistic._read_searched(ids, names)
+            self.assertIsNotNone(searched)
+            read = super(SatisfactionMixin, Statistic).read(ids, names)
+            key = lambda r: r['id']
+            self.assertEqual(sorted(searched, key=key), sorted(read, key=key))
+        for other in [dict(context, to_date=dt.date(2026, 1, 31)),
+                dict(context, hall=-1), dict(context, department=-1)]:
+            with Transaction().set_context(**other):
+                self.assertIsNone(Statistic._read_searched(ids, names))
 
     def _recount(self, today_, key, context):
         "Count the figures of the records one by one"

@@ -6,31 +6,12 @@ account, a visitor and a staff session rate nothing"""
 import datetime as dt
 
 from trytond.modules.onewindow_portal.tests.tools import (
-    NUMBER, ApplicantRouteTestCase)
+    ApplicantRouteTestCase)
 
 
 class MyCasesRatingTestCase(ApplicantRouteTestCase):
     "Test the rating of one's own case on the portal"
     module = 'onewindow_evaluation'
-
-    def accepted_case(self, client):
-        "Apply online, pass the pre-review, accept; return the case id"
-        path = self.start(client)
-        html = self.submit(client, path).get_data(as_text=True)
-        number = NUMBER.search(html).group(1)
-        with self.transaction() as transaction:
-            Application = self.pool.get('onewindow.application')
-            Case = self.pool.get('onewindow.case')
-            Material = self.pool.get('onewindow.case.material')
-            application, = Application.search([('number', '=', number)])
-            Application.pass_review([application])
-            case = Case(application.case.id)
-            for material in case.materials:
-                material.paper_received = material.paper_expected
-            Material.save(case.materials)
-            Case.accept([case])
-            transaction.commit()
-            return case.id
 
     def evaluation(self, case_id, stage='acceptance'):
         with self.transaction():

@@ -5,6 +5,7 @@ service rated twice, a staff session rating, the device of another window;
 the figures of the attempts are printed"""
 import secrets
 
+from trytond.modules.onewindow_approval.tests.test_module import case_values
 from trytond.modules.onewindow_portal.tests.tools import PortalRouteTestCase
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
@@ -28,14 +29,7 @@ class RatingPagesTestCase(PortalRouteTestCase):
         Case = pool.get('onewindow.case')
         Evaluation = pool.get('onewindow.evaluation')
         Device = pool.get('onewindow.evaluation.device')
-        cases = Case.create([{
-                    'hall': setup['hall'].id,
-                    'window': setup['window'].id,
-                    'matter': setup['matter'].id,
-                    'applicant': setup['applicant'].id,
-                    'applicant_kind': 'natural',
-                    'phone': '13800138000',
-                    } for _ in range(4)])
+        cases = Case.create([case_values(setup) for _ in range(4)])
         for i, case in enumerate(cases):
             setup['case%s' % i] = case
         for i, evaluation in enumerate(

@@ -66,18 +66,27 @@ def rate_at_window(window, level, reasons=(), comment=None, config=None):
         pool = Pool()
         Evaluation = pool.get('onewindow.evaluation')
         Window = pool.get('onewindow.window')
-        Reason = pool.get('onewindow.evaluation.reason')
-        evaluation = Evaluation.pending_at_window(Window(window.id))
-        if evaluation is None:
-            return "nothing to rate"
-        codes = [r.id for r in Reason.search([('code', 'in', reasons)])]
-        try:
-            Evaluation.rate(evaluation, 'device', level, reasons=codes,
-                comment=comment)
-        except UserError as error:
-            transaction.rollback()
-            return error.message
+        return _rate(transaction,
+            Evaluation.pending_at_window(Window(window.id)), 'device',
+            level, reasons, comment)
     return _in_root(rate, config)
+
+
+def _rate(transaction, evaluation, channel, level, reasons, comment):
+    """Rate the evaluation through the channel; return the error shown or
+    None"""
+    pool = Pool()
+    Evaluation = pool.get('onewindow.evaluation')
+    Reason = pool.get('onewindow.evaluation.reason')
+    if evaluation is None:
+        return "nothing to rate"
+    codes = [r.id for r in Reason.search([('code', 'in', reasons)])]
+    try:
+        Evaluation.rate(evaluation, channel, level, reasons=codes,
+            comment=comment)
+    except UserError as error:
+        transaction.rollback()
+        return error.message
 
 
 def expire_links(evaluation, config=None):
@@ -109,20 +118,10 @@ def rate_own_case(case, stage, party, level, reasons=(), comment=None,
     """Rate the stage of the case as the portal's "my cases" does for an
     account acting for the party; return the error shown or None"""
     def rate(transaction):
-        pool = Pool()
-        Evaluation = pool.get('onewindow.evaluation')
-        Reason = pool.get('onewindow.evaluation.reason')
-        evaluation = Evaluation.pending_of_parties(
-            case.id, stage, {party.id})
-        if evaluation is None:
-            return "nothing to rate"
-        codes = [r.id for r in Reason.search([('code', 'in', reasons)])]
-        try:
-            Evaluation.rate(evaluation, 'portal', level, reasons=codes,
-                comment=comment)
-        except UserError as error:
-            transaction.rollback()
-            return error.message
+        Evaluation = Pool().get('onewindow.evaluation')
+        return _rate(transaction,
+            Evaluation.pending_of_parties(case.id, stage, {party.id}),
+            'portal', level, reasons, comment)
     return _in_root(rate, config)
 
 

@@ -8,23 +8,11 @@ import io
 
 from trytond.modules.onewindow_approval.tests.tools import pdf_text
 from trytond.modules.onewindow_portal.tests.tools import (
-    NUMBER, PDF, PNG, ApplicantRouteTestCase)
+    PDF, PNG, ApplicantRouteTestCase)
 
 
 class MyCasesTestCase(ApplicantRouteTestCase):
     "Test the pages of the account's cases"
-
-    def passed_case(self, client):
-        "Apply online and pass the pre-review; return the case id"
-        path = self.start(client)
-        html = self.submit(client, path).get_data(as_text=True)
-        number = NUMBER.search(html).group(1)
-        with self.transaction() as transaction:
-            Application = self.pool.get('onewindow.application')
-            application, = Application.search([('number', '=', number)])
-            Application.pass_review([application])
-            transaction.commit()
-            return application.case.id
 
     def case(self, case_id):
         with self.transaction():
@@ -102,17 +90,9 @@ class MyCasesTestCase(ApplicantRouteTestCase):
     def test_notices_pickup_courier(self):
         "The notices print as PDF; ready, the result comes by courier"
         client = self.register('13900000023', "李秀英", 33)
-        case_id = self.passed_case(client)
-        with self.transaction() as transaction:
-            Case = self.pool.get('onewindow.case')
-            Material = self.pool.get('onewindow.case.material')
-            case = Case(case_id)
-            for material in case.materials:
-                material.paper_received = material.paper_expected
-            Material.save(case.materials)
-            Case.accept([case])
-            case_number = case.number
-            transaction.commit()
+        case_id = self.accepted_case(client)
+        with self.transaction():
+            case_number = self.pool.get('onewindow.case')(case_id).number
 
         response = self.get(client, 'case/%d/notice/acceptance' % case_id)
         self.assertEqual(response.status_code, 200)

@@ -103,6 +103,55 @@ class PagesTestCase(PortalRouteTestCase):
         self.assertNotIn(
             'material/%d/sample' % self.ids['legal_material'], html)
 
+    def test_matter_guide_follows_changes(self):
+        """The guide kept by the process shows the department, the windows
+        and their halls as they are after a change"""
+        client = self.client()
+        path = 'matter/%d' % self.ids['legal']
+
+        def page():
+            return self.get(client, path).get_data(as_text=True)
+
+        def change(func):
+            with self.transaction() as transaction:
+                pool = self.pool
+                func(pool.get('onewindow.department')(self.ids['other']),
+                    pool.get('onewindow.window')(self.ids['window']),
+                    pool.get('onewindow.hall')(self.ids['hall']))
+                transaction.commit()
+        self.assertIn("Civil Affairs", page())
+        self.assertNotIn("1 Guide Road", page())
+        try:
+            def rename(department, window, hall):
+                department.name = "Civil Affairs Bureau"
+                department.save()
+            change(rename)
+            self.assertIn("Civil Affairs Bureau", page())
+
+            def add_window(department, window, hall):
+                window.departments += (department,)
+                window.save()
+            change(add_window)
+            self.assertIn("Comprehensive", page())
+
+            def address(department, window, hall):
+                hall.address = "1 Guide Road"
+                hall.save()
+            change(address)
+            self.assertIn("1 Guide Road", page())
+        finally:
+            def restore(department, window, hall):
+                department.name = "Civil Affairs"
+                department.save()
+                window.departments = [d for d in window.departments
+                    if d != department]
+                window.save()
+                hall.address = None
+                hall.save()
+            change(restore)
+        self.assertNotIn("Civil Affairs Bureau", page())
+        self.assertNotIn("1 Guide Road", page())
+
     def test_matter_unpublished(self):
         "A draft matter is not found"
         response = self.get(self.client(), 'matter/%d' % self.ids['draft'])

@@ -174,3 +174,29 @@ class ApplicantRouteTestCase(PortalRouteTestCase):
                 'csrf_token': token, 'action': 'submit',
                 field: (io.BytesIO(data), name),
                 }, content_type='multipart/form-data')
+
+    def passed_case(self, client):
+        "Apply online and pass the pre-review; return the case id"
+        path = self.start(client)
+        html = self.submit(client, path).get_data(as_text=True)
+        number = NUMBER.search(html).group(1)
+        with self.transaction() as transaction:
+            Application = self.pool.get('onewindow.application')
+            application, = Application.search([('number', '=', number)])
+            Application.pass_review([application])
+            transaction.commit()
+            return application.case.id
+
+    def accepted_case(self, client):
+        "Apply online, pass the pre-review, accept; return the case id"
+        case_id = self.passed_case(client)
+        with self.transaction() as transaction:
+            Case = self.pool.get('onewindow.case')
+            Material = self.pool.get('onewindow.case.material')
+            case = Case(case_id)
+            for material in case.materials:
+                material.paper_received = material.paper_expected
+            Material.save(case.materials)
+            Case.accept([case])
+            transaction.commit()
+            return case.id
