@@ -397,7 +397,13 @@ class Case(
                 Index(t, (t.agent, Index.Equality())),
                 # The search bar: a trigram index with pg_trgm
                 Index(t, (t.number, Index.Similarity())),
+                # The lists newest first (the default order) of a user of
+                # several halls or of none, the hand-over list by
+                # acceptance and the department list by deadline of a user
+                # of no department
+                Index(t, (t.application_date, Index.Range())),
                 Index(t, (t.acceptance_date, Index.Range())),
+                Index(t, (t.deadline, Index.Range())),
                 # A B-tree: a hash index keeps all the rows of a state in one
                 # bucket, and each insert walks its chain
                 Index(

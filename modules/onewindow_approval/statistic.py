@@ -36,19 +36,6 @@ class Case(metaclass=PoolMeta):
         help="The working days from the acceptance to the decision, "
         "without the days the clock stood still.")
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        # The statistics of a period read the cases by the date of each
-        # event
-        cls._sql_indexes.update({
-                Index(t, (t.application_date, Index.Range())),
-                Index(t, (t.decision_date, Index.Range())),
-                Index(t, (t.delivery_date, Index.Range())),
-                Index(t, (t.deadline, Index.Range())),
-                })
-
     # The fields the events of the statistics are made of
     _statistic_fields = {
         'company', 'hall', 'department', 'matter', 'window', 'state',

@@ -1,7 +1,9 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import collections
 import datetime as dt
 import itertools
+import re
 from contextlib import contextmanager
 from unittest.mock import patch
 
@@ -659,6 +661,41 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
             "WHERE tablename = 'party_identifier' "
             "AND indexdef LIKE '%%btree (code)%%'")
         self.assertTrue(cursor.fetchone())
+
+    @with_transaction()
+    def test_case_indexes(self):
+        "The cases have the indexes their queries read and no others"
+        if backend.name != 'postgresql':
+            self.skipTest("PostgreSQL only")
+        cursor = Transaction().connection.cursor()
+        cursor.execute("SELECT indexdef FROM pg_indexes "
+            "WHERE tablename = 'onewindow_case' AND indexname LIKE 'idx_%%'")
+        found = collections.Counter(
+            re.sub(r' WHERE .*', ' WHERE', d.split(' USING ', 1)[1])
+            for d, in cursor)
+        # The number has a trigram index only with pg_trgm; trytond adds
+        # one for the One2Many of the hand-over
+        found = collections.Counter({k: v for k, v in found.items()
+                if '(number' not in k and '(handover)' not in k})
+        expected = collections.Counter([
+                'btree (department, deadline, id)',
+                'btree (department, deadline, id) INCLUDE (state, company) '
+                'WHERE',
+                'btree (deadline, id) WHERE',
+                'btree (deadline) WHERE',
+                'btree (deadline)',
+                'btree (state) WHERE', 'btree (state) WHERE',
+                'btree (hall, application_date, id)',
+                'btree (application_date)',
+                'btree (acceptance_date)',
+                'btree (write_date)',
+                'btree (create_date)',
+                'hash (matter)',
+                'hash (applicant)',
+                'hash (agent)',
+                'hash (collector)',
+                ])
+        self.assertEqual(found, expected)
 
     @with_transaction()
     def test_party_search_cjk_bigrams(self):
