@@ -12,7 +12,7 @@ from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction, without_check_access
 
-from .model import NameCache
+from .model import ClearCacheMixin, NameCache
 
 
 class Rule(metaclass=PoolMeta):
@@ -75,23 +75,12 @@ class Configuration(metaclass=PoolMeta):
         cls._onewindow_demo_cache.clear()
 
 
-class Translation(metaclass=PoolMeta):
+class Translation(ClearCacheMixin, metaclass=PoolMeta):
     __name__ = 'ir.translation'
 
     @classmethod
-    def create(cls, vlist):
-        translations = super().create(vlist)
-        NameCache.clear_all()
-        return translations
-
-    @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        NameCache.clear_all()
-
-    @classmethod
-    def delete(cls, translations):
-        super().delete(translations)
+    def _clear_caches(cls):
+        super()._clear_caches()
         NameCache.clear_all()
 
 

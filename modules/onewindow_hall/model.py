@@ -171,8 +171,8 @@ class NameCache:
     parties or the translations are written."""
     _instances = []
 
-    def __init__(self, name):
-        self.cache = Cache(name, context=False)
+    def __init__(self, name, duration=None):
+        self.cache = Cache(name, context=False, duration=duration)
         self._instances.append(self)
 
     def get(self, record, compute):
@@ -194,6 +194,33 @@ class NameCache:
     def clear_all(cls):
         for instance in cls._instances:
             instance.clear()
+
+
+class ClearCacheMixin:
+    """Call _clear_caches() when records are created, written or deleted:
+    each mixin clears the caches of what the records show, and calls
+    super()"""
+    __slots__ = ()
+
+    @classmethod
+    def _clear_caches(cls):
+        pass
+
+    @classmethod
+    def create(cls, vlist):
+        records = super().create(vlist)
+        cls._clear_caches()
+        return records
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        cls._clear_caches()
+
+    @classmethod
+    def delete(cls, records):
+        super().delete(records)
+        cls._clear_caches()
 
 
 class NameCacheMixin:

@@ -2,9 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
-from trytond.cache import Cache
 from trytond.model import fields
-from trytond.modules.onewindow_hall.model import NameCache
+from trytond.modules.onewindow_hall.model import ClearCacheMixin, NameCache
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
@@ -21,11 +20,6 @@ class GuideCache(NameCache):
     any of them is created, written or deleted, and when a translation is
     (as the names of `NameCache`); the duration is only a safety net."""
 
-    def __init__(self, name):
-        self.cache = Cache(name, context=False,
-            duration=dt.timedelta(hours=1))
-        self._instances.append(self)
-
     def get_guide(self, matter_id, language):
         return self.cache.get((matter_id, language))
 
@@ -33,27 +27,17 @@ class GuideCache(NameCache):
         self.cache.set((matter_id, language), guide)
 
 
-guides = GuideCache('onewindow_portal.matter.guide')
+guides = GuideCache('onewindow_portal.matter.guide',
+    duration=dt.timedelta(hours=1))
 
 
-class GuideClearMixin:
+class GuideClearMixin(ClearCacheMixin):
     "Clear the service guides when a record of the model changes"
     __slots__ = ()
 
     @classmethod
-    def create(cls, vlist):
-        records = super().create(vlist)
-        guides.clear()
-        return records
-
-    @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        guides.clear()
-
-    @classmethod
-    def delete(cls, records):
-        super().delete(records)
+    def _clear_caches(cls):
+        super()._clear_caches()
         guides.clear()
 
 
