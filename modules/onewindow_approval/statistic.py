@@ -5,6 +5,7 @@ refused, decided and delivered, on-time rate, working days taken and
 overdue cases, by department, matter, handling, window, staff and period"""
 import calendar
 import datetime as dt
+import weakref
 
 from sql import Column, Literal, Null, Union, Window
 from sql.aggregate import Count, Min, Sum
@@ -18,11 +19,15 @@ from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.report import Report
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import cursor_dict, grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from .document import cn_date
+
+# The rows found by the searches of each transaction: {transaction: {(model,
+# context): {id: row}}}
+_searched = weakref.WeakKeyDictionary()
 
 # The figures counted for each event of a case, with the date of the event
 EVENTS = ['received', 'accepted', 'refused', 'decided', 'delivered',
@@ -406,6 +411,115 @@ class StatisticContext(ModelView):
         return where
 
 
+class StatisticSearchMixin:
+    """The rows of a statistic found by a search kept for the read of the
+    same transaction
+
+    The read of a table_query model filters the whole grouped query by its
+    ids, so it would group the events of the period once more for each
+    slice of ids (and Tryton's search keeps only the first rows of a list
+    in the transaction's cache)."""
+    __slots__ = ()
+
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        """Search the rows and keep their columns for the read of the same
+        transaction (search_read, a report)"""
+        if count or query:
+            return super().search(domain, offset=offset, limit=limit,
+                order=order, count=count, query=query)
+        select = super().search(domain, offset=offset, limit=limit,
+            order=order, query=True)
+        main = select.columns[0].expression.table
+        names = cls._searched_names()
+        columns = []
+        for name in names:
+            field = cls._fields[name]
+            column = field.sql_column(main).as_(name)
+            if backend.name == 'sqlite':
+                column.output_name += ' [%s]' % field.sql_type().base
+            columns.append(column)
+        select.columns = columns
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*select)
+        rows = {}
+        ids = []
+        for row in cursor_dict(cursor):
+            ids.append(row['id'])
+            rows[row['id']] = row
+        searched = _searched.setdefault(Transaction(), {})
+        for other in searched.values():
+            for id_ in ids:
+                other.pop(id_, None)
+        searched[(cls.__name__, cls._searched_context())] = rows
+        return cls.browse(ids)
+
+    @classmethod
+    def _searched_names(cls):
+        "Return the names of the columns the search keeps"
+        return ['id'] + sorted(n for n, f in cls._fields.items()
+            if n != 'id' and not hasattr(f, 'get') and f.sql_type())
+
+    @classmethod
+    def _searched_context(cls):
+        "Return the values of the context the rows depend on"
+        context = Transaction().context
+        return tuple(str(context.get(k)) for k in [
+                'company', 'hall', 'department', 'from_date', 'to_date',
+                'period'])
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        """Read the rows found by a search of the same transaction under the
+        same context from what the search read"""
+        rows = cls._read_searched(ids, fields_names)
+        if rows is None:
+            rows = super().read(ids, fields_names)
+        return rows
+
+    @classmethod
+    def _read_searched(cls, ids, fields_names):
+        "Return the rows of ids as the search read them, or None"
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        FieldAccess = pool.get('ir.model.field.access')
+        Rule = pool.get('ir.rule')
+        transaction = Transaction()
+        searched = _searched.get(transaction, {}).get(
+            (cls.__name__, cls._searched_context()))
+        if not ids or not searched or any(i not in searched for i in ids):
+            return None
+        kept = set(cls._searched_names())
+        names, getters = [], []
+        for name in fields_names:
+            field = cls._fields.get(name)
+            if field is None:
+                return None
+            elif isinstance(field, fields.Function):
+                # rec_name: computed from the columns read
+                getters.append(name)
+            elif name not in kept:
+                return None
+            elif name != 'id':
+                names.append(name)
+        if Rule.domain_get(cls.__name__, mode='read'):
+            return None
+        ModelAccess.check(cls.__name__, 'read')
+        FieldAccess.check(cls.__name__, fields_names, 'read')
+        rows = []
+        for id_ in ids:
+            values = searched[id_]
+            row = {n: values[n] for n in names}
+            row['id'] = id_
+            rows.append(row)
+        for name in getters:
+            result = cls._fields[name].get(ids, cls, name, values=rows)
+            for row in rows:
+                row[name] = result[row['id']]
+        return rows
+
+
 class StatisticKeyMixin:
     "The rows of a statistic grouped by a key: the field of _key_name"
     __slots__ = ()
@@ -438,7 +552,8 @@ class StatisticPeriodMixin(StatisticKeyMixin):
             DateTrunc(Context.get_period(), table.date))
 
 
-class StatisticMixin(StatisticKeyMixin, ModelSQL, ModelView):
+class StatisticMixin(
+        StatisticSearchMixin, StatisticKeyMixin, ModelSQL, ModelView):
     """The figures of the cases of the period of the context, grouped by
     the key of the model
 

@@ -4,28 +4,20 @@
 rate, bad ratings, rectifications and complaints on time, by department,
 window, staff, matter and period"""
 
-import weakref
-
 from sql import Literal, Null, Union
 from sql.aggregate import Min, Sum
 from sql.conditionals import Case as SqlCase
 
-from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.onewindow_approval.statistic import (
-    StatisticKeyMixin, StatisticPeriodMixin)
+    StatisticKeyMixin, StatisticPeriodMixin, StatisticSearchMixin)
 from trytond.pool import Pool, PoolMeta
-from trytond.tools import cursor_dict
 from trytond.transaction import Transaction
 
 from .evaluation import BAD_LEVELS, GOOD_LEVELS
 
-# The rows found by the searches of each transaction: {transaction: {(model,
-# context): {id: row}}}
-_searched = weakref.WeakKeyDictionary()
-
-
-class SatisfactionMixin(StatisticKeyMixin, ModelSQL, ModelView):
+class SatisfactionMixin(
+        StatisticSearchMixin, StatisticKeyMixin, ModelSQL, ModelView):
     """The satisfaction figures of the period of the context, grouped by
     the key of the model
 
@@ -55,107 +47,6 @@ class SatisfactionMixin(StatisticKeyMixin, ModelSQL, ModelView):
     complaints_on_time = fields.Integer("Answered on Time")
     complaint_rate = fields.Float("Complaint On-Time Rate (%)",
         digits=(16, 1))
-
-    @classmethod
-    def search(cls, domain, offset=0, limit=None, order=None, count=False,
-            query=False):
-        """Search the rows and keep their columns for the read of the same
-        transaction (search_read, a report): the read of a table_query model
-        filters the whole grouped query by its ids, so it would group the
-        events of the period once more (and Tryton's search keeps only the
-        first rows of a list in the transaction's cache)"""
-        if count or query:
-            return super().search(domain, offset=offset, limit=limit,
-                order=order, count=count, query=query)
-        select = super().search(domain, offset=offset, limit=limit,
-            order=order, query=True)
-        main = select.columns[0].expression.table
-        names = cls._searched_names()
-        columns = []
-        for name in names:
-            field = cls._fields[name]
-            column = field.sql_column(main).as_(name)
-            if backend.name == 'sqlite':
-                column.output_name += ' [%s]' % field.sql_type().base
-            columns.append(column)
-        select.columns = columns
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*select)
-        rows = {}
-        ids = []
-        for row in cursor_dict(cursor):
-            ids.append(row['id'])
-            rows[row['id']] = row
-        searched = _searched.setdefault(Transaction(), {})
-        for other in searched.values():
-            for id_ in ids:
-                other.pop(id_, None)
-        searched[(cls.__name__, cls._searched_context())] = rows
-        return cls.browse(ids)
-
-    @classmethod
-    def _searched_names(cls):
-        "Return the names of the columns the search keeps"
-        return ['id'] + sorted(n for n, f in cls._fields.items()
-            if n != 'id' and not hasattr(f, 'get') and f.sql_type())
-
-    @classmethod
-    def _searched_context(cls):
-        "Return the values of the context the rows depend on"
-        context = Transaction().context
-        return tuple(str(context.get(k)) for k in [
-                'company', 'hall', 'department', 'from_date', 'to_date',
-                'period'])
-
-    @classmethod
-    def read(cls, ids, fields_names):
-        """Read the rows found by a search of the same transaction under the
-        same context from what the search read"""
-        rows = cls._read_searched(ids, fields_names)
-        if rows is None:
-            rows = super().read(ids, fields_names)
-        return rows
-
-    @classmethod
-    def _read_searched(cls, ids, fields_names):
-        "Return the rows of ids as the search read them, or None"
-        pool = Pool()
-        ModelAccess = pool.get('ir.model.access')
-        FieldAccess = pool.get('ir.model.field.access')
-        Rule = pool.get('ir.rule')
-        transaction = Transaction()
-        searched = _searched.get(transaction, {}).get(
-            (cls.__name__, cls._searched_context()))
-        if not ids or not searched or any(i not in searched for i in ids):
-            return None
-        kept = set(cls._searched_names())
-        names, getters = [], []
-        for name in fields_names:
-            field = cls._fields.get(name)
-            if field is None:
-                return None
-            elif isinstance(field, fields.Function):
-                # rec_name: computed from the columns read
-                getters.append(name)
-            elif name not in kept:
-                return None
-            elif name != 'id':
-                names.append(name)
-        if Rule.domain_get(cls.__name__, mode='read'):
-            return None
-        ModelAccess.check(cls.__name__, 'read')
-        FieldAccess.check(cls.__name__, fields_names, 'read')
-        rows = []
-        for id_ in ids:
-            values = searched[id_]
-            row = {n: values[n] for n in names}
-            row['id'] = id_
-            rows.append(row)
-        for name in getters:
-            result = cls._fields[name].get(ids, cls, name, values=rows)
-            for row in rows:
-                row[name] = result[row['id']]
-        return rows
 
     @classmethod
     def table_query(cls):
