@@ -8,7 +8,7 @@ import datetime as dt
 import weakref
 
 from sql import Column, Literal, Null, Union, Window
-from sql.aggregate import Count, Min, Sum
+from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case as SqlCase
 from sql.conditionals import Coalesce
 from sql.functions import DateTrunc
@@ -69,6 +69,18 @@ class Case(metaclass=PoolMeta):
                 ids.update(c.id for c in cases)
         if ids:
             Event.refresh_later(ids)
+
+    @classmethod
+    def delete(cls, cases):
+        pool = Pool()
+        Event = pool.get('onewindow.statistic.event')
+        Summary = pool.get('onewindow.statistic.summary')
+        ids = [c.id for c in cases]
+        Event.refresh_cancel(ids)
+        counts = Event.counts(ids)
+        # The events go with the cases
+        super().delete(cases)
+        Summary.add(counts, {})
 
     @classmethod
     def copy(cls, cases, default=None):
@@ -292,8 +304,10 @@ class StatisticEvent(ModelSQL):
 
     @classmethod
     def refresh(cls, case_ids=None):
-        """Write again the events of the cases (all if None); return the
-        number of events written"""
+        """Write again the events of the cases (all if None) and their
+        counts in the summary; return the number of events written"""
+        pool = Pool()
+        Summary = pool.get('onewindow.statistic.summary')
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         columns = [Column(table, c) for c in cls._columns()]
@@ -301,16 +315,229 @@ class StatisticEvent(ModelSQL):
             Transaction().join(_EventDataManager()).case_ids.clear()
             cursor.execute(*table.delete())
             cursor.execute(*table.insert(columns, cls._query()))
-            return cursor.rowcount
+            count = cursor.rowcount
+            Summary.rebuild()
+            return count
         count = 0
         for sub_ids in grouped_slice(case_ids):
             sub_ids = list(sub_ids)
+
+            def where(event):
+                return reduce_ids(event.case, sub_ids)
+            before = Summary.counts(where)
             cursor.execute(*table.delete(
                     where=reduce_ids(table.case, sub_ids)))
             cursor.execute(*table.insert(columns, cls._query(
                         lambda case: reduce_ids(case.id, sub_ids))))
             count += cursor.rowcount
+            Summary.add(before, Summary.counts(where))
         return count
+
+    @classmethod
+    def refresh_cancel(cls, case_ids):
+        "Do not write again the events of the cases"
+        Transaction().join(_EventDataManager()).case_ids.difference_update(
+            case_ids)
+
+    @classmethod
+    def counts(cls, case_ids):
+        "Return the counts of the summary of the events of the cases"
+        pool = Pool()
+        Summary = pool.get('onewindow.statistic.summary')
+        counts = {}
+        for sub_ids in grouped_slice(case_ids):
+            sub_ids = list(sub_ids)
+            for key, (count, on_time) in Summary.counts(
+                    lambda event: reduce_ids(event.case, sub_ids)).items():
+                old_count, old_on_time = counts.get(key, (0, 0))
+                counts[key] = (old_count + count, old_on_time + on_time)
+        return counts
+
+
+# The keys of the lists the summary counts the events by
+SUMMARY_KEYS = ['department', 'matter', 'handling', 'window', 'employee']
+
+
+class StatisticSummary(ModelSQL):
+    """Supervision Statistics Summary
+
+    The events counted by month and by the key of each list (the
+    department, the matter, the handling, the window or the staff), so that
+    the statistics of whole months read a few rows for each key instead of
+    every event.  Refreshing the events of cases adds the difference they
+    make: the counts of a key are the sum of its rows, which compact adds
+    up into one."""
+    __name__ = 'onewindow.statistic.summary'
+
+    month = fields.Date("Month", required=True,
+        help="The first day of the month of the events.")
+    key = fields.Selection([
+            ('department', "Department"),
+            ('matter', "Matter"),
+            ('handling', "Handling"),
+            ('window', "Window"),
+            ('employee', "Staff"),
+            ], "Key", required=True,
+        help="The column the events are counted by, besides the company, "
+        "the hall and the department.")
+    event = fields.Selection('get_events', "Event", required=True)
+    company = fields.Many2One('company.company', "Company", required=True)
+    hall = fields.Many2One('onewindow.hall', "Hall")
+    department = fields.Many2One('onewindow.department', "Department")
+    matter = fields.Many2One('onewindow.matter', "Matter")
+    handling = fields.Char("Handling")
+    window = fields.Many2One('onewindow.window', "Window")
+    employee = fields.Many2One('company.employee', "Staff")
+    days = fields.Integer("Working Days")
+    count = fields.Integer("Count", required=True)
+    on_time = fields.Integer("On Time", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.key, Index.Equality()), (t.month, Index.Range()),
+                (t.company, Index.Equality())))
+
+    @classmethod
+    def __register__(cls, module):
+        exists = backend.TableHandler.table_exist(cls._table)
+        super().__register__(module)
+        if not exists:
+            # The events recorded before the table existed
+            cls.rebuild()
+            if backend.name == 'postgresql':
+                # The planner must know the rows before the lists read them
+                cursor = Transaction().connection.cursor()
+                cursor.execute('ANALYZE "%s"' % cls._table)
+
+    @classmethod
+    def get_events(cls):
+        pool = Pool()
+        Event = pool.get('onewindow.statistic.event')
+        return Event.fields_get(['event'])['event']['selection']
+
+    @classmethod
+    def _key_columns(cls):
+        "Return the names of the columns that make the key of a row"
+        return ['month', 'key', 'event', 'company', 'hall', 'department',
+            'matter', 'handling', 'window', 'employee', 'days']
+
+    @classmethod
+    def _events_query(cls, where=None):
+        """Return the query of the counts of the events of the where
+        condition (a function of the table of the events) in the columns
+        of _key_columns followed by the count and the on-time count"""
+        pool = Pool()
+        Event = pool.get('onewindow.statistic.event')
+        queries = []
+        for key in SUMMARY_KEYS:
+            event = Event.__table__()
+            month = cls.month.sql_cast(DateTrunc('month', event.date))
+            group_by = [month, event.event, event.company, event.hall,
+                event.department, event.days]
+            columns = {
+                'month': month,
+                'key': Literal(key),
+                'event': event.event,
+                'company': event.company,
+                'hall': event.hall,
+                'department': event.department,
+                'days': event.days,
+                }
+            for name in SUMMARY_KEYS:
+                if name == key and name != 'department':
+                    columns[name] = Column(event, name)
+                    group_by.append(columns[name])
+                elif name != 'department':
+                    columns[name] = getattr(cls, name).sql_cast(
+                        Literal(Null))
+            queries.append(event.select(
+                    *(columns[c].as_(c) for c in cls._key_columns()),
+                    cls.count.sql_cast(Count(Literal('*'))).as_('count'),
+                    cls.on_time.sql_cast(
+                        Sum(Coalesce(event.on_time, 0))).as_('on_time'),
+                    where=where(event) if where is not None else None,
+                    group_by=group_by))
+        union = Union(*queries, all_=True)
+        return union.select(*(Column(union, c)
+                for c in cls._key_columns() + ['count', 'on_time']))
+
+    @classmethod
+    def _insert_columns(cls, table):
+        return [Column(table, c)
+            for c in cls._key_columns() + ['count', 'on_time']]
+
+    @classmethod
+    def rebuild(cls):
+        "Count again all the events"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.delete())
+        if backend.TableHandler.table_exist(
+                Pool().get('onewindow.statistic.event')._table):
+            cursor.execute(*table.insert(
+                    cls._insert_columns(table), cls._events_query()))
+
+    @classmethod
+    def counts(cls, where):
+        """Return the counts of the events of the where condition, by the
+        keys of the rows"""
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*cls._events_query(where))
+        return {tuple(r[:-2]): r[-2:] for r in cursor}
+
+    @classmethod
+    def add(cls, before, after):
+        """Add the difference between the counts of before and after
+        (returned by counts)"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        values = []
+        for key in sorted(set(before) | set(after), key=str):
+            count, on_time = after.get(key, (0, 0))
+            old_count, old_on_time = before.get(key, (0, 0))
+            if count != old_count or on_time != old_on_time:
+                values.append(list(key) + [
+                        count - old_count, on_time - old_on_time])
+        for sub_values in grouped_slice(values):
+            cursor.execute(*table.insert(
+                    cls._insert_columns(table), list(sub_values)))
+
+    @classmethod
+    def compact(cls):
+        "Add up into one the rows of each key of the months that have several"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        keys = [Column(table, c) for c in cls._key_columns()]
+        cursor.execute(*table.select(table.month,
+                group_by=keys, having=Count(Literal('*')) > 1))
+        months = sorted({m for m, in cursor})
+        for sub_months in grouped_slice(months):
+            where = table.month.in_(list(sub_months))
+            cursor.execute(*table.select(Max(table.id), where=where))
+            last, = cursor.fetchone()
+            where &= table.id <= last
+            count, on_time = Sum(table.count), Sum(table.on_time)
+            cursor.execute(*table.insert(cls._insert_columns(table),
+                    table.select(*keys,
+                        cls.count.sql_cast(count),
+                        cls.on_time.sql_cast(on_time),
+                        where=where, group_by=keys,
+                        having=(count != 0) | (on_time != 0))))
+            cursor.execute(*table.delete(where=where))
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('onewindow.statistic.summary|compact',
+                "Compact the Summary of the Supervision Statistics"))
 
 
 class StatisticContext(ModelView):
@@ -397,6 +624,20 @@ class StatisticContext(ModelView):
         if period not in {'year', 'month', 'day'}:
             period = 'month'
         return period
+
+    @classmethod
+    def get_months(cls, from_date, to_date, today):
+        """Return the first and the last day of the whole months from
+        from_date to to_date that ended before today, or None"""
+        first = from_date.replace(day=1)
+        if first < from_date:
+            first = (first + dt.timedelta(days=31)).replace(day=1)
+        end = min(to_date, today - dt.timedelta(days=1))
+        last = end.replace(day=calendar.monthrange(end.year, end.month)[1])
+        if last > end:
+            last = end.replace(day=1) - dt.timedelta(days=1)
+        if first < last:
+            return first, last
 
     @classmethod
     def get_where(cls, table):
@@ -601,9 +842,12 @@ class StatisticMixin(
             events.event.as_('event'),
             events.days.as_('days'),
             Min(events.id).as_('id'),
-            Count(Literal('*')).as_('count'),
+            Sum(events.count).as_('count'),
             Sum(events.on_time).as_('on_time'),
-            group_by=keys + [events.event, events.days])
+            group_by=keys + [events.event, events.days],
+            # The rows of the summary of events changed since add up to
+            # nothing
+            having=Sum(events.count) > 0)
         keys = cls._keys(counts)
         ranked = counts.select(
             *cls._key_columns(counts),
@@ -686,14 +930,25 @@ class StatisticMixin(
             ]
 
     @classmethod
+    def _summary_key(cls):
+        """Return the key of the rows of the summary that give the counts of
+        the whole months of the period, or None to count only the events"""
+        return cls._key_name()
+
+    @classmethod
     def _events(cls, kinds):
-        """Return the events of the kinds of the cases in the period, from
-        the table of the events"""
+        """Return the events of the kinds of the cases in the period, with
+        their count: the rows of the summary for the whole months of the
+        period that have passed, one for each event of the table of the
+        events for the other days"""
         pool = Pool()
         Event = pool.get('onewindow.statistic.event')
+        Summary = pool.get('onewindow.statistic.summary')
         Context = pool.get('onewindow.statistic.context')
         Event.flush()
         from_date, to_date, today = Context.get_dates()
+        key = cls._summary_key()
+        months = Context.get_months(from_date, to_date, today)
         event = Event.__table__()
         where = ((event.date >= from_date) & (event.date <= to_date)
             & Context.get_where(event)
@@ -701,8 +956,12 @@ class StatisticMixin(
         if 'overdue' in kinds:
             # A deadline is missed once it has passed
             where &= (event.event != 'overdue') | (event.date < today)
-        return event.select(
-            event.id.as_('id'),
+        if key and months:
+            first, last = months
+            where &= (event.date < first) | (event.date > last)
+        # The ids of the events are odd and those of the summary even
+        query = event.select(
+            (event.id * 2 + 1).as_('id'),
             event.company.as_('company'),
             event.hall.as_('hall'),
             event.department.as_('department'),
@@ -713,8 +972,31 @@ class StatisticMixin(
             event.date.as_('date'),
             event.event.as_('event'),
             event.days.as_('days'),
+            Literal(1).as_('count'),
             Coalesce(event.on_time, 0).as_('on_time'),
             where=where)
+        if key and months:
+            summary = Summary.__table__()
+            query = Union(query, summary.select(
+                    (summary.id * 2).as_('id'),
+                    summary.company.as_('company'),
+                    summary.hall.as_('hall'),
+                    summary.department.as_('department'),
+                    summary.matter.as_('matter'),
+                    summary.handling.as_('handling'),
+                    summary.window.as_('window'),
+                    summary.employee.as_('employee'),
+                    summary.month.as_('date'),
+                    summary.event.as_('event'),
+                    summary.days.as_('days'),
+                    summary.count.as_('count'),
+                    summary.on_time.as_('on_time'),
+                    where=(summary.key == key)
+                    & (summary.month >= first) & (summary.month <= last)
+                    & Context.get_where(summary)
+                    & summary.event.in_(kinds)),
+                all_=True)
+        return query
 
 
 class StatisticDepartment(StatisticMixin):
@@ -801,6 +1083,14 @@ class StatisticClerk(StatisticMixin):
 class StatisticPeriod(StatisticPeriodMixin, StatisticMixin):
     "Supervision Statistics by Period"
     __name__ = 'onewindow.statistic.period'
+
+    @classmethod
+    def _summary_key(cls):
+        pool = Pool()
+        Context = pool.get('onewindow.statistic.context')
+        # The summary counts by month
+        if Context.get_period() != 'day':
+            return 'department'
 
 
 class MonthlyReportStart(ModelView):

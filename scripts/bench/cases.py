@@ -55,7 +55,7 @@ TABLES = [
     'onewindow_case', 'onewindow_case_material', 'onewindow_case_log',
     'onewindow_case_supplement', 'onewindow_case_fee',
     'onewindow_handover', 'onewindow_case_step', 'onewindow_case_opinion',
-    'onewindow_statistic_event',
+    'onewindow_statistic_event', 'onewindow_statistic_summary',
     ]
 BATCH = 50000
 OPEN_STATES = {'draft', 'supplement', 'accepted', 'review', 'suspended',
@@ -1047,7 +1047,7 @@ class Loader:
         models = {n for n, _ in pool.iterobject()}
         for model, key, label in [
                 ('onewindow.statistic.event', 'events',
-                    'statistics events'),
+                    'statistics events and their summary'),
                 ('onewindow.department-party.party', 'department parties',
                     'parties of the departments'),
                 ]:

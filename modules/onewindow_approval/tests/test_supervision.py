@@ -7,14 +7,18 @@ sweep and at those whose deadline came near or passed since, and the
 statistics read a table of events kept up to date when a case changes.
 Random sequences of buttons and of days passing, with a sweep after each,
 must leave the same cards as a sweep of every case, and the same events as
-a rebuild of the whole table."""
+a rebuild of the whole table, the same summary of the events as counting
+them again, and the same statistics from the summary as from the events
+alone."""
 import datetime as dt
 import unittest
+from contextlib import ExitStack
 from unittest.mock import patch
 
 from hypothesis import given, settings, strategies as st
 
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.onewindow_approval.exceptions import CaseAccessError
 from trytond.modules.onewindow_approval.tests import test_workflow
 from trytond.modules.onewindow_approval.tests.test_module import (
     create_matter, create_setup)
@@ -27,7 +31,7 @@ DAY = dt.date(2026, 3, 2)
 # The buttons that move a case towards its deadlines come more often
 ACTIONS = test_workflow.CLERK + test_workflow.APPROVER + [
     'accept', 'hand_over', 'receive', 'start_review', 'next_day',
-    'next_day', 'next_day', 'next_day', 'new_case', 'new_case']
+    'next_day', 'next_day', 'next_day', 'new_case', 'new_case', 'delete']
 
 
 class SupervisionTestCase(unittest.TestCase):
@@ -69,6 +73,43 @@ class SupervisionTestCase(unittest.TestCase):
                 e.on_time or 0)
             for e in Event.search([]))
 
+    def summary(self):
+        "Return the counts of the summary by key, without the zeros"
+        pool = Pool()
+        Summary = pool.get('onewindow.statistic.summary')
+        counts = {}
+        for row in Summary.search([]):
+            key = tuple(str(getattr(row, c))
+                for c in Summary._key_columns())
+            count = counts.setdefault(key, [0, 0])
+            count[0] += row.count
+            count[1] += row.on_time
+        return sorted((k, v) for k, v in counts.items() if v != [0, 0])
+
+    def statistics(self, today):
+        """Return the rows of each list from before the previous month to
+        the next month"""
+        pool = Pool()
+        first = (today.replace(day=1) - dt.timedelta(days=40)).replace(
+            day=15)
+        lists = {}
+        for name, period in [
+                ('department', 'month'), ('matter', 'month'),
+                ('handling', 'month'), ('window', 'month'),
+                ('clerk', 'month'), ('period', 'month'), ('period', 'year'),
+                ('period', 'day')]:
+            Statistic = pool.get('onewindow.statistic.%s' % name)
+            names = [n for n in Statistic._fields if n not in {
+                    'id', 'rec_name', 'create_uid', 'create_date',
+                    'write_uid', 'write_date'}]
+            with Transaction().set_context(from_date=first,
+                    to_date=today + dt.timedelta(days=40), period=period):
+                rows = Statistic.search_read([], fields_names=names)
+            lists[name, period] = sorted(
+                sorted((k, str(v)) for k, v in r.items() if k != 'id')
+                for r in rows)
+        return lists
+
     @with_transaction()
     def test_sweep_and_events_follow_the_cases(self):
         "The hourly sweep and the events of the statistics miss nothing"
@@ -109,6 +150,14 @@ class SupervisionTestCase(unittest.TestCase):
                         day['today'] += dt.timedelta(days=1)
                     elif action == 'new_case':
                         cases.append(self.new_case(setup))
+                    elif action == 'delete':
+                        if case.state == 'draft' and len(cases) > 1:
+                            try:
+                                Case.delete([case])
+                            except CaseAccessError:
+                                pass
+                            else:
+                                cases.remove(case)
                     else:
                         user = users['clerk'
                             if action in test_workflow.CLERK
@@ -126,7 +175,7 @@ class SupervisionTestCase(unittest.TestCase):
                     figures['incremental'] += not sweep.full
                     figures['issued'] += len(issued)
                     figures['closed'] += sweep.closed
-                    self.check(Card, Event)
+                    self.check(Card, Event, day['today'])
             run()
         print('\nsupervision property test: %s cases, %s sweeps (%s '
             'incremental), %s cards issued, %s closed, 0 differences' % (
@@ -150,17 +199,32 @@ class SupervisionTestCase(unittest.TestCase):
                             'kind': 'decision', 'limit': 3},
                         ])])
 
-    def check(self, Card, Event):
-        """A full sweep and a rebuild of the events change nothing; they
-        are rolled back"""
+    def check(self, Card, Event, today):
+        """A full sweep, the compaction of the summary, a rebuild of the
+        events and of their summary change nothing; the statistics are the
+        same from the events alone; all is rolled back"""
+        pool = Pool()
+        Summary = pool.get('onewindow.statistic.summary')
         cursor = Transaction().connection.cursor()
         cards, events = self.cards(), self.events()
+        summary = self.summary()
+        statistics = self.statistics(today)
         cursor.execute('SAVEPOINT full_check')
         try:
             self.assertEqual(Card.sweep(full=True), [])
             self.assertEqual(self.cards(), cards)
+            Summary.compact()
+            self.assertEqual(self.summary(), summary)
+            self.assertEqual(Summary.search([], count=True), len(summary))
+            with ExitStack() as stack:
+                for name in {n for n, _ in statistics}:
+                    stack.enter_context(patch.object(
+                            pool.get('onewindow.statistic.%s' % name),
+                            '_summary_key', classmethod(lambda cls: None)))
+                self.assertEqual(self.statistics(today), statistics)
             Event.refresh()
             self.assertEqual(self.events(), events)
+            self.assertEqual(self.summary(), summary)
         finally:
             cursor.execute('ROLLBACK TO SAVEPOINT full_check')
             for cache in Transaction().cache.values():
