@@ -399,6 +399,67 @@ def test_log_dates(demo):
     assert days[0][0] > 30
 
 
+def of_resource(model, alias):
+    """Return the condition that the model log entry l is of the record
+    alias of model (read by its id, not by building the reference of each
+    record)"""
+    prefix = model + ','
+    return ("l.resource LIKE '%s%%' "
+        "AND CAST(SUBSTR(l.resource, %s) AS INTEGER) = %s.id" % (
+            prefix, len(prefix) + 1, alias))
+
+
+def test_model_log_dates(demo):
+    "Tryton's model log lived through the story, as the case log: every "
+    "entry of a case, of the lines of a case and of a card is dated between "
+    "the case's application (the card's issue) and the story's last day (an "
+    "online application of the day of the load on that day), each click "
+    "on a button of a case on a day of its case log, each acceptance on the "
+    "day the case was accepted, and none on the day of the load but on the "
+    "story's last day"
+    last_day = story_last_day(demo)
+    day = "DATE(l.create_date, '+8 hours')"
+    logs = rows(demo,
+        'SELECT c.id, c.application_date, c.acceptance_date, l.event, '
+        'l.target, %s, EXISTS (SELECT 1 FROM onewindow_case_log k '
+        'WHERE k."case" = c.id AND DATE(k.date, \'+8 hours\') = %s) '
+        'FROM ir_model_log l JOIN onewindow_case c ON %s'
+        % (day, day, of_resource('onewindow.case', 'c')))
+    assert len(logs) > 1000
+    assert [l for l in logs
+        if not l[1] <= l[5] <= max(l[1], last_day)] == []
+    buttons = [l for l in logs if l[3] == 'button']
+    assert len(buttons) > 500
+    assert [l for l in buttons if not l[6]] == []
+    accepted = [l for l in buttons if l[4] == 'accept']
+    assert len(accepted) > 100
+    assert [l for l in accepted if l[5] != l[2]] == []
+    assert len({l[5] for l in logs}) > 30
+    # The lines of the cases
+    for model, table in [
+            ('onewindow.case.material', 'onewindow_case_material'),
+            ('onewindow.case.fee', 'onewindow_case_fee'),
+            ('onewindow.case.step', 'onewindow_case_step'),
+            ('onewindow.case.opinion', 'onewindow_case_opinion'),
+            ('onewindow.case.suspension', 'onewindow_case_suspension'),
+            ]:
+        lines = rows(demo,
+            'SELECT c.id, c.application_date, %s '
+            'FROM ir_model_log l JOIN %s r ON %s '
+            'JOIN onewindow_case c ON c.id = r."case"' % (
+                day, table, of_resource(model, 'r')))
+        assert lines, model
+        assert [l for l in lines
+            if not l[1] <= l[2] <= max(l[1], last_day)] == [], model
+    cards = rows(demo,
+        'SELECT k.id, k.issue_date, %s FROM ir_model_log l '
+        'JOIN onewindow_card k ON %s' % (
+            day, of_resource('onewindow.card', 'k')))
+    assert cards
+    assert [c for c in cards
+        if not c[1] <= c[2] <= max(c[1], last_day)] == []
+
+
 def test_card_dates(demo):
     "The cards lived through the story: each deadline card was issued on "
     "the day its deadline came near (yellow) or was missed (red), created "
