@@ -411,9 +411,9 @@ def of_resource(model, alias):
 
 def test_model_log_dates(demo):
     "Tryton's model log lived through the story, as the case log: every "
-    "entry of a case, of the lines of a case and of a card is dated between "
-    "the case's application (the card's issue) and the story's last day (an "
-    "online application of the day of the load on that day), each click "
+    "entry of a case, of its lines, notices and ratings is dated between "
+    "the case's application and the story's last day (an online "
+    "application of the day of the load on that day), each click "
     "on a button of a case on a day of its case log, each acceptance on the "
     "day the case was accepted, and none on the day of the load but on the "
     "story's last day"
@@ -435,13 +435,14 @@ def test_model_log_dates(demo):
     assert len(accepted) > 100
     assert [l for l in accepted if l[5] != l[2]] == []
     assert len({l[5] for l in logs}) > 30
-    # The lines of the cases
+    # The lines of the cases, their notices and ratings
     for model, table in [
             ('onewindow.case.material', 'onewindow_case_material'),
-            ('onewindow.case.fee', 'onewindow_case_fee'),
             ('onewindow.case.step', 'onewindow_case_step'),
             ('onewindow.case.opinion', 'onewindow_case_opinion'),
             ('onewindow.case.suspension', 'onewindow_case_suspension'),
+            ('onewindow.case.notification', 'onewindow_case_notification'),
+            ('onewindow.evaluation', 'onewindow_evaluation'),
             ]:
         lines = rows(demo,
             'SELECT c.id, c.application_date, %s '
@@ -451,13 +452,18 @@ def test_model_log_dates(demo):
         assert lines, model
         assert [l for l in lines
             if not l[1] <= l[2] <= max(l[1], last_day)] == [], model
-    cards = rows(demo,
-        'SELECT k.id, k.issue_date, %s FROM ir_model_log l '
-        'JOIN onewindow_card k ON %s' % (
-            day, of_resource('onewindow.card', 'k')))
-    assert cards
-    assert [c for c in cards
-        if not c[1] <= c[2] <= max(c[1], last_day)] == []
+        assert len({l[2] for l in lines}) > 10, model
+    # The slips, the rectifications and the complaints: in the story
+    first_day = rows(demo,
+        'SELECT MIN(application_date) FROM onewindow_case')[0][0]
+    for model in ['onewindow.handover', 'onewindow.rectification',
+            'onewindow.complaint']:
+        days = [d for d, in rows(demo,
+                "SELECT %s FROM ir_model_log l WHERE l.resource LIKE '%s,%%'"
+                % (day, model))]
+        assert days, model
+        assert [d for d in days if not first_day <= d <= last_day] == [], (
+            model)
 
 
 def test_card_dates(demo):
