@@ -99,10 +99,36 @@ def department_translation(department_id, name, written):
     return translated
 
 
-def find_progress(pool, number, key):
-    """Return the Progress of the application of the application or case
-    number (as `find`), or None, with the attempts of the key and of the
-    visitor's address (as `attempt_counts`), in one query"""
+class _Value:
+    "A value of the lookup's query, given at each call"
+    __slots__ = ('name',)
+
+    def __init__(self, name):
+        self.name = name
+
+
+# The SQL of the lookup per database: formatting the query with python-sql
+# costs about as much as PostgreSQL's execution of it, and only its values
+# change from one lookup to the next
+_progress_sql = {}
+
+
+def progress_sql(pool):
+    """Return the SQL of the lookup and its parameters, with _Value
+    placeholders for number, key, network and since"""
+    database = Transaction().database
+    cache_key = (database.name, database.__class__.__module__)
+    if cache_key not in _progress_sql:
+        _progress_sql[cache_key] = tuple(progress_query(
+                pool, _Value('number'), _Value('key'), _Value('network'),
+                _Value('since')))
+    return _progress_sql[cache_key]
+
+
+def progress_query(pool, number, key, network, since):
+    """Return the query of the Progress of the application of the number
+    (as `find`) with the attempts of the key and of the network (as
+    `attempt_counts`)"""
     Application = pool.get('onewindow.application')
     Case_ = pool.get('onewindow.case')
     Matter = pool.get('onewindow.matter')
@@ -114,7 +140,6 @@ def find_progress(pool, number, key):
     matter = Matter.__table__()
     department = Department.__table__()
     party = Party.__table__()
-    cursor = Transaction().connection.cursor()
 
     # The application of the number, else the application of the case of
     # the number, found first (one row, by the indexes of the numbers); its
@@ -140,7 +165,7 @@ def find_progress(pool, number, key):
         return case.select(column, where=case.id == found.case)
     # The attempts are counted in the same query, on a row of their own
     # that the application (if any) joins
-    counts = Select(attempt_columns(pool, key))
+    counts = Select(attempt_columns(pool, key, network, since))
     query = (counts
         .join(found, 'LEFT', condition=Literal(True))
         .join(matter, 'LEFT', condition=matter.id == found.matter)
@@ -153,10 +178,31 @@ def find_progress(pool, number, key):
         department.write_date, department.create_date,
         party.select(party.name, where=party.id == found.applicant),
         found.case]
-    case_names = ['number', 'state', 'deadline', 'acceptance_date',
-        'decision_date', 'verification_date']
-    columns += [of_case_(Column(case, n)) for n in case_names]
-    cursor.execute(*query.select(*columns))
+    columns += [of_case_(Column(case, n)) for n in CASE_NAMES]
+    return query.select(*columns)
+
+
+CASE_NAMES = ['number', 'state', 'deadline', 'acceptance_date',
+    'decision_date', 'verification_date']
+
+
+def find_progress(pool, number, key):
+    """Return the Progress of the application of the application or case
+    number (as `find`), or None, with the attempts of the key and of the
+    visitor's address (as `attempt_counts`), in one query"""
+    Attempt = pool.get('onewindow.portal.attempt')
+    Case_ = pool.get('onewindow.case')
+    _, network = Attempt.ipaddress()
+    values = {
+        'number': number,
+        'key': key[:Attempt.login.size],
+        'network': str(network),
+        'since': Attempt.delay(),
+        }
+    sql, params = progress_sql(pool)
+    params = [values[p.name] if isinstance(p, _Value) else p for p in params]
+    cursor = Transaction().connection.cursor()
+    cursor.execute(sql, params)
     row = cursor.fetchone()
     of_key, of_network = row[0] or 0, row[1] or 0
     row = row[2:]
@@ -167,7 +213,7 @@ def find_progress(pool, number, key):
         applicant_name, case_id) = row[:12]
     # The values of a subquery have no declared type on SQLite
     values = {}
-    for name, value in zip(case_names, row[12:]):
+    for name, value in zip(CASE_NAMES, row[12:]):
         if isinstance(value, str):
             type_ = Case_._fields[name]._type
             if type_ == 'date':
@@ -176,7 +222,7 @@ def find_progress(pool, number, key):
                 value = dt.datetime.fromisoformat(value)
         values[name] = value
     case_number, case_state, deadline, acceptance_date, decision_date, \
-        verification_date = [values[n] for n in case_names]
+        verification_date = [values[n] for n in CASE_NAMES]
     if department_id is not None:
         department_name = department_translation(
             department_id, department_name, write_date or create_date)
@@ -190,14 +236,11 @@ def find_progress(pool, number, key):
         of_key, of_network
 
 
-def attempt_columns(pool, key):
-    """Return the counts of the attempts of the key and of the visitor's
-    address (as `count` and `count_ip` of the attempts count them) as
-    scalar subqueries named of_key and of_network"""
+def attempt_columns(pool, key, network, since):
+    """Return the counts of the attempts of the key and of the network
+    since (as `count` and `count_ip` of the attempts count them) as scalar
+    subqueries named of_key and of_network"""
     Attempt = pool.get('onewindow.portal.attempt')
-    key = key[:Attempt.login.size]
-    _, network = Attempt.ipaddress()
-    since = Attempt.delay()
     by_key = Attempt.__table__()
     by_network = Attempt.__table__()
     return [
@@ -205,7 +248,7 @@ def attempt_columns(pool, key):
             where=(by_key.login == key) & (by_key.device_cookie == Null)
             & (by_key.create_date >= since)).as_('of_key'),
         by_network.select(Count(Literal(1)),
-            where=(by_network.ip_network == str(network))
+            where=(by_network.ip_network == network)
             & (by_network.create_date >= since)).as_('of_network'),
         ]
 
