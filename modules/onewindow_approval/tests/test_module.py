@@ -191,14 +191,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
     @with_transaction()
     def test_number_and_deadline(self):
         "The number has the hall and the year, the deadline the calendar"
-        pool = Pool()
-        Case = pool.get('onewindow.case')
-        company = create_company()
-        with set_company(company):
-            with today(dt.date(2025, 9, 30)):
-                setup = create_setup(company)
-                case = create_case(setup)
-                accept([case])
+        with hall_setup(dt.date(2025, 9, 30)) as setup:
+            case = create_case(setup)
+            accept([case])
         self.assertEqual(case.state, 'accepted')
         # PostgreSQL sequences are not rolled back between tests
         self.assertRegex(case.number, r'^WY-2025\d{6}$')
@@ -210,15 +205,12 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Case = pool.get('onewindow.case')
         Day = pool.get('onewindow.calendar.day')
-        company = create_company()
-        with set_company(company):
-            with today(dt.date(2026, 3, 2)):
-                setup = create_setup(company)
-                cases = [create_case(setup) for _ in range(3)]
-                accept(cases)
-                open_, withdrawn, untouched = cases
-                Case.write([withdrawn], {'withdrawal_reason': "No"})
-                Case.withdraw([withdrawn])
+        with hall_setup(dt.date(2026, 3, 2)) as setup:
+            cases = [create_case(setup) for _ in range(3)]
+            accept(cases)
+            open_, withdrawn, untouched = cases
+            Case.write([withdrawn], {'withdrawal_reason': "No"})
+            Case.withdraw([withdrawn])
             self.assertEqual(open_.deadline, dt.date(2026, 3, 9))
             year, = [y for y in setup['calendar'].years if y.year == 2026]
             # A holiday after the deadlines changes nothing
@@ -240,12 +232,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Case = pool.get('onewindow.case')
         Log = pool.get('onewindow.case.log')
-        company = create_company()
-        with set_company(company):
-            with today(dt.date(2025, 6, 10)):
-                setup = create_setup(company)
-                case = create_case(setup)
-                Case.request_supplement([case])
+        with hall_setup(dt.date(2025, 6, 10)) as setup:
+            case = create_case(setup)
+            Case.request_supplement([case])
             log, = case.logs
             with self.assertRaises(CaseAccessError):
                 Log.write([log], {'comment': "Changed"})
@@ -405,13 +394,10 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         "The SQL of the deadline flag agrees with the rule, and sorts"
         pool = Pool()
         Case = pool.get('onewindow.case')
-        company = create_company()
         table = Case.__table__()
         cursor = Transaction().connection.cursor()
-        with set_company(company):
-            with today(dt.date(2026, 2, 2)):
-                setup = create_setup(company)
-                cases = [create_case(setup) for _ in range(6)]
+        with hall_setup(dt.date(2026, 2, 2)) as setup:
+            cases = [create_case(setup) for _ in range(6)]
             deadlines = [
                 dt.date(2026, 2, 12), dt.date(2026, 2, 13),
                 dt.date(2026, 2, 14), dt.date(2026, 2, 24),
@@ -493,12 +479,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         "A case is late for the hand-over after one working day"
         pool = Pool()
         Case = pool.get('onewindow.case')
-        company = create_company()
-        with set_company(company):
-            with today(dt.date(2026, 2, 13)):
-                setup = create_setup(company)
-                case = create_case(setup)
-                accept([case])
+        with hall_setup(dt.date(2026, 2, 13)) as setup:
+            case = create_case(setup)
+            accept([case])
             # The next working day is the make-up Saturday: in time that
             # day, late from the day after, a holiday
             for date, overdue in [
@@ -518,12 +501,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Case = pool.get('onewindow.case')
         Suspension = pool.get('onewindow.case.suspension')
-        company = create_company()
-        with set_company(company):
-            with today(dt.date(2026, 2, 5)):
-                setup = create_setup(company)
-                case = create_case(setup)
-                accept([case])
+        with hall_setup(dt.date(2026, 2, 5)) as setup:
+            case = create_case(setup)
+            accept([case])
             self.assertEqual(case.deadline, dt.date(2026, 2, 12))
             suspension = Suspension(case=case, kind='supplement',
                 description="Contract")
