@@ -155,14 +155,12 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
         "A card of a record with a deadline is named by its colour and record"
         pool = Pool()
         Card = pool.get('onewindow.card')
-        Application = pool.get('onewindow.application')
-        Rectification = pool.get('onewindow.rectification')
-        Complaint = pool.get('onewindow.complaint')
-        records = {
-            'application': Application(rec_name="WS-0001"),
-            'rectification': Rectification(rec_name="WY-0001 受理"),
-            'complaint': Complaint(rec_name="TS-0001"),
-            }
+        records = {field: pool.get(model)(rec_name=name)
+            for field, model, name in [
+                ('application', 'onewindow.application', "WS-0001"),
+                ('rectification', 'onewindow.rectification', "WY-0001 受理"),
+                ('complaint', 'onewindow.complaint', "TS-0001"),
+                ]}
         for field, record in records.items():
             card = Card(colour='red', **{
                     f: record if f == field else None for f in records})
