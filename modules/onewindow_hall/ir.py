@@ -44,7 +44,7 @@ class Rule(metaclass=PoolMeta):
         return context
 
 
-class Configuration(metaclass=PoolMeta):
+class Configuration(ClearCacheMixin, metaclass=PoolMeta):
     __name__ = 'ir.configuration'
     onewindow_demo = fields.Boolean("Demo Database",
         help="The database holds the demonstration data, with demo users "
@@ -64,14 +64,8 @@ class Configuration(metaclass=PoolMeta):
         return demo
 
     @classmethod
-    def create(cls, vlist):
-        records = super().create(vlist)
-        cls._onewindow_demo_cache.clear()
-        return records
-
-    @classmethod
-    def write(cls, *args):
-        super().write(*args)
+    def _clear_caches(cls):
+        super()._clear_caches()
         cls._onewindow_demo_cache.clear()
 
 
