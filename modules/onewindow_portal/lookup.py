@@ -10,11 +10,14 @@ query joined over the application, its case, matter, department and
 applicant (instead of the records' reads as the template reaches them),
 and counts its two rate limits in one query."""
 import datetime as dt
+import re
+import weakref
 
 from sql import Column, Literal, Null, Select
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case
 
+from trytond import backend
 from trytond.cache import Cache
 from trytond.config import config
 from trytond.pool import Pool
@@ -101,28 +104,64 @@ def department_translation(department_id, name, written):
 
 class _Value:
     "A value of the lookup's query, given at each call"
-    __slots__ = ('name',)
+    __slots__ = ('name', 'type_')
 
-    def __init__(self, name):
+    def __init__(self, name, type_):
         self.name = name
+        self.type_ = type_
 
 
-# The SQL of the lookup per database: formatting the query with python-sql
-# costs about as much as PostgreSQL's execution of it, and only its values
-# change from one lookup to the next
-_progress_sql = {}
+VALUES = [
+    _Value('number', 'text'), _Value('key', 'text'),
+    _Value('network', 'text'), _Value('since', 'timestamp')]
+PARAMETER = re.compile('%([%s])')
+PG_TYPES = {str: 'text', bool: 'boolean', int: 'integer'}
+STATEMENT = 'onewindow_portal_lookup'
 
 
-def progress_sql(pool):
-    """Return the SQL of the lookup and its parameters, with _Value
-    placeholders for number, key, network and since"""
-    database = Transaction().database
-    cache_key = (database.name, database.__class__.__module__)
-    if cache_key not in _progress_sql:
-        _progress_sql[cache_key] = tuple(progress_query(
-                pool, _Value('number'), _Value('key'), _Value('network'),
-                _Value('since')))
-    return _progress_sql[cache_key]
+class ProgressQuery:
+    """The SQL of the lookup, built once per database and process, and on
+    PostgreSQL prepared once per connection
+
+    The lookup is the portal's most called page: formatting its query with
+    python-sql costs about as much as PostgreSQL's execution of it, and
+    planning its subqueries several times more; only its values change from
+    one lookup to the next."""
+    _queries = {}
+
+    def __init__(self, pool):
+        self.sql, self.params = progress_query(pool, *VALUES)
+        self.prepared = weakref.WeakSet()
+
+    @classmethod
+    def get(cls, pool):
+        database = Transaction().database
+        key = (database.name, database.__class__.__module__)
+        if key not in cls._queries:
+            cls._queries[key] = cls(pool)
+        return cls._queries[key]
+
+    def execute(self, cursor, **values):
+        params = [values[p.name] if isinstance(p, _Value) else p
+            for p in self.params]
+        if backend.name != 'postgresql':
+            cursor.execute(self.sql, params)
+            return
+        connection = Transaction().connection
+        if connection not in self.prepared:
+            # A prepared statement lasts as long as the connection, whatever
+            # becomes of the transaction
+            numbers = iter(range(1, len(params) + 1))
+            sql = PARAMETER.sub(
+                lambda m: '%' if m.group(1) == '%' else '$%d' % next(numbers),
+                self.sql)
+            types = [p.type_ if isinstance(p, _Value)
+                else PG_TYPES.get(type(p), 'timestamp') for p in self.params]
+            cursor.execute('PREPARE %s (%s) AS %s' % (
+                    STATEMENT, ', '.join(types), sql))
+            self.prepared.add(connection)
+        cursor.execute('EXECUTE %s (%s)' % (
+                STATEMENT, ', '.join(['%s'] * len(params))), params)
 
 
 def progress_query(pool, number, key, network, since):
@@ -193,16 +232,11 @@ def find_progress(pool, number, key):
     Attempt = pool.get('onewindow.portal.attempt')
     Case_ = pool.get('onewindow.case')
     _, network = Attempt.ipaddress()
-    values = {
-        'number': number,
-        'key': key[:Attempt.login.size],
-        'network': str(network),
-        'since': Attempt.delay(),
-        }
-    sql, params = progress_sql(pool)
-    params = [values[p.name] if isinstance(p, _Value) else p for p in params]
+    values = dict(
+        number=number, key=key[:Attempt.login.size], network=str(network),
+        since=Attempt.delay())
     cursor = Transaction().connection.cursor()
-    cursor.execute(sql, params)
+    ProgressQuery.get(pool).execute(cursor, **values)
     row = cursor.fetchone()
     of_key, of_network = row[0] or 0, row[1] or 0
     row = row[2:]
