@@ -934,7 +934,7 @@ class StatisticMixin(
     def _summary_key(cls):
         """Return the key of the rows of the summary that give the counts of
         the whole months of the period, or None to count only the events"""
-        return cls._key_name()
+        return cls._key_name
 
     @classmethod
     def _events(cls, kinds):
