@@ -805,7 +805,8 @@ class DepartmentParty(ModelSQL):
         transaction = Transaction()
         cursor = transaction.connection.cursor()
         for sub_ids in grouped_slice(sorted(set(case_ids))):
-            query = Party._case_department_query(cases=list(sub_ids))
+            sub_ids = list(sub_ids)
+            query = Party._case_department_query(cases=sub_ids)
             insert = table.insert(
                 [table.department, table.party,
                     table.create_uid, table.create_date],
@@ -817,7 +818,7 @@ class DepartmentParty(ModelSQL):
             insert.on_conflict = Conflict(table,
                 indexed_columns=[table.department, table.party])
             cursor.execute(*insert)
-            Pair.add(Party._case_department_query(cases=list(sub_ids)))
+            Pair.add(Party._case_department_query(cases=sub_ids))
 
     @classmethod
     def update(cls, pairs):

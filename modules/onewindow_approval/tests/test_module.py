@@ -801,6 +801,7 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                             for c in like_cjk_bigrams(p.name)))
 
             case = create_case(setup)
+            check((department, wang))
             Case.write([case], {'agent': li.id})
             check((department, wang), (department, li))
 
