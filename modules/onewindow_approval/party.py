@@ -885,13 +885,19 @@ class DepartmentPartyPair(ModelSQL):
         pool = Pool()
         Party = pool.get('party.party')
         party = Party.__table__()
-        user = Transaction().user
+        rows = query.join(party, condition=party.id == query.party).select(
+            query.department.as_('department'),
+            Unnest(CJKBigrams(party.name)).as_('pair'),
+            party.name.as_('name'), party.id.as_('party'))
+        # In the order of the index: the update of a whole database writes
+        # its pages one after the other
         return table.insert(
             [table.department, table.pair, table.name, table.party,
                 table.create_uid, table.create_date],
-            query.join(party, condition=party.id == query.party).select(
-                query.department, Unnest(CJKBigrams(party.name)),
-                party.name, party.id, Literal(user), CurrentTimestamp()))
+            rows.select(rows.department, rows.pair, rows.name, rows.party,
+                Literal(Transaction().user), CurrentTimestamp(),
+                order_by=[rows.department, rows.pair, rows.name,
+                    rows.party]))
 
     @classmethod
     def refresh(cls, departments=None, parties=None):
