@@ -5,7 +5,7 @@ import re
 from sql import Cast, Conflict, Literal, Null, Union
 from sql.conditionals import Coalesce
 from sql.functions import CurrentTimestamp, Function
-from sql.operators import BinaryOperator, Concat, In
+from sql.operators import BinaryOperator, Concat, Exists, In
 from stdnum.cn import ric
 
 from trytond import backend
@@ -195,10 +195,11 @@ class Unnest(Function):
     _function = 'UNNEST'
 
 
-def scope_departments(domain):
+def scope_departments(domain, exact=False):
     """Return the departments whose parties, with those of the staff, hold
     every party that domain (of party.party, such as the record rules of a
-    user) finds, or None when it does not limit them so
+    user) finds (exactly those parties if exact), or None when it does not
+    limit them so
 
     The department users' rules limit them by department_scope, the
     guides' by staff; any other clause found alone leaves the parties
@@ -221,14 +222,17 @@ def scope_departments(domain):
             return None
         departments = set()
         for clause in domain[1:]:
-            clause_departments = scope_departments(clause)
+            clause_departments = scope_departments(clause, exact=exact)
             if clause_departments is None:
                 return None
             departments |= clause_departments
         return departments
+    clauses = domain[1:] if domain and domain[0] == 'AND' else domain
+    if exact and len(clauses) != 1:
+        return None
     departments = None
-    for clause in (domain[1:] if domain and domain[0] == 'AND' else domain):
-        clause_departments = scope_departments(clause)
+    for clause in clauses:
+        clause_departments = scope_departments(clause, exact=exact)
         if clause_departments is not None:
             departments = (clause_departments if departments is None
                 else departments & clause_departments)
@@ -352,23 +356,42 @@ class Party(metaclass=PoolMeta):
         # name by a name in Chinese are searched among them, which
         # PostgreSQL reads in the order of the names from the pairs of
         # characters of his departments' parties
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
         departments = cls._rule_departments()
         if departments is not None:
             domain = cls._department_rec_name_domain(domain)
+            clause = domain[0] if (isinstance(domain, list)
+                and len(domain) == 1) else domain
+            if (is_leaf(clause) and clause[0] == 'department_rec_name'
+                    and limit is not None and not count
+                    and (order == [] or (order is None
+                            and cls._distance_query() is None))
+                    and cls._rule_departments(exact=True) is not None):
+                # The search is the clause alone, in the order of the names:
+                # its first rows are those of the page, all of them in the
+                # parties the rules give, which they need not test again
+                ModelAccess.check(cls.__name__, 'read')
+                with without_check_access(), Transaction().set_context(
+                        _department_rec_name=(tuple(sorted(departments)),
+                            (offset or 0) + limit)):
+                    return super().search(domain, offset=offset,
+                        limit=limit, order=order, count=count, query=query)
         return super().search(domain, offset=offset, limit=limit,
             order=order, count=count, query=query)
 
     @classmethod
-    def _rule_departments(cls):
+    def _rule_departments(cls, exact=False):
         """Return the departments whose parties (with those of the staff)
-        the record rules limit the current user's searches to, or None"""
+        the record rules limit the current user's searches to (exactly to
+        them if exact), or None"""
         pool = Pool()
         Rule = pool.get('ir.rule')
         User = pool.get('res.user')
         if backend.name != 'postgresql':
             return None
         departments = scope_departments(
-            Rule.domain_get(cls.__name__, mode='read'))
+            Rule.domain_get(cls.__name__, mode='read'), exact=exact)
         if (departments is not None
                 and departments <= set(User.get_departments())):
             return departments
@@ -400,8 +423,10 @@ class Party(metaclass=PoolMeta):
         User = pool.get('res.user')
         table, _ = tables[None]
         _, operator, value = domain
-        departments = User.get_departments()
-        query = cls._department_rec_name_query(departments, operator, value)
+        departments, limit = Transaction().context.get(
+            '_department_rec_name', (User.get_departments(), None))
+        query = cls._department_rec_name_query(
+            departments, operator, value, limit=limit)
         if query is None:
             return [
                 ('rec_name', operator, value),
@@ -410,13 +435,17 @@ class Party(metaclass=PoolMeta):
         return In((table.name, table.id), query)
 
     @classmethod
-    def _department_rec_name_query(cls, departments, operator, value):
+    def _department_rec_name_query(cls, departments, operator, value,
+            limit=None):
         """Return the query of the (name, party) of the parties of
-        departments and of the staff whose rec_name matches the clause, or
-        None when its pattern holds no pair of Chinese characters (or on
-        another database than PostgreSQL)"""
+        departments and of the staff whose rec_name matches the clause (the
+        first limit of them in the order of the names, active if the
+        records searched are), or None when its pattern holds no pair of
+        Chinese characters (or on another database than PostgreSQL)"""
         pool = Pool()
         Pair = pool.get('onewindow.department-party.pair')
+        DepartmentParty = pool.get('onewindow.department-party.party')
+        active = Transaction().active_records
         pairs = like_cjk_bigrams(value) if operator in {'like', 'ilike'} and (
             isinstance(value, str)) else []
         if backend.name != 'postgresql' or not pairs:
@@ -429,25 +458,60 @@ class Party(metaclass=PoolMeta):
                     ('name', operator, value),
                     ])
             table, _ = tables[None]
-            queries.append(convert_from(None, tables).select(
+            from_ = convert_from(None, tables)
+            if active:
+                party = cls.__table__()
+                from_ = from_.join(party, condition=party.id == table.party)
+                expression &= party.active == Literal(True)
+            # The rows of the departments' parties decide
+            department_party = DepartmentParty.__table__()
+            expression &= Exists(department_party.select(Literal(1),
+                    where=(department_party.party == table.party)
+                    & (department_party.department == department)))
+            queries.append(from_.select(
                     table.name.as_('name'), table.party.as_('party'),
                     where=expression))
 
-        def select(domain):
+        def select(domain, scope=True):
             tables, expression = cls.search_domain(domain, active_test=False)
             table, _ = tables[None]
+            if active:
+                expression &= table.active == Literal(True)
+            if scope:
+                # Only the parties of the departments and of the staff
+                department_party = DepartmentParty.__table__()
+                staff = cls._staff_query()
+                expression &= (Exists(department_party.select(Literal(1),
+                            where=(department_party.party == table.id)
+                            & reduce_ids(department_party.department,
+                                departments)))
+                    | table.id.in_(staff.select(staff.party)))
             return convert_from(None, tables).select(
                 table.name.as_('name'), table.id.as_('party'),
                 where=expression)
         name = ('name', operator, value)
-        queries.append(select([('staff', '=', True), name]))
+        queries.append(select([('staff', '=', True), name], scope=False))
         for clause in cls._rec_name_branches(
                 'rec_name', ('rec_name', operator, value))[1:]:
             if clause != name:
                 queries.append(select([cls._cjk_bigrams_clause(clause)]))
+        if limit is not None:
+            # The first rows of the union are among the first rows of its
+            # branches: PostgreSQL walks the pairs' index in the order of
+            # the names and stops at the limit
+            limited = []
+            for query in queries:
+                query.order_by = [query.columns[0], query.columns[1]]
+                query.limit = limit
+                limited.append(query.select(query.name, query.party))
+            queries = limited
         query = Union(*queries, all_=True)
         # Grouped, the rows are distinct: PostgreSQL joins them to the
         # parties instead of reading every row to make them distinct
+        if limit is not None:
+            return query.select(query.name, query.party,
+                group_by=[query.name, query.party],
+                order_by=[query.name, query.party], limit=limit)
         return query.select(query.name, query.party,
             group_by=[query.name, query.party])
 
