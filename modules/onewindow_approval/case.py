@@ -1301,10 +1301,7 @@ class Case(
     @transition('approved')
     @set_employee('decided_by')
     def approve(cls, cases):
-        cls.check_decision(cases, 'approved')
-        cls.record_decision(cases, 'approved')
-        cls.log_event(cases, 'approve', state='approved', comments={
-                c: c._decision_log_text() for c in cases})
+        cls._decide(cases, 'approved', 'approve')
 
     @classmethod
     @ModelView.button
@@ -1316,9 +1313,14 @@ class Case(
                 raise CaseValidationError(gettext(
                         'onewindow_approval.msg_case_deny_reason',
                         case=case.rec_name))
-        cls.check_decision(cases, 'denied')
-        cls.record_decision(cases, 'denied')
-        cls.log_event(cases, 'deny', state='denied', comments={
+        cls._decide(cases, 'denied', 'deny')
+
+    @classmethod
+    def _decide(cls, cases, decision, event):
+        "Check, record and log the decision of the cases"
+        cls.check_decision(cases, decision)
+        cls.record_decision(cases, decision)
+        cls.log_event(cases, event, state=decision, comments={
                 c: c._decision_log_text() for c in cases})
 
     @classmethod

@@ -1,11 +1,12 @@
 # This file is part of onewindow.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.cache import Cache
+from trytond.modules.onewindow_hall.model import ClearCacheMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 
-class User(metaclass=PoolMeta):
+class User(ClearCacheMixin, metaclass=PoolMeta):
     __name__ = 'res.user'
     _get_halls_cache = Cache(__name__ + '.get_halls', context=False)
 
@@ -47,13 +48,8 @@ class User(metaclass=PoolMeta):
         return halls
 
     @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        cls._get_halls_cache.clear()
-
-    @classmethod
-    def delete(cls, users):
-        super().delete(users)
+    def _clear_caches(cls):
+        super()._clear_caches()
         cls._get_halls_cache.clear()
 
 

@@ -409,26 +409,32 @@ class StatisticContext(ModelView):
 class StatisticKeyMixin:
     "The rows of a statistic grouped by a key: the field of _key_name"
     __slots__ = ()
+    # The name of the field of the key
+    _key_name = None
 
     @classmethod
     def _key(cls, table):
         "Return the SQL expression of the key of the rows"
-        return Column(table, cls._key_name())
+        return Column(table, cls._key_name)
 
     @classmethod
-    def _key_name(cls):
-        "Return the name of the field of the key"
-        raise NotImplementedError
+    def _log_columns(cls, id_):
+        """Return the column of the id and the columns of the creation and
+        the last change of the rows, which have none"""
+        return [
+            id_.as_('id'),
+            Literal(0).as_('create_uid'),
+            cls.create_date.sql_cast(Literal(Null)).as_('create_date'),
+            cls.write_uid.sql_cast(Literal(Null)).as_('write_uid'),
+            cls.write_date.sql_cast(Literal(Null)).as_('write_date'),
+            ]
 
 
 class StatisticPeriodMixin(StatisticKeyMixin):
     "The rows of a statistic grouped by the period of the context"
     __slots__ = ()
+    _key_name = 'date'
     date = fields.Date("Date")
-
-    @classmethod
-    def _key_name(cls):
-        return 'date'
 
     @classmethod
     def _key(cls, table):
@@ -508,7 +514,7 @@ class StatisticMixin(StatisticKeyMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order.insert(0, (cls._key_name(), 'ASC'))
+        cls._order.insert(0, (cls._key_name, 'ASC'))
 
     @classmethod
     def _keys(cls, table):
@@ -518,7 +524,7 @@ class StatisticMixin(StatisticKeyMixin, ModelSQL, ModelView):
     @classmethod
     def _key_columns(cls, table):
         "Return the columns of the key of the model"
-        return [cls._key(table).as_(cls._key_name())]
+        return [cls._key(table).as_(cls._key_name)]
 
     @classmethod
     def _id_column(cls, table):
@@ -537,13 +543,8 @@ class StatisticMixin(StatisticKeyMixin, ModelSQL, ModelView):
         with_days = Sum(SqlCase(
                 ((table.event == 'decided') & (table.days != Null),
                     table.count), else_=0))
-        return [
-            cls._id_column(table).as_('id'),
-            Literal(0).as_('create_uid'),
-            cls.create_date.sql_cast(Literal(Null)).as_('create_date'),
-            cls.write_uid.sql_cast(Literal(Null)).as_('write_uid'),
-            cls.write_date.sql_cast(Literal(Null)).as_('write_date'),
-            ] + cls._key_columns(table) + [
+        return cls._log_columns(cls._id_column(table)) + (
+            cls._key_columns(table)) + [
             count('received').as_('received'),
             count('accepted').as_('accepted'),
             count('refused').as_('refused'),
@@ -605,11 +606,8 @@ class StatisticMixin(StatisticKeyMixin, ModelSQL, ModelView):
 class StatisticDepartment(StatisticMixin):
     "Supervision Statistics by Department"
     __name__ = 'onewindow.statistic.department'
+    _key_name = 'department'
     department = fields.Many2One('onewindow.department', "Department")
-
-    @classmethod
-    def _key_name(cls):
-        return 'department'
 
     def get_rec_name(self, name):
         return self.department.rec_name if self.department else ''
@@ -618,12 +616,9 @@ class StatisticDepartment(StatisticMixin):
 class StatisticMatter(StatisticMixin):
     "Supervision Statistics by Matter"
     __name__ = 'onewindow.statistic.matter'
+    _key_name = 'matter'
     matter = fields.Many2One('onewindow.matter', "Matter")
     department = fields.Many2One('onewindow.department', "Department")
-
-    @classmethod
-    def _key_name(cls):
-        return 'matter'
 
     @classmethod
     def table_query(cls):
@@ -648,11 +643,8 @@ class StatisticMatter(StatisticMixin):
 class StatisticHandling(StatisticMixin):
     "Supervision Statistics by Handling"
     __name__ = 'onewindow.statistic.handling'
+    _key_name = 'handling'
     handling = fields.Selection('get_handlings', "Handling")
-
-    @classmethod
-    def _key_name(cls):
-        return 'handling'
 
     @classmethod
     def get_handlings(cls):
@@ -664,23 +656,17 @@ class StatisticHandling(StatisticMixin):
 class StatisticWindow(StatisticMixin):
     "Supervision Statistics by Window"
     __name__ = 'onewindow.statistic.window'
+    _key_name = 'window'
     window = fields.Many2One('onewindow.window', "Window")
-
-    @classmethod
-    def _key_name(cls):
-        return 'window'
 
 
 class StatisticClerk(StatisticMixin):
     "Supervision Statistics by Staff"
     __name__ = 'onewindow.statistic.clerk'
+    _key_name = 'employee'
     employee = fields.Many2One('company.employee', "Staff",
         help="Who registered, accepted, refused, decided or delivered the "
         "cases; the overdue cases count for the clerk who accepted them.")
-
-    @classmethod
-    def _key_name(cls):
-        return 'employee'
 
 
 class StatisticPeriod(StatisticPeriodMixin, StatisticMixin):

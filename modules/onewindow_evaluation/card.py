@@ -31,14 +31,6 @@ class Card(metaclass=PoolMeta):
                 Index(t, (t.complaint, Index.Equality())),
                 })
 
-    def get_rec_name(self, name):
-        if self.rectification:
-            return '%s %s' % (self.colour_string,
-                self.rectification.rec_name)
-        if self.complaint:
-            return '%s %s' % (self.colour_string, self.complaint.rec_name)
-        return super().get_rec_name(name)
-
     @classmethod
     def search_rec_name(cls, name, clause):
         return ['OR',

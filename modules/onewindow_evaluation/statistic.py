@@ -178,12 +178,8 @@ class SatisfactionMixin(StatisticKeyMixin, ModelSQL, ModelView):
                     (whole > 0, part * Literal(100.0) / whole),
                     else_=Null))
         return events.select(
-            Min(events.id).as_('id'),
-            Literal(0).as_('create_uid'),
-            cls.create_date.sql_cast(Literal(Null)).as_('create_date'),
-            cls.write_uid.sql_cast(Literal(Null)).as_('write_uid'),
-            cls.write_date.sql_cast(Literal(Null)).as_('write_date'),
-            key.as_(cls._key_name()),
+            *cls._log_columns(Min(events.id)),
+            key.as_(cls._key_name),
             ratings.as_('ratings'),
             satisfied.as_('satisfied'),
             rate(satisfied, ratings).as_('satisfaction_rate'),
@@ -224,6 +220,24 @@ class SatisfactionMixin(StatisticKeyMixin, ModelSQL, ModelView):
         Context = pool.get('onewindow.statistic.context')
         return where & Context.get_where(table)
 
+    # The figures each row of the events counts
+    _event_figures = ['rating', 'good', 'bad', 'rectification',
+        'rectification_on_time', 'complaint', 'complaint_on_time']
+
+    @classmethod
+    def _event_columns(cls, id_, table, matter, date, **figures):
+        """Return the columns of the events of table: the figures not given
+        count zero"""
+        return [
+            id_.as_('id'),
+            table.department.as_('department'),
+            table.window.as_('window'),
+            table.employee.as_('employee'),
+            matter.as_('matter'),
+            date.as_('date'),
+            ] + [figures.get(f, Literal(0)).as_(f)
+            for f in cls._event_figures]
+
     @classmethod
     def _rating_events(cls, from_date, to_date, today):
         pool = Pool()
@@ -231,21 +245,13 @@ class SatisfactionMixin(StatisticKeyMixin, ModelSQL, ModelView):
         zero, one = Literal(0), Literal(1)
         evaluation = Evaluation.__table__()
         return evaluation.select(
-            (evaluation.id * 3).as_('id'),
-            evaluation.department.as_('department'),
-            evaluation.window.as_('window'),
-            evaluation.employee.as_('employee'),
-            evaluation.matter.as_('matter'),
-            evaluation.rating_day.as_('date'),
-            one.as_('rating'),
-            SqlCase((evaluation.level.in_(GOOD_LEVELS), one),
-                else_=zero).as_('good'),
-            SqlCase((evaluation.level.in_(BAD_LEVELS), one),
-                else_=zero).as_('bad'),
-            zero.as_('rectification'),
-            zero.as_('rectification_on_time'),
-            zero.as_('complaint'),
-            zero.as_('complaint_on_time'),
+            *cls._event_columns(evaluation.id * 3, evaluation,
+                evaluation.matter, evaluation.rating_day,
+                rating=one,
+                good=SqlCase((evaluation.level.in_(GOOD_LEVELS), one),
+                    else_=zero),
+                bad=SqlCase((evaluation.level.in_(BAD_LEVELS), one),
+                    else_=zero)),
             where=cls._events_where(evaluation, (evaluation.state == 'rated')
                 & (evaluation.rating_day >= from_date)
                 & (evaluation.rating_day <= to_date)))
@@ -263,21 +269,13 @@ class SatisfactionMixin(StatisticKeyMixin, ModelSQL, ModelView):
         r_case = Case.__table__()
         return rectification.join(r_case,
             condition=rectification.case == r_case.id).select(
-            (rectification.id * 3 + 1).as_('id'),
-            rectification.department.as_('department'),
-            rectification.window.as_('window'),
-            rectification.employee.as_('employee'),
-            r_case.matter.as_('matter'),
-            r_date.as_('date'),
-            zero.as_('rating'),
-            zero.as_('good'),
-            zero.as_('bad'),
-            one.as_('rectification'),
-            SqlCase(((rectification.state == 'done')
-                    & (rectification.on_time == Literal(True)), one),
-                else_=zero).as_('rectification_on_time'),
-            zero.as_('complaint'),
-            zero.as_('complaint_on_time'),
+            *cls._event_columns(rectification.id * 3 + 1, rectification,
+                r_case.matter, r_date,
+                rectification=one,
+                rectification_on_time=SqlCase(
+                    ((rectification.state == 'done')
+                        & (rectification.on_time == Literal(True)), one),
+                    else_=zero)),
             where=cls._events_where(rectification,
                 ((rectification.state == 'done')
                     | (running & (rectification.deadline < today)))
@@ -297,20 +295,12 @@ class SatisfactionMixin(StatisticKeyMixin, ModelSQL, ModelView):
             else_=complaint.answer_date)
         return complaint.join(c_case, 'LEFT',
             condition=complaint.case == c_case.id).select(
-            (complaint.id * 3 + 2).as_('id'),
-            complaint.department.as_('department'),
-            complaint.window.as_('window'),
-            complaint.employee.as_('employee'),
-            c_case.matter.as_('matter'),
-            c_date.as_('date'),
-            zero.as_('rating'),
-            zero.as_('good'),
-            zero.as_('bad'),
-            zero.as_('rectification'),
-            zero.as_('rectification_on_time'),
-            one.as_('complaint'),
-            SqlCase((~late & (complaint.on_time == Literal(True)), one),
-                else_=zero).as_('complaint_on_time'),
+            *cls._event_columns(complaint.id * 3 + 2, complaint,
+                c_case.matter, c_date,
+                complaint=one,
+                complaint_on_time=SqlCase(
+                    (~late & (complaint.on_time == Literal(True)), one),
+                    else_=zero)),
             where=cls._events_where(complaint,
                 (late | complaint.state.in_(['answered', 'closed']))
                 & (c_date >= from_date) & (c_date <= to_date)))
@@ -319,11 +309,8 @@ class SatisfactionMixin(StatisticKeyMixin, ModelSQL, ModelView):
 class SatisfactionDepartment(SatisfactionMixin):
     "Satisfaction by Department"
     __name__ = 'onewindow.evaluation.statistic.department'
+    _key_name = 'department'
     department = fields.Many2One('onewindow.department', "Department")
-
-    @classmethod
-    def _key_name(cls):
-        return 'department'
 
     @classmethod
     def _key_filter(cls, key):
@@ -334,31 +321,22 @@ class SatisfactionDepartment(SatisfactionMixin):
 class SatisfactionWindow(SatisfactionMixin):
     "Satisfaction by Window"
     __name__ = 'onewindow.evaluation.statistic.window'
+    _key_name = 'window'
     window = fields.Many2One('onewindow.window', "Window")
-
-    @classmethod
-    def _key_name(cls):
-        return 'window'
 
 
 class SatisfactionEmployee(SatisfactionMixin):
     "Satisfaction by Staff"
     __name__ = 'onewindow.evaluation.statistic.employee'
+    _key_name = 'employee'
     employee = fields.Many2One('company.employee', "Staff")
-
-    @classmethod
-    def _key_name(cls):
-        return 'employee'
 
 
 class SatisfactionMatter(SatisfactionMixin):
     "Satisfaction by Matter"
     __name__ = 'onewindow.evaluation.statistic.matter'
+    _key_name = 'matter'
     matter = fields.Many2One('onewindow.matter', "Matter")
-
-    @classmethod
-    def _key_name(cls):
-        return 'matter'
 
 
 class SatisfactionPeriod(StatisticPeriodMixin, SatisfactionMixin):

@@ -26,19 +26,8 @@ class Company(NameCacheMixin, metaclass=PoolMeta):
         return timezone
 
     @classmethod
-    def create(cls, vlist):
-        companies = super().create(vlist)
-        cls._onewindow_timezone_cache.clear()
-        return companies
-
-    @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        cls._onewindow_timezone_cache.clear()
-
-    @classmethod
-    def delete(cls, companies):
-        super().delete(companies)
+    def _clear_caches(cls):
+        super()._clear_caches()
         cls._onewindow_timezone_cache.clear()
 
 

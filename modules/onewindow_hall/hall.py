@@ -7,7 +7,7 @@ from trytond.model import (
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
-from .model import NameCache, NameCacheMixin
+from .model import ClearCacheMixin, NameCache, NameCacheMixin
 
 ZONE_KINDS = [
     ('comprehensive', "Comprehensive Window"),
@@ -19,7 +19,7 @@ ZONE_KINDS = [
     ]
 
 
-class Hall(ModelSQL, ModelView):
+class Hall(ClearCacheMixin, ModelSQL, ModelView):
     "Service Hall"
     __name__ = 'onewindow.hall'
     name = fields.Char("Name", required=True, translate=True)
@@ -70,19 +70,8 @@ class Hall(ModelSQL, ModelView):
         return calendars
 
     @classmethod
-    def create(cls, vlist):
-        halls = super().create(vlist)
-        cls._calendars_cache.clear()
-        return halls
-
-    @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        cls._calendars_cache.clear()
-
-    @classmethod
-    def delete(cls, halls):
-        super().delete(halls)
+    def _clear_caches(cls):
+        super()._clear_caches()
         cls._calendars_cache.clear()
 
 

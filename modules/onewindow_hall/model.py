@@ -223,9 +223,9 @@ class ClearCacheMixin:
         cls._clear_caches()
 
 
-class NameCacheMixin:
+class NameCacheMixin(ClearCacheMixin):
     """The rec_name kept by the NameCache of the class (_rec_name_cache),
-    cleared when the records are written or deleted"""
+    cleared when the records are created, written or deleted"""
     __slots__ = ()
     _rec_name_cache = None
 
@@ -234,13 +234,8 @@ class NameCacheMixin:
             self, lambda r: super(NameCacheMixin, r).get_rec_name(name))
 
     @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        cls._rec_name_cache.clear()
-
-    @classmethod
-    def delete(cls, records):
-        super().delete(records)
+    def _clear_caches(cls):
+        super()._clear_caches()
         cls._rec_name_cache.clear()
 
 

@@ -5,8 +5,10 @@ from trytond.model import ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .model import ClearCacheMixin
 
-class User(metaclass=PoolMeta):
+
+class User(ClearCacheMixin, metaclass=PoolMeta):
     __name__ = 'res.user'
     departments = fields.Many2Many(
         'res.user-onewindow.department', 'user', 'department', "Departments",
@@ -93,17 +95,12 @@ class User(metaclass=PoolMeta):
         return departments
 
     @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        cls._get_departments_cache.clear()
-
-    @classmethod
-    def delete(cls, users):
-        super().delete(users)
+    def _clear_caches(cls):
+        super()._clear_caches()
         cls._get_departments_cache.clear()
 
 
-class UserDepartment(ModelSQL):
+class UserDepartment(ClearCacheMixin, ModelSQL):
     "User - Department"
     __name__ = 'res.user-onewindow.department'
     user = fields.Many2One(
@@ -113,17 +110,6 @@ class UserDepartment(ModelSQL):
         required=True)
 
     @classmethod
-    def create(cls, vlist):
-        records = super().create(vlist)
-        Pool().get('res.user')._get_departments_cache.clear()
-        return records
-
-    @classmethod
-    def write(cls, *args):
-        super().write(*args)
-        Pool().get('res.user')._get_departments_cache.clear()
-
-    @classmethod
-    def delete(cls, records):
-        super().delete(records)
+    def _clear_caches(cls):
+        super()._clear_caches()
         Pool().get('res.user')._get_departments_cache.clear()

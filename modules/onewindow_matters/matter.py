@@ -1000,6 +1000,13 @@ class MatterCoDepartment(ModelSQL):
 class MatterLineMixin:
     "Lines of a matter that may change only while the matter is a draft"
     __slots__ = ()
+    matter = fields.Many2One(
+        'onewindow.matter', "Matter", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('matter')
 
     @classmethod
     def check_matter_draft(cls, matters):
@@ -1040,8 +1047,6 @@ class MatterLineMixin:
 class MatterStep(MatterLineMixin, sequence_ordered(), ModelSQL, ModelView):
     "Matter Step"
     __name__ = 'onewindow.matter.step'
-    matter = fields.Many2One(
-        'onewindow.matter', "Matter", required=True, ondelete='CASCADE')
     name = fields.Char("Name", required=True,
         help="e.g. review, decision, producing the licence.")
     kind = fields.Selection([
@@ -1058,11 +1063,6 @@ class MatterStep(MatterLineMixin, sequence_ordered(), ModelSQL, ModelView):
         domain=[('limit', '>=', 0), ('limit', '<=', MAX_DAYS)],
         help="In working days.")
     description = fields.Text("Description")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('matter')
 
     @staticmethod
     def default_kind():
@@ -1083,8 +1083,6 @@ class MatterMaterial(
         MatterLineMixin, sequence_ordered(), ModelSQL, ModelView):
     "Matter Material"
     __name__ = 'onewindow.matter.material'
-    matter = fields.Many2One(
-        'onewindow.matter', "Matter", required=True, ondelete='CASCADE')
     name = fields.Char("Name", required=True,
         help="e.g. 居民身份证, 营业执照, 申请表.")
     requirement = fields.Selection(REQUIREMENTS, "Requirement",
@@ -1120,11 +1118,6 @@ class MatterMaterial(
         help="The blank form the applicant fills in.")
     blank_form_name = fields.Char("Blank Form Name")
     notes = fields.Text("Notes")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('matter')
 
     @staticmethod
     def default_requirement():
@@ -1179,8 +1172,6 @@ class MatterFormField(
         ModelView):
     "Matter Form Field"
     __name__ = 'onewindow.matter.form.field'
-    matter = fields.Many2One(
-        'onewindow.matter', "Matter", required=True, ondelete='CASCADE')
     required = fields.Boolean("Required",
         help="The application cannot be accepted without this value.")
     content = fields.Selection(FORM_CONTENTS, "Content", sort=False,
@@ -1196,7 +1187,6 @@ class MatterFormField(
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('matter')
         t = cls.__table__()
         cls._sql_constraints = [
             ('name_unique', Unique(t, t.matter, t.name),

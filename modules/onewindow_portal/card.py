@@ -35,8 +35,10 @@ class Card(metaclass=PoolMeta):
         cls._sql_indexes.add(Index(t, (t.application, Index.Equality())))
 
     def get_rec_name(self, name):
-        if self.application:
-            return '%s %s' % (self.colour_string, self.application.rec_name)
+        for _, field, _, _, _ in self._swept_models():
+            record = getattr(self, field)
+            if record:
+                return '%s %s' % (self.colour_string, record.rec_name)
         return super().get_rec_name(name)
 
     @classmethod

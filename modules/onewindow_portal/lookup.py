@@ -10,11 +10,14 @@ query joined over the application, its case, matter, department and
 applicant (instead of the records' reads as the template reaches them),
 and counts its two rate limits in one query."""
 import datetime as dt
+import re
+import weakref
 
 from sql import Column, Literal, Null, Select
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case
 
+from trytond import backend
 from trytond.cache import Cache
 from trytond.config import config
 from trytond.pool import Pool
@@ -99,10 +102,72 @@ def department_translation(department_id, name, written):
     return translated
 
 
-def find_progress(pool, number, key):
-    """Return the Progress of the application of the application or case
-    number (as `find`), or None, with the attempts of the key and of the
-    visitor's address (as `attempt_counts`), in one query"""
+class _Value:
+    "A value of the lookup's query, given at each call"
+    __slots__ = ('name', 'type_')
+
+    def __init__(self, name, type_):
+        self.name = name
+        self.type_ = type_
+
+
+VALUES = [
+    _Value('number', 'text'), _Value('key', 'text'),
+    _Value('network', 'text'), _Value('since', 'timestamp')]
+PARAMETER = re.compile('%([%s])')
+PG_TYPES = {str: 'text', bool: 'boolean', int: 'integer'}
+STATEMENT = 'onewindow_portal_lookup'
+
+
+class ProgressQuery:
+    """The SQL of the lookup, built once per database and process, and on
+    PostgreSQL prepared once per connection
+
+    The lookup is the portal's most called page: formatting its query with
+    python-sql costs about as much as PostgreSQL's execution of it, and
+    planning its subqueries several times more; only its values change from
+    one lookup to the next."""
+    _queries = {}
+
+    def __init__(self, pool):
+        self.sql, self.params = progress_query(pool, *VALUES)
+        self.prepared = weakref.WeakSet()
+
+    @classmethod
+    def get(cls, pool):
+        database = Transaction().database
+        key = (database.name, database.__class__.__module__)
+        if key not in cls._queries:
+            cls._queries[key] = cls(pool)
+        return cls._queries[key]
+
+    def execute(self, cursor, **values):
+        params = [values[p.name] if isinstance(p, _Value) else p
+            for p in self.params]
+        if backend.name != 'postgresql':
+            cursor.execute(self.sql, params)
+            return
+        connection = Transaction().connection
+        if connection not in self.prepared:
+            # A prepared statement lasts as long as the connection, whatever
+            # becomes of the transaction
+            numbers = iter(range(1, len(params) + 1))
+            sql = PARAMETER.sub(
+                lambda m: '%' if m.group(1) == '%' else '$%d' % next(numbers),
+                self.sql)
+            types = [p.type_ if isinstance(p, _Value)
+                else PG_TYPES.get(type(p), 'timestamp') for p in self.params]
+            cursor.execute('PREPARE %s (%s) AS %s' % (
+                    STATEMENT, ', '.join(types), sql))
+            self.prepared.add(connection)
+        cursor.execute('EXECUTE %s (%s)' % (
+                STATEMENT, ', '.join(['%s'] * len(params))), params)
+
+
+def progress_query(pool, number, key, network, since):
+    """Return the query of the Progress of the application of the number
+    (as `find`) with the attempts of the key and of the network (as
+    `attempt_counts`)"""
     Application = pool.get('onewindow.application')
     Case_ = pool.get('onewindow.case')
     Matter = pool.get('onewindow.matter')
@@ -114,7 +179,6 @@ def find_progress(pool, number, key):
     matter = Matter.__table__()
     department = Department.__table__()
     party = Party.__table__()
-    cursor = Transaction().connection.cursor()
 
     # The application of the number, else the application of the case of
     # the number, found first (one row, by the indexes of the numbers); its
@@ -140,7 +204,7 @@ def find_progress(pool, number, key):
         return case.select(column, where=case.id == found.case)
     # The attempts are counted in the same query, on a row of their own
     # that the application (if any) joins
-    counts = Select(attempt_columns(pool, key))
+    counts = Select(attempt_columns(pool, key, network, since))
     query = (counts
         .join(found, 'LEFT', condition=Literal(True))
         .join(matter, 'LEFT', condition=matter.id == found.matter)
@@ -153,10 +217,26 @@ def find_progress(pool, number, key):
         department.write_date, department.create_date,
         party.select(party.name, where=party.id == found.applicant),
         found.case]
-    case_names = ['number', 'state', 'deadline', 'acceptance_date',
-        'decision_date', 'verification_date']
-    columns += [of_case_(Column(case, n)) for n in case_names]
-    cursor.execute(*query.select(*columns))
+    columns += [of_case_(Column(case, n)) for n in CASE_NAMES]
+    return query.select(*columns)
+
+
+CASE_NAMES = ['number', 'state', 'deadline', 'acceptance_date',
+    'decision_date', 'verification_date']
+
+
+def find_progress(pool, number, key):
+    """Return the Progress of the application of the application or case
+    number (as `find`), or None, with the attempts of the key and of the
+    visitor's address (as `attempt_counts`), in one query"""
+    Attempt = pool.get('onewindow.portal.attempt')
+    Case_ = pool.get('onewindow.case')
+    _, network = Attempt.ipaddress()
+    values = dict(
+        number=number, key=key[:Attempt.login.size], network=str(network),
+        since=Attempt.delay())
+    cursor = Transaction().connection.cursor()
+    ProgressQuery.get(pool).execute(cursor, **values)
     row = cursor.fetchone()
     of_key, of_network = row[0] or 0, row[1] or 0
     row = row[2:]
@@ -167,7 +247,7 @@ def find_progress(pool, number, key):
         applicant_name, case_id) = row[:12]
     # The values of a subquery have no declared type on SQLite
     values = {}
-    for name, value in zip(case_names, row[12:]):
+    for name, value in zip(CASE_NAMES, row[12:]):
         if isinstance(value, str):
             type_ = Case_._fields[name]._type
             if type_ == 'date':
@@ -176,7 +256,7 @@ def find_progress(pool, number, key):
                 value = dt.datetime.fromisoformat(value)
         values[name] = value
     case_number, case_state, deadline, acceptance_date, decision_date, \
-        verification_date = [values[n] for n in case_names]
+        verification_date = [values[n] for n in CASE_NAMES]
     if department_id is not None:
         department_name = department_translation(
             department_id, department_name, write_date or create_date)
@@ -190,14 +270,11 @@ def find_progress(pool, number, key):
         of_key, of_network
 
 
-def attempt_columns(pool, key):
-    """Return the counts of the attempts of the key and of the visitor's
-    address (as `count` and `count_ip` of the attempts count them) as
-    scalar subqueries named of_key and of_network"""
+def attempt_columns(pool, key, network, since):
+    """Return the counts of the attempts of the key and of the network
+    since (as `count` and `count_ip` of the attempts count them) as scalar
+    subqueries named of_key and of_network"""
     Attempt = pool.get('onewindow.portal.attempt')
-    key = key[:Attempt.login.size]
-    _, network = Attempt.ipaddress()
-    since = Attempt.delay()
     by_key = Attempt.__table__()
     by_network = Attempt.__table__()
     return [
@@ -205,7 +282,7 @@ def attempt_columns(pool, key):
             where=(by_key.login == key) & (by_key.device_cookie == Null)
             & (by_key.create_date >= since)).as_('of_key'),
         by_network.select(Count(Literal(1)),
-            where=(by_network.ip_network == str(network))
+            where=(by_network.ip_network == network)
             & (by_network.create_date >= since)).as_('of_network'),
         ]
 

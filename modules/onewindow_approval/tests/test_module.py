@@ -82,6 +82,55 @@ def create_setup(company):
         }
 
 
+def create_employee(company, name):
+    "Create an employee of the company, a party of the name"
+    pool = Pool()
+    Party = pool.get('party.party')
+    Employee = pool.get('company.employee')
+    party = Party(name=name)
+    party.save()
+    employee = Employee(party=party, company=company)
+    employee.save()
+    return employee
+
+
+def create_user(company, login, groups, window=None, departments=()):
+    "Create a user with an employee, in the groups"
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    Window = pool.get('onewindow.window')
+    employee = create_employee(company, login)
+    user, = User.create([{
+                'name': login, 'login': login,
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                'employees': [('add', [employee.id])],
+                'employee': employee.id,
+                'groups': [('add', [
+                            ModelData.get_id(*g.split('.')) for g in groups])],
+                'departments': [('add', [d.id for d in departments])],
+                }])
+    if window:
+        Window.write([window], {'employees': [('add', [employee.id])]})
+    return user
+
+
+def create_staff(setup):
+    """Create the clerk (a team leader) of the window of setup and the
+    approver of the department of its matter; return them by login"""
+    company = setup['company']
+    return {
+        'clerk': create_user(company, 'clerk', [
+                'onewindow_hall.group_clerk',
+                'onewindow_hall.group_team_leader'],
+            window=setup['window']),
+        'approver': create_user(company, 'approver', [
+                'onewindow_hall.group_approver'],
+            departments=[setup['matter'].department]),
+        }
+
+
 def case_values(setup, **values):
     "Return the values of a case of the matter of setup at its window"
     return dict({
@@ -191,14 +240,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
     @with_transaction()
     def test_number_and_deadline(self):
         "The number has the hall and the year, the deadline the calendar"
-        pool = Pool()
-        Case = pool.get('onewindow.case')
-        company = create_company()
-        with set_company(company):
-            with today(dt.date(2025, 9, 30)):
-                setup = create_setup(company)
-                case = create_case(setup)
-                accept([case])
+        with hall_setup(dt.date(2025, 9, 30)) as setup:
+            case = create_case(setup)
+            accept([case])
         self.assertEqual(case.state, 'accepted')
         # PostgreSQL sequences are not rolled back between tests
         self.assertRegex(case.number, r'^WY-2025\d{6}$')
@@ -210,15 +254,12 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Case = pool.get('onewindow.case')
         Day = pool.get('onewindow.calendar.day')
-        company = create_company()
-        with set_company(company):
-            with today(dt.date(2026, 3, 2)):
-                setup = create_setup(company)
-                cases = [create_case(setup) for _ in range(3)]
-                accept(cases)
-                open_, withdrawn, untouched = cases
-                Case.write([withdrawn], {'withdrawal_reason': "No"})
-                Case.withdraw([withdrawn])
+        with hall_setup(dt.date(2026, 3, 2)) as setup:
+            cases = [create_case(setup) for _ in range(3)]
+            accept(cases)
+            open_, withdrawn, untouched = cases
+            Case.write([withdrawn], {'withdrawal_reason': "No"})
+            Case.withdraw([withdrawn])
             self.assertEqual(open_.deadline, dt.date(2026, 3, 9))
             year, = [y for y in setup['calendar'].years if y.year == 2026]
             # A holiday after the deadlines changes nothing
@@ -240,12 +281,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Case = pool.get('onewindow.case')
         Log = pool.get('onewindow.case.log')
-        company = create_company()
-        with set_company(company):
-            with today(dt.date(2025, 6, 10)):
-                setup = create_setup(company)
-                case = create_case(setup)
-                Case.request_supplement([case])
+        with hall_setup(dt.date(2025, 6, 10)) as setup:
+            case = create_case(setup)
+            Case.request_supplement([case])
             log, = case.logs
             with self.assertRaises(CaseAccessError):
                 Log.write([log], {'comment': "Changed"})
@@ -262,20 +300,13 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Case = pool.get('onewindow.case')
         Party = pool.get('party.party')
-        Employee = pool.get('company.employee')
         with hall_setup(dt.date(2025, 6, 10)) as setup:
             company = setup['company']
             agent = Party(name="Li", identifiers=[
                     {'type': 'cn_ric', 'code': resident_id(2)}])
             agent.save()
-            clerk = Party(name="Clerk")
-            clerk.save()
-            approver = Party(name="Approver")
-            approver.save()
-            employee1 = Employee(party=clerk, company=company)
-            employee1.save()
-            employee2 = Employee(party=approver, company=company)
-            employee2.save()
+            employee1 = create_employee(company, "Clerk")
+            employee2 = create_employee(company, "Approver")
             case1 = create_case(setup)
             case2 = create_case(setup)
             Case.write([case1], {
@@ -351,28 +382,14 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         "The rule context holds the halls of the user's windows"
         pool = Pool()
         Rule = pool.get('ir.rule')
-        User = pool.get('res.user')
-        Employee = pool.get('company.employee')
-        Party = pool.get('party.party')
         Window = pool.get('onewindow.window')
         with hall_setup(dt.date(2025, 6, 10)) as setup:
-            company = setup['company']
-            party = Party(name="Clerk")
-            party.save()
-            employee = Employee(party=party, company=company)
-            employee.save()
-            user, = User.create([{
-                        'name': "Clerk", 'login': 'clerk',
-                        'companies': [('add', [company.id])],
-                        'company': company.id,
-                        'employees': [('add', [employee.id])],
-                        'employee': employee.id,
-                        }])
+            user = create_user(setup['company'], 'clerk', [])
             with Transaction().set_user(user.id):
                 self.assertEqual(
                     Rule._get_context('onewindow.case')['halls'], ())
             Window.write([setup['window']], {
-                    'employees': [('add', [employee.id])]})
+                    'employees': [('add', [user.employee.id])]})
             with Transaction().set_user(user.id):
                 self.assertEqual(
                     Rule._get_context('onewindow.case')['halls'],
@@ -405,13 +422,10 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         "The SQL of the deadline flag agrees with the rule, and sorts"
         pool = Pool()
         Case = pool.get('onewindow.case')
-        company = create_company()
         table = Case.__table__()
         cursor = Transaction().connection.cursor()
-        with set_company(company):
-            with today(dt.date(2026, 2, 2)):
-                setup = create_setup(company)
-                cases = [create_case(setup) for _ in range(6)]
+        with hall_setup(dt.date(2026, 2, 2)) as setup:
+            cases = [create_case(setup) for _ in range(6)]
             deadlines = [
                 dt.date(2026, 2, 12), dt.date(2026, 2, 13),
                 dt.date(2026, 2, 14), dt.date(2026, 2, 24),
@@ -493,12 +507,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         "A case is late for the hand-over after one working day"
         pool = Pool()
         Case = pool.get('onewindow.case')
-        company = create_company()
-        with set_company(company):
-            with today(dt.date(2026, 2, 13)):
-                setup = create_setup(company)
-                case = create_case(setup)
-                accept([case])
+        with hall_setup(dt.date(2026, 2, 13)) as setup:
+            case = create_case(setup)
+            accept([case])
             # The next working day is the make-up Saturday: in time that
             # day, late from the day after, a holiday
             for date, overdue in [
@@ -518,12 +529,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Case = pool.get('onewindow.case')
         Suspension = pool.get('onewindow.case.suspension')
-        company = create_company()
-        with set_company(company):
-            with today(dt.date(2026, 2, 5)):
-                setup = create_setup(company)
-                case = create_case(setup)
-                accept([case])
+        with hall_setup(dt.date(2026, 2, 5)) as setup:
+            case = create_case(setup)
+            accept([case])
             self.assertEqual(case.deadline, dt.date(2026, 2, 12))
             suspension = Suspension(case=case, kind='supplement',
                 description="Contract")

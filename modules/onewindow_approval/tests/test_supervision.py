@@ -17,7 +17,7 @@ from hypothesis import given, settings, strategies as st
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.onewindow_approval.tests import test_workflow
 from trytond.modules.onewindow_approval.tests.test_module import (
-    create_matter, create_setup)
+    create_matter, create_setup, create_staff)
 from trytond.modules.onewindow_hall.exceptions import ButtonStateError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -83,17 +83,8 @@ class SupervisionTestCase(unittest.TestCase):
         with set_company(company), patch.object(
                 Date, 'today', side_effect=lambda *a, **k: day['today']):
             setup = create_setup(company)
-            department = setup['matter'].department
             setup['matter'] = self.matter_with_steps(setup['matter'])
-            users = {
-                'clerk': test_workflow.create_user(company, 'clerk', [
-                        'onewindow_hall.group_clerk',
-                        'onewindow_hall.group_team_leader'],
-                    window=setup['window']),
-                'approver': test_workflow.create_user(company, 'approver', [
-                        'onewindow_hall.group_approver'],
-                    departments=[department]),
-                }
+            users = create_staff(setup)
             cases = [self.new_case(setup)]
             Card.sweep()
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 from trytond.exceptions import UserError, UserWarning
 from trytond.modules.onewindow_approval.tests.test_module import (
-    create_case, hall_setup, receive_materials)
+    create_case, create_staff, hall_setup, receive_materials)
 from trytond.modules.onewindow_hall.exceptions import ButtonStateError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -30,33 +30,6 @@ CLERK = ['request_supplement', 'resubmit', 'accept', 'refuse', 'withdraw',
     'hand_over', 'verify_result', 'deliver', 'archive']
 APPROVER = ['receive', 'start_review', 'suspend', 'resume', 'approve',
     'deny', 'send_result']
-
-
-def create_user(company, login, groups, window=None, departments=()):
-    "Create a user with an employee, in the groups"
-    pool = Pool()
-    User = pool.get('res.user')
-    Employee = pool.get('company.employee')
-    Party = pool.get('party.party')
-    ModelData = pool.get('ir.model.data')
-    Window = pool.get('onewindow.window')
-    party = Party(name=login)
-    party.save()
-    employee = Employee(party=party, company=company)
-    employee.save()
-    user, = User.create([{
-                'name': login, 'login': login,
-                'companies': [('add', [company.id])],
-                'company': company.id,
-                'employees': [('add', [employee.id])],
-                'employee': employee.id,
-                'groups': [('add', [
-                            ModelData.get_id(*g.split('.')) for g in groups])],
-                'departments': [('add', [d.id for d in departments])],
-                }])
-    if window:
-        Window.write([window], {'employees': [('add', [employee.id])]})
-    return user
 
 
 def own_messages():
@@ -89,17 +62,7 @@ class WorkflowTestCase(unittest.TestCase):
         pool = Pool()
         Case = pool.get('onewindow.case')
         with hall_setup(DAY) as setup:
-            company = setup['company']
-            department = setup['matter'].department
-            users = {
-                'clerk': create_user(company, 'clerk', [
-                        'onewindow_hall.group_clerk',
-                        'onewindow_hall.group_team_leader'],
-                    window=setup['window']),
-                'approver': create_user(company, 'approver', [
-                        'onewindow_hall.group_approver'],
-                    departments=[department]),
-                }
+            users = create_staff(setup)
             moves = {'tried': 0, 'refused': 0, 'moved': 0}
             rules = Counter()
             messages = own_messages()

@@ -151,6 +151,23 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
                     Complaint.answer([complaint])
 
     @with_transaction()
+    def test_card_rec_name(self):
+        "A card of a record with a deadline is named by its colour and record"
+        pool = Pool()
+        Card = pool.get('onewindow.card')
+        records = {field: pool.get(model)(rec_name=name)
+            for field, model, name in [
+                ('application', 'onewindow.application', "WS-0001"),
+                ('rectification', 'onewindow.rectification', "WY-0001 受理"),
+                ('complaint', 'onewindow.complaint', "TS-0001"),
+                ]}
+        for field, record in records.items():
+            card = Card(colour='red', **{
+                    f: record if f == field else None for f in records})
+            self.assertEqual(card.get_rec_name(None),
+                '%s %s' % (card.colour_string, record.rec_name), msg=field)
+
+    @with_transaction()
     def test_default_level(self):
         "The default level is given only when configured, and marked"
         pool = Pool()
