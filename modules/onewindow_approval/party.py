@@ -5,7 +5,7 @@ import re
 from sql import Cast, Conflict, Literal, Null, Union
 from sql.conditionals import Coalesce
 from sql.functions import CurrentTimestamp, Function
-from sql.operators import BinaryOperator, Concat
+from sql.operators import BinaryOperator, Concat, Exists
 from stdnum.cn import ric
 
 from trytond import backend
@@ -387,29 +387,36 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def _department_scope_query(cls, departments):
-        """Return the query of the parties the users of departments see:
-        the parties of the cases of departments (as case_departments finds
-        them, from onewindow.department-party.party) and those of the staff
+        """Return the query of the ids of the parties the users of
+        departments see: the parties of the cases of departments (as
+        case_departments finds them, from onewindow.department-party.party)
+        and those of the staff
 
         One query, so that the record rule is one `id IN`, which PostgreSQL
         reads as a semi-join, where an `OR` of two `IN` compares each party
-        with the materialized list of the cases' parties.  A union of all
-        its branches, which PostgreSQL reads either as one hashed list or,
-        for a few parties, through the index of each branch."""
+        with the materialized list of the cases' parties.  The parties
+        themselves, each tested with an `EXISTS` per branch: PostgreSQL
+        probes the index of each branch for the few parties of a read (the
+        applicants of a page of cases), where it hashes all the parties of
+        the departments for the `IN` of a union of the branches."""
         pool = Pool()
         DepartmentParty = pool.get('onewindow.department-party.party')
         Employee = pool.get('company.employee')
         Company = pool.get('company.company')
-        queries = []
-        if departments:
-            table = DepartmentParty.__table__()
-            queries.append(table.select(table.party.as_('party'),
-                    where=table.department.in_(departments)))
+        party = cls.__table__()
         employee = Employee.__table__()
         company = Company.__table__()
-        queries.append(employee.select(employee.party.as_('party')))
-        queries.append(company.select(company.party.as_('party')))
-        return Union(*queries, all_=True)
+        where = (
+            Exists(employee.select(Literal(1),
+                    where=employee.party == party.id))
+            | Exists(company.select(Literal(1),
+                    where=company.party == party.id)))
+        if departments:
+            table = DepartmentParty.__table__()
+            where = Exists(table.select(Literal(1),
+                    where=(table.party == party.id)
+                    & table.department.in_(departments))) | where
+        return party.select(party.id, where=where)
 
     @classmethod
     def get_department_scope(cls, parties, name):
