@@ -52,13 +52,10 @@ def run(args, env, timeout, what):
     return process.stdout
 
 
-@pytest.fixture(scope='session')
-def demo_database(tmp_path_factory):
-    path = tmp_path_factory.mktemp('demo')
-    name = 'wengyuan'
-    config = path / 'trytond.conf'
-    config.write_text('[database]\nuri = sqlite://\npath = %s\n' % path)
-    (path / ('%s.sqlite' % name)).touch()
+def load_demo(path, config, name):
+    """Make the demo database name of the configuration config the way
+    scripts/demo.sh makes it, with the administrator's password in path,
+    and return the environment of the programs that may reach it"""
     passfile = path / 'admin-password'
     passfile.write_text('wengyuan-admin\n')
     env = clean_environ(TRYTONPASSFILE=str(passfile))
@@ -69,6 +66,17 @@ def demo_database(tmp_path_factory):
     run([sys.executable, TOP / 'scripts' / 'load_demo.py',
             '-c', config, '-d', name, '--new'],
         env, 1800, 'scripts/load_demo.py')
+    return env
+
+
+@pytest.fixture(scope='session')
+def demo_database(tmp_path_factory):
+    path = tmp_path_factory.mktemp('demo')
+    name = 'wengyuan'
+    config = path / 'trytond.conf'
+    config.write_text('[database]\nuri = sqlite://\npath = %s\n' % path)
+    (path / ('%s.sqlite' % name)).touch()
+    env = load_demo(path, config, name)
     return DemoDatabase(path, name, config, env)
 
 
@@ -133,16 +141,7 @@ def pg_demo_server(tmp_path_factory):
         '[database]\nuri = %s\npath = %s\n\n'
         '[web]\nlisten = 127.0.0.1:%s\n\n'
         '[session]\nmax_attempt = 5\n' % (uri, path, port))
-    passfile = path / 'admin-password'
-    passfile.write_text('wengyuan-admin\n')
-    env = clean_environ(TRYTONPASSFILE=str(passfile))
-    run([BIN / 'trytond-admin', '-c', config, '-d', name,
-            '-u', *MODULES, '--activate-dependencies',
-            '-l', 'zh_CN', '--email', 'admin@example.com'],
-        env, 900, 'trytond-admin')
-    run([sys.executable, TOP / 'scripts' / 'load_demo.py',
-            '-c', config, '-d', name, '--new'],
-        env, 1800, 'scripts/load_demo.py')
+    env = load_demo(path, config, name)
     # The untouched demo, the template of the copies of pg_demo_dump (a
     # template must have no connection: it is taken before the server
     # starts)

@@ -399,6 +399,73 @@ def test_log_dates(demo):
     assert days[0][0] > 30
 
 
+def of_resource(model, alias):
+    """Return the condition that the model log entry l is of the record
+    alias of model (read by its id, not by building the reference of each
+    record)"""
+    prefix = model + ','
+    return ("l.resource LIKE '%s%%' "
+        "AND CAST(SUBSTR(l.resource, %s) AS INTEGER) = %s.id" % (
+            prefix, len(prefix) + 1, alias))
+
+
+def test_model_log_dates(demo):
+    "Tryton's model log lived through the story, as the case log: every "
+    "entry of a case, of its lines, notices and ratings is dated between "
+    "the case's application and the story's last day (an online "
+    "application of the day of the load on that day), each click "
+    "on a button of a case on a day of its case log, each acceptance on the "
+    "day the case was accepted, and none on the day of the load but on the "
+    "story's last day"
+    last_day = story_last_day(demo)
+    day = "DATE(l.create_date, '+8 hours')"
+    logs = rows(demo,
+        'SELECT c.id, c.application_date, c.acceptance_date, l.event, '
+        'l.target, %s, EXISTS (SELECT 1 FROM onewindow_case_log k '
+        'WHERE k."case" = c.id AND DATE(k.date, \'+8 hours\') = %s) '
+        'FROM ir_model_log l JOIN onewindow_case c ON %s'
+        % (day, day, of_resource('onewindow.case', 'c')))
+    assert len(logs) > 1000
+    assert [l for l in logs
+        if not l[1] <= l[5] <= max(l[1], last_day)] == []
+    buttons = [l for l in logs if l[3] == 'button']
+    assert len(buttons) > 500
+    assert [l for l in buttons if not l[6]] == []
+    accepted = [l for l in buttons if l[4] == 'accept']
+    assert len(accepted) > 100
+    assert [l for l in accepted if l[5] != l[2]] == []
+    assert len({l[5] for l in logs}) > 30
+    # The lines of the cases, their notices and ratings
+    for model, table in [
+            ('onewindow.case.material', 'onewindow_case_material'),
+            ('onewindow.case.step', 'onewindow_case_step'),
+            ('onewindow.case.opinion', 'onewindow_case_opinion'),
+            ('onewindow.case.suspension', 'onewindow_case_suspension'),
+            ('onewindow.case.notification', 'onewindow_case_notification'),
+            ('onewindow.evaluation', 'onewindow_evaluation'),
+            ]:
+        lines = rows(demo,
+            'SELECT c.id, c.application_date, %s '
+            'FROM ir_model_log l JOIN %s r ON %s '
+            'JOIN onewindow_case c ON c.id = r."case"' % (
+                day, table, of_resource(model, 'r')))
+        assert lines, model
+        assert [l for l in lines
+            if not l[1] <= l[2] <= max(l[1], last_day)] == [], model
+        assert len({l[2] for l in lines}) > 10, model
+    # The slips, the rectifications and the complaints: in the story
+    first_day = rows(demo,
+        'SELECT MIN(application_date) FROM onewindow_case')[0][0]
+    for model in ['onewindow.handover', 'onewindow.rectification',
+            'onewindow.complaint']:
+        days = [d for d, in rows(demo,
+                "SELECT %s FROM ir_model_log l WHERE l.resource LIKE '%s,%%'"
+                % (day, model))]
+        assert days, model
+        assert [d for d in days if not first_day <= d <= last_day] == [], (
+            model)
+
+
 def test_card_dates(demo):
     "The cards lived through the story: each deadline card was issued on "
     "the day its deadline came near (yellow) or was missed (red), created "

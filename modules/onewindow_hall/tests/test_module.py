@@ -198,6 +198,39 @@ class OnewindowHallTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(now().date(), dt.date.today())
 
     @with_transaction()
+    def test_demo_clock_model_log(self):
+        "The model log of a call on a day of the demo's story is dated that day"
+        pool = Pool()
+        Configuration = pool.get('ir.configuration')
+        Log = pool.get('ir.model.log')
+        Party = pool.get('party.party')
+        from trytond.transaction import Transaction, check_access
+        transaction = Transaction()
+        story = dt.date(2025, 8, 12)
+
+        def write(name, day=None):
+            # As a call of a user: only they are logged
+            with transaction.set_context(onewindow_today=day), \
+                    check_access():
+                Party.write([party], {'name': name})
+
+        def dates(party):
+            # Saved at the commit, with the context of the call
+            transaction._store_log_records()
+            return [l.create_date.date() for l in Log.search(
+                    [('resource', '=', str(party))], order=[('id', 'ASC')])]
+        party, = Party.create([{'name': "李晓敏"}])
+        write("李晓明", story)
+        self.assertEqual(dates(party), [dt.date.today()])
+        configuration = Configuration(1)
+        configuration.onewindow_demo = True
+        configuration.save()
+        write("李晓敏", story)
+        write("李晓明")
+        self.assertEqual(dates(party),
+            [dt.date.today(), story, dt.date.today()])
+
+    @with_transaction()
     def test_demo_clock_caches(self):
         "The caches of the definitions are the same on every demo day"
         pool = Pool()
