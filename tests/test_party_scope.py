@@ -124,6 +124,38 @@ def test_parties(scope):
     assert scope.problems == []
 
 
+def test_department_name_search(scope):
+    "A department user's search of a part of a name finds the parties of "
+    "his departments that the window's search finds, in the same order"
+    admin = scope.session('admin')
+    applicants = admin.model('onewindow.case', 'search_read', [], 0, 200,
+        [('id', 'DESC')], ['applicant.name'])
+    names = sorted({c['applicant.']['name'] for c in applicants
+            if c.get('applicant.')})
+    assert names
+    patterns = sorted({'%' + n[-2:] + '%' for n in names}
+        | {'%' + n + '%' for n in names[:10]})
+    for login in ['approver', 'approver_mz', 'liaison']:
+        session = scope.session(login)
+        visible = ids(session, 'party.party')
+        for pattern in patterns:
+            domain = [('rec_name', 'ilike', pattern)]
+            expected = [i for i in admin.model('party.party', 'search',
+                    domain, 0, None, None) if i in visible]
+            scope.checks += 2
+            found = session.model('party.party', 'search', domain, 0, None,
+                None)
+            if found != expected:
+                scope.problems.append('%s: %s finds %d parties, not %d' % (
+                        login, pattern, len(found), len(expected)))
+            page = session.model('party.party', 'search', domain, 1, 5,
+                None)
+            if page != expected[1:6]:
+                scope.problems.append('%s: %s, a page of %r, not %r' % (
+                        login, pattern, page, expected[1:6]))
+    assert scope.problems == []
+
+
 def test_supervisor_masked(scope):
     "The supervisor sees the applicants' names, the resident IDs masked"
     admin = scope.session('admin')

@@ -37,6 +37,7 @@ def register():
         party.Party,
         party.Identifier,
         party.DepartmentParty,
+        party.DepartmentPartyPair,
         party.CaseOpinion,
         res.User,
         ir.Attachment,

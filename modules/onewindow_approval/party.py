@@ -5,12 +5,13 @@ import re
 from sql import Cast, Conflict, Literal, Null, Union
 from sql.conditionals import Coalesce
 from sql.functions import CurrentTimestamp, Function
-from sql.operators import BinaryOperator, Concat, Exists
+from sql.operators import BinaryOperator, Concat, Exists, In
 from stdnum.cn import ric
 
 from trytond import backend
 from trytond.model import Index, ModelSQL, Unique, fields
 from trytond.model.modelsql import convert_from
+from trytond.model.modelstorage import is_leaf
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
@@ -121,6 +122,10 @@ CJK_BIGRAMS_FUNCTION = (
 CJK_BIGRAMS_INDEXES = [
     ('party_party', 'party_party_name_cjk_bigrams',
         CJK_BIGRAMS + '(name)'),
+    ('party_party', 'party_party_code_cjk_bigrams',
+        CJK_BIGRAMS + '(code)'),
+    ('party_identifier', 'party_identifier_code_cjk_bigrams',
+        CJK_BIGRAMS + '(code)'),
     ('party_contact_mechanism', 'party_contact_mechanism_cjk_bigrams',
         CJK_BIGRAMS + "(COALESCE(value, '') || ' ' "
         "|| COALESCE(value_compact, ''))"),
@@ -183,6 +188,55 @@ class Contains(BinaryOperator):
     "The containment of PostgreSQL's arrays"
     __slots__ = ()
     _operator = '@>'
+
+
+class Unnest(Function):
+    __slots__ = ()
+    _function = 'UNNEST'
+
+
+def scope_departments(domain, exact=False):
+    """Return the departments whose parties, with those of the staff, hold
+    every party that domain (of party.party, such as the record rules of a
+    user) finds (exactly those parties if exact), or None when it does not
+    limit them so
+
+    The department users' rules limit them by department_scope, the
+    guides' by staff; any other clause found alone leaves the parties
+    unlimited."""
+    if is_leaf(domain):
+        name, operator, value = domain[:3]
+        if len(domain) == 3 and name == 'department_scope':
+            if operator == 'in' and isinstance(value, (list, tuple)):
+                return set(value)
+            elif operator == '=' and isinstance(value, int):
+                return {value}
+        elif len(domain) == 3 and (name, operator, value) == (
+                'staff', '=', True):
+            return set()
+        return None
+    if not isinstance(domain, (list, tuple)):
+        return None
+    if domain and domain[0] == 'OR':
+        if len(domain) == 1:
+            return None
+        departments = set()
+        for clause in domain[1:]:
+            clause_departments = scope_departments(clause, exact=exact)
+            if clause_departments is None:
+                return None
+            departments |= clause_departments
+        return departments
+    clauses = domain[1:] if domain and domain[0] == 'AND' else domain
+    if exact and len(clauses) != 1:
+        return None
+    departments = None
+    for clause in clauses:
+        clause_departments = scope_departments(clause, exact=exact)
+        if clause_departments is not None:
+            departments = (clause_departments if departments is None
+                else departments & clause_departments)
+    return departments
 
 
 class PersonalDataMixin:
@@ -283,11 +337,194 @@ class Party(metaclass=PoolMeta):
             "cases, and every department for the party of a company or of "
             "an employee."),
         'get_department_scope', searcher='search_department_scope')
+    department_rec_name = fields.Function(fields.Char(
+            "Record Name in the Departments",
+            help="Searched as the record name among the parties of the "
+            "user's departments and of the staff."),
+        'get_rec_name')
 
     @classmethod
     def __register__(cls, module):
         super().__register__(module)
         create_cjk_bigram_indexes()
+
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        # The record rules of a department user show him only the parties
+        # of his departments and of the staff: his searches of the record
+        # name by a name in Chinese are searched among them, which
+        # PostgreSQL reads in the order of the names from the pairs of
+        # characters of his departments' parties
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        departments = cls._rule_departments()
+        if departments is not None:
+            domain = cls._department_rec_name_domain(domain)
+            clause = domain[0] if (isinstance(domain, list)
+                and len(domain) == 1) else domain
+            if (is_leaf(clause) and clause[0] == 'department_rec_name'
+                    and limit is not None and not count
+                    and (order == [] or (order is None
+                            and cls._distance_query() is None))
+                    and cls._rule_departments(exact=True) is not None):
+                # The search is the clause alone, in the order of the names:
+                # its first rows are those of the page, all of them in the
+                # parties the rules give, which they need not test again
+                ModelAccess.check(cls.__name__, 'read')
+                with without_check_access(), Transaction().set_context(
+                        _department_rec_name=(tuple(sorted(departments)),
+                            (offset or 0) + limit)):
+                    return super().search(domain, offset=offset,
+                        limit=limit, order=order, count=count, query=query)
+        return super().search(domain, offset=offset, limit=limit,
+            order=order, count=count, query=query)
+
+    @classmethod
+    def _rule_departments(cls, exact=False):
+        """Return the departments whose parties (with those of the staff)
+        the record rules limit the current user's searches to (exactly to
+        them if exact), or None"""
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        User = pool.get('res.user')
+        if backend.name != 'postgresql':
+            return None
+        departments = scope_departments(
+            Rule.domain_get(cls.__name__, mode='read'), exact=exact)
+        if (departments is not None
+                and departments <= set(User.get_departments())):
+            return departments
+
+    @classmethod
+    def _department_rec_name_domain(cls, domain):
+        "Return domain with its searches of the rec_name by Chinese names "
+        "searched by department_rec_name"
+        if is_leaf(domain):
+            if (len(domain) == 3 and domain[0] == 'rec_name'
+                    and domain[1] in {'like', 'ilike'}
+                    and isinstance(domain[2], str)
+                    and like_cjk_bigrams(domain[2])):
+                return ('department_rec_name',) + tuple(domain[1:])
+            return domain
+        elif isinstance(domain, list):
+            return [cls._department_rec_name_domain(d) for d in domain]
+        return domain
+
+    @classmethod
+    def domain_department_rec_name(cls, domain, tables):
+        """The parties of the user's departments and of the staff whose
+        rec_name matches, as (name, id) in the rows of the pairs of
+        characters of the departments' parties, of the staff's names and of
+        the other branches of the rec_name: PostgreSQL walks the index of
+        the pairs in the order of the names and stops at the end of the
+        page"""
+        pool = Pool()
+        User = pool.get('res.user')
+        table, _ = tables[None]
+        _, operator, value = domain
+        departments, limit = Transaction().context.get(
+            '_department_rec_name', (User.get_departments(), None))
+        query = cls._department_rec_name_query(
+            departments, operator, value, limit=limit)
+        if query is None:
+            return [
+                ('rec_name', operator, value),
+                ('department_scope', 'in', list(departments)),
+                ]
+        return In((table.name, table.id), query)
+
+    @classmethod
+    def _department_rec_name_query(cls, departments, operator, value,
+            limit=None):
+        """Return the query of the (name, party) of the parties of
+        departments and of the staff whose rec_name matches the clause (the
+        first limit of them in the order of the names, active if the
+        records searched are), or None when its pattern holds no pair of
+        Chinese characters (or on another database than PostgreSQL)"""
+        pool = Pool()
+        Pair = pool.get('onewindow.department-party.pair')
+        DepartmentParty = pool.get('onewindow.department-party.party')
+        active = Transaction().active_records
+        pairs = like_cjk_bigrams(value) if operator in {'like', 'ilike'} and (
+            isinstance(value, str)) else []
+        if backend.name != 'postgresql' or not pairs:
+            return None
+        queries = []
+        for department in departments:
+            tables, expression = Pair.search_domain([
+                    ('department', '=', department),
+                    ('pair', '=', pairs[0]),
+                    ('name', operator, value),
+                    ])
+            table, _ = tables[None]
+            from_ = convert_from(None, tables)
+            if active:
+                party = cls.__table__()
+                from_ = from_.join(party, condition=party.id == table.party)
+                expression &= party.active == Literal(True)
+            # The rows of the departments' parties decide
+            department_party = DepartmentParty.__table__()
+            expression &= Exists(department_party.select(Literal(1),
+                    where=(department_party.party == table.party)
+                    & (department_party.department == department)))
+            queries.append(from_.select(
+                    table.name.as_('name'), table.party.as_('party'),
+                    where=expression))
+
+        def select(domain, scope=True):
+            tables, expression = cls.search_domain(domain, active_test=False)
+            table, _ = tables[None]
+            if active:
+                expression &= table.active == Literal(True)
+            if scope:
+                # Only the parties of the departments and of the staff
+                department_party = DepartmentParty.__table__()
+                staff = cls._staff_query()
+                expression &= (Exists(department_party.select(Literal(1),
+                            where=(department_party.party == table.id)
+                            & reduce_ids(department_party.department,
+                                departments)))
+                    | table.id.in_(staff.select(staff.party)))
+            return convert_from(None, tables).select(
+                table.name.as_('name'), table.id.as_('party'),
+                where=expression)
+        name = ('name', operator, value)
+        queries.append(select([('staff', '=', True), name], scope=False))
+        for clause in cls._rec_name_branches(
+                'rec_name', ('rec_name', operator, value))[1:]:
+            if clause != name:
+                queries.append(select([cls._cjk_bigrams_clause(clause)]))
+        if limit is not None:
+            # The first rows of the union are among the first rows of its
+            # branches: PostgreSQL walks the pairs' index in the order of
+            # the names and stops at the limit
+            limited = []
+            for query in queries:
+                query.order_by = [query.columns[0], query.columns[1]]
+                query.limit = limit
+                limited.append(query.select(query.name, query.party))
+            queries = limited
+        query = Union(*queries, all_=True)
+        # Grouped, the rows are distinct: PostgreSQL joins them to the
+        # parties instead of reading every row to make them distinct
+        if limit is not None:
+            return query.select(query.name, query.party,
+                group_by=[query.name, query.party],
+                order_by=[query.name, query.party], limit=limit)
+        return query.select(query.name, query.party,
+            group_by=[query.name, query.party])
+
+    @classmethod
+    def write(cls, *args):
+        pool = Pool()
+        Pair = pool.get('onewindow.department-party.pair')
+        actions = iter(args)
+        renamed = [p.id for parties, values in zip(actions, actions)
+            if 'name' in values for p in parties]
+        super().write(*args)
+        if renamed:
+            Pair.refresh(parties=renamed)
 
     @classmethod
     def _case_department_query(cls, departments=None, parties=None,
@@ -450,10 +687,7 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        domain = super().search_rec_name(name, clause)
-        if not identifiers_readable():
-            domain = hide_personal_codes(domain)
-        domain = cls._cjk_bigrams_domain(domain)
+        domain = cls._cjk_bigrams_domain(cls._rec_name_branches(name, clause))
         if domain and domain[0] == 'OR':
             # The name, the code, the identifiers and the contacts each from
             # its index
@@ -461,40 +695,68 @@ class Party(metaclass=PoolMeta):
         return domain
 
     @classmethod
+    def _rec_name_branches(cls, name, clause):
+        "Return the domain of the rec_name, as the current user searches it"
+        domain = super().search_rec_name(name, clause)
+        if not identifiers_readable():
+            domain = hide_personal_codes(domain)
+        return domain
+
+    @classmethod
     def _cjk_bigrams_domain(cls, domain):
-        """Return the rec_name domain with the searches of the name and the
-        contacts by a pattern holding Chinese characters also limited to the
-        parties whose name or contacts hold its pairs of characters, which
-        PostgreSQL reads from their GIN index: a necessary condition of the
-        pattern, which still decides"""
-        pool = Pool()
-        ContactMechanism = pool.get('party.contact_mechanism')
+        """Return the rec_name domain with the searches of the name, the
+        code, the identifiers and the contacts by a pattern holding Chinese
+        characters also limited to the records whose text holds its pairs of
+        characters, which PostgreSQL reads from their GIN index: a necessary
+        condition of the pattern, which still decides"""
         if (backend.name != 'postgresql' or not domain
                 or domain[0] != 'OR'):
             return domain
-        result = [domain[0]]
-        for clause in domain[1:]:
+        return [domain[0]] + [cls._cjk_bigrams_clause(c) for c in domain[1:]]
+
+    @classmethod
+    def _cjk_bigrams_clause(cls, clause):
+        "Return the clause of the rec_name domain limited by its pairs"
+        pool = Pool()
+        ContactMechanism = pool.get('party.contact_mechanism')
+        Identifier = pool.get('party.identifier')
+
+        def pairs(clause):
             if (isinstance(clause, tuple) and len(clause) == 3
-                    and clause[0] in {'name', 'contact_mechanisms.rec_name'}
                     and clause[1] in {'like', 'ilike'}
                     and isinstance(clause[2], str)):
                 pairs = like_cjk_bigrams(clause[2])
                 if pairs:
-                    array = Cast(Literal(pairs), 'TEXT[]')
-                    if clause[0] == 'name':
-                        query = _cjk_bigrams_query(cls, ('name',) + clause[1:],
-                            lambda t: t.name, array)
-                        clause = ('id', 'in', query)
-                    else:
-                        query = _cjk_bigrams_query(ContactMechanism,
-                            ('rec_name',) + clause[1:],
-                            lambda t: Concat(Concat(
-                                    Coalesce(t.value, ''), ' '),
-                                Coalesce(t.value_compact, '')), array)
-                        clause = ('contact_mechanisms', 'where', [
-                                ('id', 'in', query)])
-            result.append(clause)
-        return result
+                    return Cast(Literal(pairs), 'TEXT[]')
+
+        def identifier(clause):
+            array = pairs(clause)
+            if clause[0] == 'code' and array is not None:
+                clause = ('id', 'in', _cjk_bigrams_query(Identifier,
+                        clause, lambda t: t.code, array))
+            return clause
+
+        array = pairs(clause)
+        if array is not None and clause[0] in {'name', 'code'}:
+            column = clause[0]
+            clause = ('id', 'in', _cjk_bigrams_query(cls, clause,
+                    lambda t: getattr(t, column), array))
+        elif array is not None and clause[0] == 'contact_mechanisms.rec_name':
+            query = _cjk_bigrams_query(ContactMechanism,
+                ('rec_name',) + clause[1:],
+                lambda t: Concat(Concat(
+                        Coalesce(t.value, ''), ' '),
+                    Coalesce(t.value_compact, '')), array)
+            clause = ('contact_mechanisms', 'where', [('id', 'in', query)])
+        elif array is not None and clause[0] == 'identifiers.code':
+            clause = ('identifiers', 'where', [
+                    identifier(('code',) + clause[1:])])
+        elif (isinstance(clause, tuple) and len(clause) == 3
+                and clause[:2] == ('identifiers', 'where')):
+            # The identifiers that are not personal data
+            clause = ('identifiers', 'where', [
+                    identifier(c) for c in clause[2]])
+        return clause
 
 
 class DepartmentParty(ModelSQL):
@@ -533,8 +795,9 @@ class DepartmentParty(ModelSQL):
         exists = backend.TableHandler.table_exist(cls._table)
         super().__register__(module)
         if not exists:
-            # The cases recorded before the table existed
-            cls.refresh()
+            # The cases recorded before the table existed (the table of
+            # the pairs, registered after, fills itself from its rows)
+            cls._refresh()
             if backend.name == 'postgresql':
                 cursor = Transaction().connection.cursor()
                 cursor.execute('ANALYZE "%s"' % cls._table)
@@ -542,7 +805,16 @@ class DepartmentParty(ModelSQL):
     @classmethod
     def refresh(cls, departments=None, parties=None):
         """Write again the rows of the departments and the parties (all if
-        None) from the cases; return the number of rows written"""
+        None) from the cases, with their pairs of characters; return the
+        number of rows written"""
+        pool = Pool()
+        Pair = pool.get('onewindow.department-party.pair')
+        count = cls._refresh(departments, parties)
+        Pair.refresh(departments, parties)
+        return count
+
+    @classmethod
+    def _refresh(cls, departments=None, parties=None):
         pool = Pool()
         Party = pool.get('party.party')
         table = cls.__table__()
@@ -596,6 +868,7 @@ class DepartmentParty(ModelSQL):
         not change)"""
         pool = Pool()
         Party = pool.get('party.party')
+        Pair = pool.get('onewindow.department-party.pair')
         if backend.name != 'postgresql':
             cls.update(cls.pairs(case_ids))
             return
@@ -603,7 +876,8 @@ class DepartmentParty(ModelSQL):
         transaction = Transaction()
         cursor = transaction.connection.cursor()
         for sub_ids in grouped_slice(sorted(set(case_ids))):
-            query = Party._case_department_query(cases=list(sub_ids))
+            sub_ids = list(sub_ids)
+            query = Party._case_department_query(cases=sub_ids)
             insert = table.insert(
                 [table.department, table.party,
                     table.create_uid, table.create_date],
@@ -615,6 +889,7 @@ class DepartmentParty(ModelSQL):
             insert.on_conflict = Conflict(table,
                 indexed_columns=[table.department, table.party])
             cursor.execute(*insert)
+            Pair.add(Party._case_department_query(cases=sub_ids))
 
     @classmethod
     def update(cls, pairs):
@@ -624,6 +899,124 @@ class DepartmentParty(ModelSQL):
         parties = sorted({p for _, p in pairs})
         if departments:
             cls.refresh(departments, parties)
+
+
+class DepartmentPartyPair(ModelSQL):
+    """Department - Party - Pair of Characters
+
+    The pairs of Chinese characters of the names of the parties each
+    department sees (onewindow.department-party.party): one row for each
+    department, pair and party, with the party's name.  PostgreSQL walks
+    its index of (department, pair, name, party) in the order of the names,
+    so that the search of a name by a department user (Party.search) reads
+    the parties of the page, not all those of the department nor all those
+    whose name holds the pair (公司).  Kept on PostgreSQL only, where the
+    search reads it: the departments' parties write the rows of theirs,
+    the parties those of their new names."""
+    __name__ = 'onewindow.department-party.pair'
+    _table = 'onewindow_department_party_pair'
+
+    department = fields.Many2One(
+        'onewindow.department', "Department", required=True,
+        ondelete='CASCADE')
+    party = fields.Many2One(
+        'party.party', "Party", required=True, ondelete='CASCADE')
+    pair = fields.Char("Pair", required=True)
+    name = fields.Char("Name", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # Its index gives the names of a department holding a pair in
+        # order, the other one the rows of parties
+        cls._sql_constraints = [
+            ('department_pair_name_party_unique',
+                Unique(t, t.department, t.pair, t.name, t.party),
+                'onewindow_approval.msg_department_party_pair_unique'),
+            ]
+        cls._sql_indexes.add(Index(t,
+                (t.party, Index.Range()), (t.department, Index.Range())))
+
+    @classmethod
+    def __register__(cls, module):
+        exists = backend.TableHandler.table_exist(cls._table)
+        super().__register__(module)
+        if not exists:
+            # The departments' parties recorded before the table existed
+            cls.refresh()
+            if backend.name == 'postgresql':
+                cursor = Transaction().connection.cursor()
+                cursor.execute('ANALYZE "%s"' % cls._table)
+
+    @classmethod
+    def _insert(cls, table, query):
+        """Return the insert into table of the rows of the (department,
+        party) of query"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        party = Party.__table__()
+        rows = query.join(party, condition=party.id == query.party).select(
+            query.department.as_('department'),
+            Unnest(CJKBigrams(party.name)).as_('pair'),
+            party.name.as_('name'), party.id.as_('party'))
+        # In the order of the index: the update of a whole database writes
+        # its pages one after the other
+        return table.insert(
+            [table.department, table.pair, table.name, table.party,
+                table.create_uid, table.create_date],
+            rows.select(rows.department, rows.pair, rows.name, rows.party,
+                Literal(Transaction().user), CurrentTimestamp(),
+                order_by=[rows.department, rows.pair, rows.name,
+                    rows.party]))
+
+    @classmethod
+    def refresh(cls, departments=None, parties=None):
+        """Write again the rows of the departments and the parties (all if
+        None) from their rows of onewindow.department-party.party"""
+        pool = Pool()
+        DepartmentParty = pool.get('onewindow.department-party.party')
+        if backend.name != 'postgresql':
+            return
+        table = cls.__table__()
+        department_party = DepartmentParty.__table__()
+        cursor = Transaction().connection.cursor()
+        if parties is None:
+            groups = [None]
+        else:
+            groups = [list(p) for p in grouped_slice(sorted(parties))]
+        for sub_parties in groups:
+            where = Literal(True)
+            if departments is not None:
+                where &= reduce_ids(table.department, departments)
+            if sub_parties is not None:
+                where &= reduce_ids(table.party, sub_parties)
+            cursor.execute(*table.delete(where=where))
+            where = Literal(True)
+            if departments is not None:
+                where &= reduce_ids(department_party.department, departments)
+            if sub_parties is not None:
+                where &= reduce_ids(department_party.party, sub_parties)
+            cursor.execute(*cls._insert(table, department_party.select(
+                        department_party.department.as_('department'),
+                        department_party.party.as_('party'),
+                        where=where)))
+
+    @classmethod
+    def add(cls, query):
+        """Add the rows of the (department, party) of query, the rows already
+        there kept as they are"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        if backend.name != 'postgresql':
+            return
+        query = query.select(query.department, query.party, distinct=True)
+        insert = cls._insert(table, query)
+        # As the departments' parties: a row another transaction inserts
+        # meanwhile is a serialization failure, and the call is tried again
+        insert.on_conflict = Conflict(table, indexed_columns=[
+                table.department, table.pair, table.name, table.party])
+        cursor.execute(*insert)
 
 
 class Identifier(metaclass=PoolMeta):

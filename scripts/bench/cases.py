@@ -56,6 +56,7 @@ TABLES = [
     'onewindow_case_supplement', 'onewindow_case_fee',
     'onewindow_handover', 'onewindow_case_step', 'onewindow_case_opinion',
     'onewindow_statistic_event', 'onewindow_statistic_summary',
+    'onewindow_department_party_pair',
     ]
 BATCH = 50000
 OPEN_STATES = {'draft', 'supplement', 'accepted', 'review', 'suspended',
@@ -1049,7 +1050,8 @@ class Loader:
                 ('onewindow.statistic.event', 'events',
                     'statistics events and their summary'),
                 ('onewindow.department-party.party', 'department parties',
-                    'parties of the departments'),
+                    'parties of the departments and the pairs of '
+                    'characters of their names'),
                 ]:
             if model not in models:
                 continue

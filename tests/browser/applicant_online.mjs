@@ -25,7 +25,8 @@ import {
     smsCode, tabTo, typeInto,
 } from './portal.mjs';
 import {
-    artifact, browserTest, columnIds, currentPane, currentViewType, editIntegerCell, login, oneLine, openMenu, settle, waitUntil,
+    artifact, browserTest, CHECKED, checkOriginals, currentPane, currentViewType, editIntegerCell,
+    exactly, linesOf, login, MATERIAL_COLUMNS, oneLine, openMenu, settle, waitUntil,
 } from './lib.mjs';
 
 const NAME = 'applicant_online';
@@ -39,14 +40,6 @@ const ACCEPT = '受理';
 const CASES = '办件';
 const ACCEPTED = '已受理';
 const MATERIALS = '申请材料';
-// The columns of the materials of the case
-const COLUMNS = {
-    name: '材料名称',
-    paper: '已收纸质份数',
-    paperExpected: '应交纸质份数',
-    electronic: '已收电子件',
-    button: '经与原件核对无误',
-};
 // The public steps of an application passed, its case waiting for the
 // originals at the window, then accepted
 const PASSED_STEPS = ['已提交', '预审中'];
@@ -62,11 +55,6 @@ function residentId(sequence) {
     }
     const check = (12 - (sum % 11)) % 11;
     return body + (check === 10 ? 'X' : String(check));
-}
-
-// An exact text, for locators
-function exactly(text) {
-    return new RegExp(`^\\s*${text}\\s*$`);
 }
 
 // The applicant comes to the window with his originals: the clerk opens the
@@ -91,13 +79,8 @@ async function acceptCase(page, test) {
     test.step = 'open the materials of the case';
     await pane.locator('.nav-tabs a', { hasText: exactly(MATERIALS) }).first().click();
     await settle(page, test);
-    const widget = pane.locator('.form-one2many').filter({ visible: true }).first();
-    const table = widget.locator('table.tree');
-    const rows = table.locator('tbody > tr');
-    await rows.first().waitFor({ state: 'visible' });
-    const ids = await columnIds(table, Object.values(COLUMNS));
-    const cell = (row, column) => row.locator(`td[headers="${ids[COLUMNS[column]]}"]`);
-    const text = async (row, column) => oneLine(await cell(row, column).innerText());
+    const lines = await linesOf(pane, 'materials', MATERIAL_COLUMNS);
+    const { rows, cell, text } = lines;
     const count = await rows.count();
     const checklist = [];
     for (let i = 0; i < count; i++) {
@@ -117,7 +100,7 @@ async function acceptCase(page, test) {
         if (material.paper && material.electronic) {
             test.step = `receive ${material.paper} paper copies of ${material.name}`;
             await editIntegerCell(page, test, cell(rows.nth(i), 'paper'), material.paper,
-                `${COLUMNS.paper} of ${material.name}`);
+                `${MATERIAL_COLUMNS.paper} of ${material.name}`);
         }
     }
     test.step = 'save the paper copies received';
@@ -126,21 +109,7 @@ async function acceptCase(page, test) {
         const record = Sao.Tab.tabs.get_current().screen.current_record;
         return record && !record.modified;
     }));
-    for (const [i, material] of checklist.entries()) {
-        const button = cell(rows.nth(i), 'button').locator('button');
-        if (!(await button.isVisible())) {
-            continue;
-        }
-        test.step = `check ${material.name} against its original`;
-        // The first click selects the line, the button acts on the selected one.
-        for (let attempt = 0; await button.isVisible(); attempt++) {
-            if (attempt === 3) {
-                throw new Error(`the button "${COLUMNS.button}" stays after ${attempt} clicks`);
-            }
-            await button.click();
-            await settle(page, test);
-        }
-    }
+    await checkOriginals(page, test, lines, checklist, CHECKED);
     test.step = `click ${ACCEPT}`;
     const number = pane.locator('input[name="number"]:not(.form-dict *)').first();
     await pane.locator('button', { hasText: exactly(ACCEPT) }).filter({ visible: true })

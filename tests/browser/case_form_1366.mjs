@@ -17,8 +17,8 @@
 // Each measure is printed; screenshots go to tests/artifacts/
 // (case_form_1366_*.png).
 import {
-    artifact, browserTest, columnIds, currentPane, currentViewType, login,
-    oneLine, openMenu, relative, settle, waitUntil,
+    artifact, browserTest, CHECKED, columnIds, currentPane, currentViewType, login,
+    MATERIAL_COLUMNS, oneLine, openMenu, relative, settle, waitUntil,
 } from './lib.mjs';
 
 const NAME = 'case_form_1366';
@@ -27,10 +27,9 @@ const WIDTH = 1366;
 const HEIGHT = 768;
 const CASE_MENU = ['服务大厅', '办件'];
 const MATTER_MENU = ['服务大厅', '事项', '事项'];
-const CHECKED = '经与原件核对无误';
 const FORM_DATA = '申请表数据';
 const FORM_FIELDS = '申请表数据项';
-const CHECK_COLUMNS = ['核验情况', '核验结果'];
+const CHECK_COLUMNS = [MATERIAL_COLUMNS.check, MATERIAL_COLUMNS.status];
 const MATERIALS = '申请材料';
 const APPLICATION = '申请';
 // A key of a form field: what must not stand for its name

@@ -22,9 +22,10 @@ import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 import {
-    artifact, browserTest, chooseCompletion, columnIds, currentPane,
-    currentViewType, editIntegerCell, login, oneLine, openMenu, PRINT_DOCUMENTS,
-    printDocument, relative, settle, waitUntil,
+    artifact, browserTest, CHECKED, checkOriginals, chooseCompletion, currentPane,
+    currentViewType, editIntegerCell, exactly, expectedMaterials, findApplicant,
+    linesOf, login, MATERIAL_COLUMNS, openMenu, PRINT_DOCUMENTS, printDocument,
+    relative, selectedText, settle, waitUntil,
 } from './lib.mjs';
 
 const NAME = 'clerk_accepts_case';
@@ -39,55 +40,14 @@ const DRAFT = '草稿';
 const ACCEPTED = '已受理';
 const NATURAL_PERSON = '自然人';
 const ACCEPT = '受理';
-const CHECKED = '经与原件核对无误';
 const COMPLETE = '齐全';
 const NOTICE = '受理通知书';
-// The columns of the materials
-const COLUMNS = {
-    name: '材料名称',
-    paper: '已收纸质份数',
-    paperExpected: '应交纸质份数',
-    electronic: '已收电子件',
-    electronicExpected: '应交电子件',
-    check: '核验情况',
-    status: '核验结果',
-    button: CHECKED,
-};
 const REGISTERED_SCREENSHOT = artifact('clerk_case_registered.png');
 const ACCEPTED_SCREENSHOT = artifact('clerk_case_accepted.png');
 const NOTICE_FILE = artifact('clerk_case_acceptance_notice.pdf');
 const PRINT_SCREENSHOT = artifact('clerk_case_print.png');
 // LibreOffice converts the notice to PDF: its first start is slow.
 const REPORT_TIMEOUT = 120000;
-
-// An exact text, for locators
-function exactly(text) {
-    return new RegExp(`^\\s*${text}\\s*$`);
-}
-
-async function selectedText(select) {
-    return select.evaluate((element) => {
-        const option = element.options[element.selectedIndex];
-        return option ? option.text.trim() : '';
-    });
-}
-
-// A natural person of the demo with a resident ID (cn_ric), as the clerk
-// may read it: name and ID number
-async function findApplicant(page) {
-    const parties = await page.evaluate(() => Sao.rpc({
-        method: 'model.party.party.search_read',
-        params: [[['identifiers.type', '=', 'cn_ric']], 0, 1, [['id', 'ASC']],
-            ['rec_name', 'identifiers.type', 'identifiers.code'], {}],
-    }, Sao.Session.current_session));
-    if (!parties.length) {
-        throw new Error('the demo has no party with a resident ID (cn_ric) '
-            + 'that the clerk can read');
-    }
-    const [party] = parties;
-    const identifier = party['identifiers.'].find((i) => i.type === 'cn_ric');
-    return { name: party.rec_name, id: identifier.code };
-}
 
 async function main(page, test) {
     await login(page, test, LOGIN, PASSWORD);
@@ -171,23 +131,10 @@ async function main(page, test) {
 
     test.step = 'open the materials';
     await pane.locator('.nav-tabs a', { hasText: exactly('申请材料') }).click();
-    const materials = pane.locator('.form-one2many').filter({ visible: true }).first();
-    const table = materials.locator('table.tree');
-    const rows = table.locator('tbody > tr');
-    await rows.first().waitFor({ state: 'visible' });
-    const ids = await columnIds(table, Object.values(COLUMNS));
-    const cell = (row, column) => row.locator(`td[headers="${ids[COLUMNS[column]]}"]`);
-    const text = async (row, column) => oneLine(await cell(row, column).innerText());
-    const count = await rows.count();
-    const checklist = [];
-    for (let i = 0; i < count; i++) {
-        const row = rows.nth(i);
-        checklist.push({
-            name: await text(row, 'name'),
-            paper: Number(await text(row, 'paperExpected')),
-            electronic: Number(await text(row, 'electronicExpected')),
-        });
-    }
+    const lines = await linesOf(pane, 'materials', MATERIAL_COLUMNS);
+    const { widget: materials, rows, cell, text } = lines;
+    const checklist = await expectedMaterials(lines);
+    const count = checklist.length;
     test.log(`${matter}: ${checklist.map((m) => `${m.name} (纸质 ${m.paper}, 电子 `
         + `${m.electronic})`).join(', ')}`);
 
@@ -197,9 +144,9 @@ async function main(page, test) {
             if (!material[column]) {
                 continue;
             }
-            test.step = `receive ${material[column]} ${COLUMNS[column]} of ${material.name}`;
+            test.step = `receive ${material[column]} ${MATERIAL_COLUMNS[column]} of ${material.name}`;
             await editIntegerCell(page, test, cell(row, column), material[column],
-                `${COLUMNS[column]} of ${material.name}`);
+                `${MATERIAL_COLUMNS[column]} of ${material.name}`);
         }
     }
     test.step = 'save the materials received';
@@ -210,23 +157,10 @@ async function main(page, test) {
             return record && !record.modified;
         }));
 
-    for (const [i, material] of checklist.entries()) {
-        const row = rows.nth(i);
-        const button = cell(row, 'button').locator('button');
-        if (!(await button.isVisible())) {
-            continue;
-        }
-        test.step = `check ${material.name} against its original`;
-        // The first click selects the line, the button acts on the selected one.
-        for (let attempt = 0; await button.isVisible(); attempt++) {
-            if (attempt === 3) {
-                throw new Error(`the button "${CHECKED}" stays after ${attempt} clicks`);
-            }
-            await button.click();
-            await settle(page, test);
-        }
+    for (const i of await checkOriginals(page, test, lines, checklist, CHECKED)) {
+        const material = checklist[i];
         await waitUntil(page, test, `${material.name} does not show "${CHECKED}"`,
-            async () => (await text(row, 'check')) === CHECKED);
+            async () => (await text(rows.nth(i), 'check')) === CHECKED);
         material.checked = true;
     }
     if (!checklist.some((m) => m.checked)) {

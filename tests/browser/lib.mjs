@@ -490,3 +490,100 @@ export async function printDocument(page, test, pane, label, timeout = 120000,
     }, { timeout, allowed });
     return { offered, download };
 }
+
+// An exact text, for locators
+export function exactly(text) {
+    return new RegExp(`^\\s*${text}\\s*$`);
+}
+
+// The text of the option chosen in a select
+export async function selectedText(select) {
+    return select.evaluate((element) => {
+        const option = element.options[element.selectedIndex];
+        return option ? option.text.trim() : '';
+    });
+}
+
+// A natural person of the demo with a resident ID (cn_ric), as the clerk
+// may read it: name and ID number
+export async function findApplicant(page) {
+    const parties = await page.evaluate(() => Sao.rpc({
+        method: 'model.party.party.search_read',
+        params: [[['identifiers.type', '=', 'cn_ric']], 0, 1, [['id', 'ASC']],
+            ['rec_name', 'identifiers.type', 'identifiers.code'], {}],
+    }, Sao.Session.current_session));
+    if (!parties.length) {
+        throw new Error('the demo has no party with a resident ID (cn_ric) '
+            + 'that the clerk can read');
+    }
+    const [party] = parties;
+    const identifier = party['identifiers.'].find((i) => i.type === 'cn_ric');
+    return { name: party.rec_name, id: identifier.code };
+}
+
+// The rows of the one2many list field of the form and their cells by the keys
+// of labels, an object of the labels of the columns
+export async function linesOf(pane, field, labels) {
+    const widget = pane.locator(`.form-one2many[data-field-name="${field}"], .form-one2many`)
+        .filter({ visible: true }).first();
+    const table = widget.locator('table.tree');
+    const rows = table.locator('tbody > tr');
+    await rows.first().waitFor({ state: 'visible' });
+    const ids = await columnIds(table, Object.values(labels));
+    const cell = (row, column) => row.locator(`td[headers="${ids[labels[column]]}"]`);
+    const text = async (row, column) => oneLine(await cell(row, column).innerText());
+    return { widget, table, rows, cell, text };
+}
+
+// The columns of the materials of a case (linesOf) by their labels
+// (locale/zh_CN.po)
+export const CHECKED = '经与原件核对无误';
+export const MATERIAL_COLUMNS = {
+    name: '材料名称',
+    paper: '已收纸质份数',
+    paperExpected: '应交纸质份数',
+    electronic: '已收电子件',
+    electronicExpected: '应交电子件',
+    check: '核验情况',
+    status: '核验结果',
+    button: CHECKED,
+};
+
+// The materials of the lines of a case (linesOf with MATERIAL_COLUMNS): their
+// names and the copies expected
+export async function expectedMaterials(lines) {
+    const count = await lines.rows.count();
+    const materials = [];
+    for (let i = 0; i < count; i++) {
+        const row = lines.rows.nth(i);
+        materials.push({
+            name: await lines.text(row, 'name'),
+            paper: Number(await lines.text(row, 'paperExpected')),
+            electronic: Number(await lines.text(row, 'electronicExpected')),
+        });
+    }
+    return materials;
+}
+
+// Click the button of each line of the materials that shows one (the column
+// button, labelled label) until it goes: the first click selects the line, the
+// button acts on the selected one; return the indexes of the lines checked
+export async function checkOriginals(page, test, lines, materials, label) {
+    const checked = [];
+    for (const [i, material] of materials.entries()) {
+        const button = lines.cell(lines.rows.nth(i), 'button').locator('button');
+        if (!(await button.isVisible())) {
+            continue;
+        }
+        test.step = `check ${material.name} against its original`;
+        for (let attempt = 0; await button.isVisible(); attempt++) {
+            if (attempt === 3) {
+                throw new Error(`the button "${label}" stays after ${attempt} clicks`);
+            }
+            await button.click();
+            await settle(page, test);
+        }
+        checked.push(i);
+    }
+    return checked;
+}

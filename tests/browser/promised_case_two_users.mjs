@@ -35,9 +35,10 @@ import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 import {
-    artifact, browserTest, chooseCompletion, columnIds, currentPane,
-    currentViewType, editIntegerCell, login, oneLine, openMenu, PRINT_DOCUMENTS,
-    printDocument, relative, settle, waitUntil,
+    artifact, browserTest, CHECKED, checkOriginals, chooseCompletion, currentPane,
+    currentViewType, editIntegerCell, exactly, expectedMaterials, findApplicant,
+    linesOf, login, MATERIAL_COLUMNS, oneLine, openMenu, PRINT_DOCUMENTS,
+    printDocument, relative, selectedText, settle, waitUntil,
 } from './lib.mjs';
 
 const NAME = 'promised_case_two_users';
@@ -79,38 +80,17 @@ const BUTTON = {
     sendResult: '送回结果',
     verify: '出件核验',
     deliver: '送达',
-    checked: '经与原件核对无误',
+    checked: CHECKED,
 };
 const WINDOW_PICKUP = '窗口领取';
 const PICKUP_NOTICE = '领证通知书';
 const DELIVERY_RECEIPT = '送达回执';
 const COMPLETE = '齐全';
-const MATERIAL_COLUMNS = {
-    name: '材料名称',
-    paper: '已收纸质份数',
-    paperExpected: '应交纸质份数',
-    electronic: '已收电子件',
-    electronicExpected: '应交电子件',
-    status: '核验结果',
-    button: BUTTON.checked,
-};
 const STEP_COLUMNS = { name: '名称', kind: '类型', state: '状态', button: BUTTON.complete };
 // LibreOffice converts the documents to PDF: its first start is slow.
 const REPORT_TIMEOUT = 120000;
 // The server works the buttons of the back office on a shared machine
 const BUTTON_TIMEOUT = 90000;
-
-// An exact text, for locators
-function exactly(text) {
-    return new RegExp(`^\\s*${text}\\s*$`);
-}
-
-async function selectedText(select) {
-    return select.evaluate((element) => {
-        const option = element.options[element.selectedIndex];
-        return option ? option.text.trim() : '';
-    });
-}
 
 // A small PDF file to upload, as a scanner would give it
 function pdfFile(name, title) {
@@ -305,35 +285,6 @@ async function openRow(page, test, text, what) {
     return row;
 }
 
-// The cells of the one2many list field of the form, by column label
-async function linesOf(pane, field, labels) {
-    const widget = pane.locator(`.form-one2many[data-field-name="${field}"], .form-one2many`)
-        .filter({ visible: true }).first();
-    const table = widget.locator('table.tree');
-    const rows = table.locator('tbody > tr');
-    await rows.first().waitFor({ state: 'visible' });
-    const ids = await columnIds(table, Object.values(labels));
-    const cell = (row, column) => row.locator(`td[headers="${ids[labels[column]]}"]`);
-    const text = async (row, column) => oneLine(await cell(row, column).innerText());
-    return { widget, table, rows, cell, text };
-}
-
-// A natural person of the demo with a resident ID, as the clerk may read it
-async function findApplicant(page) {
-    const parties = await page.evaluate(() => Sao.rpc({
-        method: 'model.party.party.search_read',
-        params: [[['identifiers.type', '=', 'cn_ric']], 0, 1, [['id', 'ASC']],
-            ['rec_name', 'identifiers.type', 'identifiers.code'], {}],
-    }, Sao.Session.current_session));
-    if (!parties.length) {
-        throw new Error('the demo has no party with a resident ID (cn_ric) '
-            + 'that the clerk can read');
-    }
-    const [party] = parties;
-    const identifier = party['identifiers.'].find((i) => i.type === 'cn_ric');
-    return { name: party.rec_name, id: identifier.code };
-}
-
 // The clerk registers the case, receives and checks its materials and
 // accepts it; return its number and applicant
 async function registerAndAccept(page, test) {
@@ -381,16 +332,8 @@ async function registerAndAccept(page, test) {
 
     await form.openPage(PAGE.materials);
     const lines = await linesOf(pane, 'materials', MATERIAL_COLUMNS);
-    const count = await lines.rows.count();
-    const checklist = [];
-    for (let i = 0; i < count; i++) {
-        const row = lines.rows.nth(i);
-        checklist.push({
-            name: await lines.text(row, 'name'),
-            paper: Number(await lines.text(row, 'paperExpected')),
-            electronic: Number(await lines.text(row, 'electronicExpected')),
-        });
-    }
+    const checklist = await expectedMaterials(lines);
+    const count = checklist.length;
     for (const [i, material] of checklist.entries()) {
         for (const column of ['paper', 'electronic']) {
             if (!material[column]) {
@@ -402,21 +345,7 @@ async function registerAndAccept(page, test) {
         }
     }
     await form.save('the materials received');
-    for (const [i, material] of checklist.entries()) {
-        const button = lines.cell(lines.rows.nth(i), 'button').locator('button');
-        if (!(await button.isVisible())) {
-            continue;
-        }
-        test.step = `check ${material.name} against its original`;
-        // The first click selects the line, the button acts on the selected one.
-        for (let attempt = 0; await button.isVisible(); attempt++) {
-            if (attempt === 3) {
-                throw new Error(`the button "${BUTTON.checked}" stays after ${attempt} clicks`);
-            }
-            await button.click();
-            await settle(page, test);
-        }
-    }
+    await checkOriginals(page, test, lines, checklist, BUTTON.checked);
     test.step = 'read the status of the materials';
     const incomplete = [];
     for (let i = 0; i < count; i++) {

@@ -769,7 +769,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         Department = pool.get('onewindow.department')
         Party = pool.get('party.party')
         DepartmentParty = pool.get('onewindow.department-party.party')
+        Pair = pool.get('onewindow.department-party.pair')
         table = DepartmentParty.__table__()
+        pair = Pair.__table__()
         cursor = Transaction().connection.cursor()
         company = create_company()
         with set_company(company):
@@ -780,7 +782,7 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
             third = Department(name="Housing", code='ZJ')
             third.save()
             wang = setup['applicant']
-            li, zhang = Party.create([{'name': "Li"}, {'name': "Zhang"}])
+            li, zhang = Party.create([{'name': "李秀兰"}, {'name': "Zhang"}])
 
             def check(*pairs):
                 "The rows are pairs, as the cases and opinions give them"
@@ -798,13 +800,23 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                                     ('department_scope', 'in', [scope.id]),
                                     ]) if not p.staff},
                         {p for d, p in pairs if d == scope})
+                if backend.name == 'postgresql':
+                    # The pairs of characters of their names
+                    cursor.execute(*pair.select(pair.department, pair.pair,
+                            pair.name, pair.party))
+                    self.assertEqual(sorted(cursor), sorted(
+                            (d.id, c, p.name, p.id) for d, p in pairs
+                            for c in like_cjk_bigrams(p.name)))
 
             case = create_case(setup)
+            check((department, wang))
             Case.write([case], {'agent': li.id})
             check((department, wang), (department, li))
 
-            # The applicant changed
+            # The applicant changed, and renamed
             Case.write([case], {'applicant': zhang.id})
+            check((department, zhang), (department, li))
+            Party.write([zhang], {'name': "张秀英"})
             check((department, zhang), (department, li))
 
             # Another case of the same party, then deleted
@@ -834,8 +846,88 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
 
             # The rows of the existing cases, as an update writes them
             cursor.execute(*table.delete())
+            cursor.execute(*pair.delete())
             DepartmentParty.refresh()
             check((department, zhang))
+
+    @with_transaction()
+    def test_department_party_search(self):
+        "A department user's search of a name finds what the rec_name finds "
+        "among the parties of his departments, in order, a page at a time"
+        pool = Pool()
+        Party = pool.get('party.party')
+        User = pool.get('res.user')
+        Employee = pool.get('company.employee')
+        ModelData = pool.get('ir.model.data')
+        transaction = Transaction()
+        with hall_setup(dt.date(2025, 6, 10)) as setup:
+            company = setup['company']
+            department = setup['matter'].department
+            applicants = Party.create([{'name': n} for n in [
+                        "王秀兰", "李秀兰", "秀兰", "翁源县秀兰有限公司",
+                        "翁源县兴华有限公司", "张伟", "Wang Xiulan"]])
+            applicants += Party.create([{'name': "Contact",
+                        'contact_mechanisms': [('create', [{
+                                        'type': 'other',
+                                        'value': "微信 秀兰ab"}])]}])
+            for applicant in applicants:
+                create_case(setup, applicant=applicant.id)
+            # Without a case of the department, not seen
+            Party.create([{'name': "赵秀兰"}])
+            staff = Party(name="周秀兰")
+            staff.save()
+            employee = Employee(party=staff, company=company)
+            employee.save()
+            user, = User.create([{
+                        'name': "Approver", 'login': 'approver',
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'employees': [('add', [employee.id])],
+                        'employee': employee.id,
+                        'departments': [('add', [department.id])],
+                        'groups': [('add', [ModelData.get_id(
+                                        'onewindow_hall', 'group_approver')])],
+                        }])
+            patterns = ['%秀兰%', '%公司%', '秀兰', '%王秀%', '%李秀兰%',
+                '%秀兰ab%', '%秀%', '%兴华%', '%无名%', '%xiulan%']
+
+            def search(pattern, **kwargs):
+                return Party.search(
+                    [('rec_name', 'ilike', pattern)], **kwargs)
+
+            def scoped(pattern, **kwargs):
+                "The search of the rec_name among the parties of the "
+                "department, without the rules"
+                with transaction.set_context(_check_access=False):
+                    return Party.search([
+                            ('rec_name', 'ilike', pattern),
+                            ('department_scope', 'in', [department.id]),
+                            ], **kwargs)
+
+            with transaction.set_user(user.id), \
+                    transaction.set_context(_check_access=True):
+                for pattern in patterns:
+                    self.assertEqual(search(pattern), scoped(pattern),
+                        msg=pattern)
+                    self.assertEqual(search(pattern, offset=1, limit=2),
+                        scoped(pattern, offset=1, limit=2), msg=pattern)
+                self.assertEqual(
+                    {p.name for p in search('%秀兰%')},
+                    {"Contact", "周秀兰", "李秀兰", "王秀兰", "秀兰",
+                        "翁源县秀兰有限公司"})
+                query = str(tuple(search('%秀兰%', query=True))[0])
+                self.assertEqual(
+                    'onewindow_department_party_pair' in query,
+                    backend.name == 'postgresql')
+                query = str(tuple(search('%秀%', query=True))[0])
+                self.assertNotIn('onewindow_department_party_pair', query)
+
+            # A party renamed is found by its new name
+            Party.write([applicants[5]], {'name': "张秀兰"})
+            with transaction.set_user(user.id), \
+                    transaction.set_context(_check_access=True):
+                self.assertIn(applicants[5], search('%秀兰%'))
+                self.assertNotIn(applicants[5], search('%张伟%'))
 
     def test_like_cjk_bigrams(self):
         "The pairs of Chinese characters every match of a pattern holds"
