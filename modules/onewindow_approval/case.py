@@ -609,9 +609,18 @@ class Case(
 
     @classmethod
     def search_rec_name(cls, name, clause):
+        pool = Pool()
+        Party = pool.get('party.party')
         domain = rec_name_domain(clause, [
                 'number', 'applicant.rec_name', 'applicant_identifier'])
         if domain[0] == 'OR':
+            # The applicant's identifiers are searched by the branch of
+            # applicant_identifier, which matches what the rec_name of the
+            # party would (its prefix 'X%' of an operand '%X%' is within it):
+            # a trigram index of codes of digits is read once, not twice
+            domain[2] = ('applicant', 'in', Party.search(
+                    Party.search_rec_name_domain(clause, identifiers=False),
+                    order=[], query=True))
             # Each branch from its index: the number's, the applicant's
             domain = union_domain(cls, domain)
         return domain

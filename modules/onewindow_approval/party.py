@@ -79,6 +79,13 @@ def hide_personal_codes(domain):
     return domain
 
 
+def is_identifier_clause(clause):
+    "Tell whether the clause of a party's domain searches its identifiers"
+    return (isinstance(clause, tuple) and bool(clause)
+        and isinstance(clause[0], str)
+        and clause[0].split('.', 1)[0] == 'identifiers')
+
+
 def identifier_departments():
     """Return the ids of the departments whose cases show the resident ID
     numbers in full to the current user, or None for all cases
@@ -687,7 +694,18 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        domain = cls._cjk_bigrams_domain(cls._rec_name_branches(name, clause))
+        return cls.search_rec_name_domain(clause)
+
+    @classmethod
+    def search_rec_name_domain(cls, clause, identifiers=True):
+        """Return the domain of the search of the rec_name by clause, without
+        its branch of the identifiers' codes unless identifiers (for a
+        caller that searches them itself)"""
+        domain = cls._rec_name_branches('rec_name', clause)
+        if not identifiers and domain and domain[0] == 'OR':
+            domain = [domain[0]] + [
+                c for c in domain[1:] if not is_identifier_clause(c)]
+        domain = cls._cjk_bigrams_domain(domain)
         if domain and domain[0] == 'OR':
             # The name, the code, the identifiers and the contacts each from
             # its index

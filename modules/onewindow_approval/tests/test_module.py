@@ -623,6 +623,9 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
             found(Case, '%' + resident_id(2)[-6:] + '%'), {cases[3]})
         self.assertEqual(found(Case, '%12345678%'), {cases[3]})
         self.assertEqual(found(Case, '%nobody%'), set())
+        # The identifiers are read once, by the branch of applicant_identifier
+        query = Case.search([('rec_name', 'ilike', '%4401%')], query=True)
+        self.assertEqual(str(query).count('"party_identifier"'), 1)
         self.assertEqual(found(Party, '%xiaohong%'), {xiaohong})
         # The identifiers of a party from their beginning
         self.assertEqual(found(Party, '%' + resident_id(1) + '%'), {wang})
