@@ -14,7 +14,8 @@ from trytond.model.modelsql import convert_from
 from trytond.model.modelstorage import is_leaf
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, inactive_records, without_check_access)
 
 from .search import union_domain
 
@@ -153,6 +154,14 @@ def like_cjk_bigrams(pattern, escape='\\'):
             if CJK_PAIR.fullmatch(text[i:i + 2]):
                 pairs.add(text[i:i + 2])
     return sorted(pairs)
+
+
+def like_pair(pattern):
+    """Return True if the LIKE pattern is a pair of Chinese characters
+    between two wildcards (%秀兰%): a text matches it (with LIKE or ILIKE)
+    if and only if the pair is one of its pairs of characters"""
+    return (len(pattern) == 4 and pattern[0] == pattern[-1] == '%'
+        and bool(CJK_PAIR.fullmatch(pattern[1:3])))
 
 
 def create_cjk_bigram_indexes():
@@ -450,13 +459,13 @@ class Party(metaclass=PoolMeta):
             isinstance(value, str)) else []
         if backend.name != 'postgresql' or not pairs:
             return None
+        pair_domain = [('pair', '=', pairs[0])]
+        if not like_pair(value):
+            pair_domain.append(('name', operator, value))
         queries = []
         for department in departments:
-            tables, expression = Pair.search_domain([
-                    ('department', '=', department),
-                    ('pair', '=', pairs[0]),
-                    ('name', operator, value),
-                    ])
+            tables, expression = Pair.search_domain(
+                [('department', '=', department)] + pair_domain)
             table, _ = tables[None]
             from_ = convert_from(None, tables)
             if active:
@@ -1017,6 +1026,28 @@ class DepartmentPartyPair(ModelSQL):
         insert.on_conflict = Conflict(table, indexed_columns=[
                 table.department, table.pair, table.name, table.party])
         cursor.execute(*insert)
+
+
+class Erase(metaclass=PoolMeta):
+    __name__ = 'party.erase'
+
+    def transition_erase(self):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Pair = pool.get('onewindow.department-party.pair')
+        # The parties erased: the party and those it replaced
+        parties = replacing = [self.ask.party]
+        with inactive_records():
+            while replacing:
+                replacing = Party.search([
+                        ('replaced_by', 'in', list(map(int, replacing))),
+                        ])
+                parties += replacing
+        state = super().transition_erase()
+        # Their names are erased by SQL: so are the rows of their pairs,
+        # which held them
+        Pair.refresh(parties=[p.id for p in parties])
+        return state
 
 
 class Identifier(metaclass=PoolMeta):
