@@ -16,6 +16,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import (
     Transaction, inactive_records, without_check_access)
+from trytond.modules.onewindow_hall.model import rec_name_fields
 
 from .search import union_domain
 
@@ -358,6 +359,24 @@ class Party(metaclass=PoolMeta):
         create_cjk_bigram_indexes()
 
     @classmethod
+    def read(cls, ids, fields_names):
+        # The rec_name read with the fields it is made of: its getter finds
+        # them in the transaction's cache, instead of reading the records a
+        # second time with all their eager fields (a department user's
+        # search reads the rec_name of a page of 80 parties)
+        extra = []
+        if 'rec_name' in fields_names:
+            extra = [n for n in rec_name_fields(cls) or []
+                if n not in fields_names]
+        if not extra:
+            return super().read(ids, fields_names)
+        result = super().read(ids, list(fields_names) + extra)
+        for row in result:
+            for name in extra:
+                del row[name]
+        return result
+
+    @classmethod
     def search(cls, domain, offset=0, limit=None, order=None, count=False,
             query=False):
         # The record rules of a department user show him only the parties
@@ -472,11 +491,11 @@ class Party(metaclass=PoolMeta):
                 party = cls.__table__()
                 from_ = from_.join(party, condition=party.id == table.party)
                 expression &= party.active == Literal(True)
-            # The rows of the departments' parties decide
-            department_party = DepartmentParty.__table__()
-            expression &= Exists(department_party.select(Literal(1),
-                    where=(department_party.party == table.party)
-                    & (department_party.department == department)))
+            # The rows are those of the departments' parties, written with
+            # them: testing them again (an EXISTS on the departments'
+            # parties) makes PostgreSQL estimate a few rows in a small
+            # department (it does not know that every row passes) and read
+            # them all instead of the first ones in order
             queries.append(from_.select(
                     table.name.as_('name'), table.party.as_('party'),
                     where=expression))

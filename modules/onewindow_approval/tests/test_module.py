@@ -935,6 +935,12 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                     {p.name for p in search('%秀兰%')},
                     {"Contact", "周秀兰", "李秀兰", "王秀兰", "秀兰",
                         "翁源县秀兰有限公司"})
+                # Their rec_name read as it is, without the fields it is
+                # made of
+                found = sorted(search('%秀兰%'))
+                self.assertEqual(
+                    Party.read([p.id for p in found], ['rec_name']),
+                    [{'id': p.id, 'rec_name': p.name} for p in found])
                 query = str(tuple(search('%秀兰%', query=True))[0])
                 self.assertEqual(
                     'onewindow_department_party_pair' in query,
