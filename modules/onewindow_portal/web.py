@@ -140,10 +140,12 @@ class ConstantStrings(Extension):
             return None
 
 
+# The templates are compiled once per process (not checked against their
+# files at each page: they change with the modules, which a restart loads)
 environment = Environment(
     loader=ChoiceLoader(_loaders), autoescape=True,
     extensions=['jinja2.ext.i18n', ConstantStrings],
-    trim_blocks=True, lstrip_blocks=True)
+    trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 environment.install_gettext_callables(gettext, ngettext, newstyle=True)
 
 
