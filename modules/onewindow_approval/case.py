@@ -602,6 +602,12 @@ class Case(
         Material = pool.get('onewindow.case.material')
         return [Material.checklist_values(m) for m in matter.materials]
 
+    @classmethod
+    def _getter_columns(cls):
+        return super()._getter_columns() | {
+            'rec_name': {'number', 'applicant', 'matter'},
+            }
+
     def get_rec_name(self, name):
         if self.number:
             return self.number
