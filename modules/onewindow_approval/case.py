@@ -424,11 +424,12 @@ class Case(
                     t, (t.deadline, Index.Range()), (t.id, Index.Range()),
                     where=t.state.in_(running)),
                 # A department's work list is read in deadline order from
-                # this one, and counted without reading the cases
+                # this one, and counted without reading the cases (the
+                # hall gives the warning date of the deadline flag)
                 Index(
                     t, (t.department, Index.Equality()),
                     (t.deadline, Index.Range()), (t.id, Index.Range()),
-                    include=[t.state, t.company],
+                    include=[t.state, t.company, t.hall],
                     where=t.state.in_(running)),
                 Index(
                     t, (t.state, Index.Range()),

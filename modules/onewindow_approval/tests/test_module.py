@@ -721,7 +721,7 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                 if '(number' not in k and '(handover)' not in k})
         expected = collections.Counter([
                 'btree (department, deadline, id)',
-                'btree (department, deadline, id) INCLUDE (state, company) '
+                'btree (department, deadline, id) INCLUDE (state, company, hall) '
                 'WHERE',
                 'btree (deadline, id) WHERE',
                 'btree (deadline) WHERE',
