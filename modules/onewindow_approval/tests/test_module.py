@@ -721,8 +721,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                 if '(number' not in k and '(handover)' not in k})
         expected = collections.Counter([
                 'btree (department, deadline, id)',
-                'btree (department, deadline, id) INCLUDE (state, company, hall) '
-                'WHERE',
+                'btree (department, deadline, id) '
+                'INCLUDE (state, company, hall) WHERE',
                 'btree (deadline, id) WHERE',
                 'btree (deadline) WHERE',
                 'btree (deadline)',
