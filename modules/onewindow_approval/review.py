@@ -2,14 +2,12 @@
 # this repository contains the full copyright notices and license terms.
 from collections import defaultdict
 
-from sql.functions import Function
-
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
 from trytond.modules.company.model import set_employee
 from trytond.modules.onewindow_hall.ir import now as hall_now
+from trytond.cache import Cache
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, Problems, real_date, transition)
 from trytond.pool import Pool, PoolMeta
@@ -20,18 +18,6 @@ from trytond.transaction import Transaction
 from .case import CaseLineMixin
 from .exceptions import CaseAccessError, ReviewError
 from .supervision import FLAGS, deadline_flag, warning_date
-
-
-class ArrayOf(Function):
-    "The array of the rows of a sub-query (PostgreSQL)"
-    __slots__ = ()
-    _function = 'ARRAY'
-
-
-class AnyOf(Function):
-    "Any element of an array (PostgreSQL)"
-    __slots__ = ()
-    _function = 'ANY'
 
 
 class CaseStep(
@@ -387,8 +373,29 @@ class CaseOpinion(
         return self.opinion == 'disagree' and not self.resolved_by
 
     @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        opinions = super().create(vlist)
+        Case._opinion_cases_cache.clear()
+        return opinions
+
+    @classmethod
+    def delete(cls, opinions):
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        super().delete(opinions)
+        Case._opinion_cases_cache.clear()
+
+    @classmethod
     def write(cls, *args):
+        pool = Pool()
+        Case = pool.get('onewindow.case')
         transaction = Transaction()
+        actions = iter(args)
+        if any(values.keys() & {'case', 'department'}
+                for _, values in zip(actions, actions)):
+            Case._opinion_cases_cache.clear()
         if transaction.user and transaction.check_access:
             actions = iter(args)
             for opinions, values in zip(actions, actions):
@@ -588,6 +595,10 @@ class Case(metaclass=PoolMeta):
 
     del _escalated_states, _report_states, _higher_states
 
+    # The cases on which departments (by tuple of ids) gave an opinion
+    _opinion_cases_cache = Cache(
+        'onewindow.case.opinion_cases', context=False)
+
     @classmethod
     def __setup__(cls):
         super().__setup__()
@@ -619,14 +630,11 @@ class Case(metaclass=PoolMeta):
 
     @classmethod
     def search_opinion_departments(cls, name, clause):
-        """Return the cases whose opinion the departments give
-
-        The record rules of the co-departments join this clause to the
-        case's own department with OR: on PostgreSQL the cases are an array
-        of ids that a sub-query gives when the query runs, which the primary
-        key reads beside the index of the departments (a sub-query in IN
-        makes PostgreSQL scan the cases, a list of ids in the query is
-        formatted and planned with each query)"""
+        """Return the cases whose opinion the departments give as a list
+        of ids: the record rules of the co-departments join this clause to
+        the case's own department with OR, and only with a list of ids can
+        PostgreSQL read both through their indexes (a sub-query makes it
+        scan the cases)"""
         pool = Pool()
         Opinion = pool.get('onewindow.case.opinion')
         _, operator, value = clause[:3]
@@ -634,13 +642,19 @@ class Case(metaclass=PoolMeta):
             return [('opinions.department',) + tuple(clause[1:])]
         if operator == '=' or not isinstance(value, (list, tuple)):
             value = [value]
-        value = sorted({v for v in value if v is not None})
-        opinion = Opinion.__table__()
-        cases = opinion.select(opinion.case,
-            where=opinion.department.in_(value or [-1]))
-        if backend.name != 'postgresql':
-            return [('id', 'in', cases)]
-        return [('id', '=', AnyOf(ArrayOf(cases)))]
+        value = [v for v in value if v is not None]
+        # The record rules of the co-departments ask for it in each call
+        key = tuple(sorted(set(value)))
+        case_ids = cls._opinion_cases_cache.get(key)
+        if case_ids is None:
+            opinion = Opinion.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*opinion.select(opinion.case,
+                    where=opinion.department.in_(value or [-1]),
+                    group_by=[opinion.case]))
+            case_ids = [c for c, in cursor]
+            cls._opinion_cases_cache.set(key, case_ids)
+        return [('id', 'in', case_ids)]
 
     @classmethod
     def get_current_step(cls, cases, name):
