@@ -305,6 +305,38 @@ class Evaluation(
     def bad(self):
         return self.state == 'rated' and self.level in BAD_LEVELS
 
+    # The columns of the ratings the satisfaction summary counts them by
+    _summary_fields = {'state', 'level', 'rating_day', 'company', 'hall',
+        'department', 'window', 'employee', 'matter'}
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Summary = pool.get('onewindow.evaluation.statistic.summary')
+        evaluations = super().create(vlist)
+        rated = [e.id for e, v in zip(evaluations, vlist)
+            if v.get('state') == 'rated']
+        if rated:
+            Summary.add_ratings(rated)
+        return evaluations
+
+    @classmethod
+    def write(cls, *args):
+        pool = Pool()
+        Summary = pool.get('onewindow.evaluation.statistic.summary')
+        actions = iter(args)
+        ids = []
+        for evaluations, values in zip(actions, actions):
+            if cls._summary_fields & set(values):
+                ids.extend(e.id for e in evaluations)
+        # The counts of the ratings written leave the summary before and
+        # come back after, as the ratings are then
+        if ids:
+            Summary.add_ratings(ids, -1)
+        super().write(*args)
+        if ids:
+            Summary.add_ratings(ids)
+
     @classmethod
     def delete(cls, evaluations):
         for evaluation in evaluations:
