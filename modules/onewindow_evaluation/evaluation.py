@@ -9,13 +9,14 @@ import secrets
 from sql import For, Literal, Null
 from sql.functions import CurrentTimestamp, Function
 
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, transition)
+    ButtonStateMixin, ClearCacheMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -66,7 +67,7 @@ def hash_token(token):
     return hashlib.sha256(token.encode('utf-8')).hexdigest()
 
 
-class Reason(sequence_ordered(), ModelSQL, ModelView):
+class Reason(ClearCacheMixin, sequence_ordered(), ModelSQL, ModelView):
     """Bad Rating Reason
 
     The reasons an applicant picks for a rating at one of the two lowest
@@ -75,6 +76,7 @@ class Reason(sequence_ordered(), ModelSQL, ModelView):
     code = fields.Char("Code", required=True, size=20)
     name = fields.Char("Name", required=True, translate=True, size=100)
     active = fields.Boolean("Active")
+    _active_cache = Cache('onewindow.evaluation.reason.active', context=False)
 
     @classmethod
     def __setup__(cls):
@@ -88,6 +90,22 @@ class Reason(sequence_ordered(), ModelSQL, ModelView):
     @classmethod
     def default_active(cls):
         return True
+
+    @classmethod
+    def active_ids(cls):
+        """Return the ids of the active reasons, from a cache cleared when a
+        reason is created, written or deleted"""
+        ids = cls._active_cache.get(None)
+        if ids is None:
+            with without_check_access():
+                ids = [r.id for r in cls.search([])]
+            cls._active_cache.set(None, ids)
+        return set(ids)
+
+    @classmethod
+    def _clear_caches(cls):
+        super()._clear_caches()
+        cls._active_cache.clear()
 
 
 class IndicatorSet(ModelSQL, ModelView):
@@ -145,7 +163,7 @@ class IndicatorSet(ModelSQL, ModelView):
         super().write(*args)
 
 
-class Indicator(sequence_ordered(), ModelSQL, ModelView):
+class Indicator(ClearCacheMixin, sequence_ordered(), ModelSQL, ModelView):
     "Rating Indicator"
     __name__ = 'onewindow.evaluation.indicator'
     set = fields.Many2One('onewindow.evaluation.indicator.set', "Set",
@@ -155,6 +173,29 @@ class Indicator(sequence_ordered(), ModelSQL, ModelView):
     overall = fields.Boolean("Overall",
         help="The overall satisfaction (整体满意度): its level is the level of "
         "the rating.")
+    _rows_cache = Cache('onewindow.evaluation.indicator.rows', context=False)
+
+    @classmethod
+    def rows_of_set(cls, set_id):
+        """Return the (id, overall) of the indicators of the set in their
+        order, from a cache cleared when an indicator is created, written
+        or deleted (their names are not needed to rate)"""
+        rows = cls._rows_cache.get(set_id)
+        if rows is None:
+            indicator = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*indicator.select(indicator.id, indicator.overall,
+                    where=indicator.set == set_id,
+                    order_by=[indicator.sequence.asc.nulls_first,
+                        indicator.id.asc]))
+            rows = [(id_, bool(overall)) for id_, overall in cursor]
+            cls._rows_cache.set(set_id, rows)
+        return list(rows)
+
+    @classmethod
+    def _clear_caches(cls):
+        super()._clear_caches()
+        cls._rows_cache.clear()
 
 
 class Evaluation(
@@ -498,18 +539,12 @@ class Evaluation(
 
     def indicator_rows(self):
         """Return the (id, overall) of the indicators of the rating's set in
-        their order, read in one query (their names are not needed to rate)"""
+        their order"""
         pool = Pool()
         Indicator = pool.get('onewindow.evaluation.indicator')
         if not self.indicator_set:
             return []
-        indicator = Indicator.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*indicator.select(indicator.id, indicator.overall,
-                where=indicator.set == self.indicator_set.id,
-                order_by=[indicator.sequence.asc.nulls_first,
-                    indicator.id.asc]))
-        return [(id_, bool(overall)) for id_, overall in cursor]
+        return Indicator.rows_of_set(self.indicator_set.id)
 
     def check_values(self, level, levels=None, reasons=None,
             indicators=None):
@@ -536,9 +571,7 @@ class Evaluation(
                         'onewindow_evaluation.msg_evaluation_reason_required',
                         evaluation=self.rec_name,
                         level=dict(LEVELS)[level]))
-            with without_check_access():
-                active = Reason.search([('id', 'in', list(reasons))])
-            if len(active) != len(set(reasons)):
+            if not set(reasons) <= Reason.active_ids():
                 raise EvaluationError(gettext(
                         'onewindow_evaluation.msg_evaluation_indicator',
                         evaluation=self.rec_name))
