@@ -366,17 +366,32 @@ class Evaluation(
         pool = Pool()
         Summary = pool.get('onewindow.evaluation.statistic.summary')
         actions = iter(args)
-        ids = []
+        before, after = {}, {}
         for evaluations, values in zip(actions, actions):
-            if cls._summary_fields & set(values):
-                ids.extend(e.id for e in evaluations)
-        # The counts of the ratings written leave the summary before and
-        # come back after, as the ratings are then
-        if ids:
-            Summary.add_ratings(ids, -1)
+            written = cls._summary_fields & set(values)
+            if not written:
+                continue
+            for evaluation in evaluations:
+                if evaluation.id not in before:
+                    before[evaluation.id] = evaluation._summary_values()
+                after[evaluation.id] = dict(
+                    after.get(evaluation.id, before[evaluation.id]),
+                    **{f: values[f] for f in written})
         super().write(*args)
-        if ids:
-            Summary.add_ratings(ids)
+        # The difference the ratings written make to the summary, from the
+        # values of the records and those written: a rating given is one
+        # insert, no query of the ratings
+        if before:
+            Summary.add(Summary.rating_counts(before.values()),
+                Summary.rating_counts(after.values()))
+
+    def _summary_values(self):
+        "Return the values of the columns the summary counts the rating by"
+        values = {}
+        for name in self._summary_fields:
+            value = getattr(self, name)
+            values[name] = value.id if isinstance(value, ModelSQL) else value
+        return values
 
     @classmethod
     def delete(cls, evaluations):
@@ -619,12 +634,9 @@ class Evaluation(
             evaluation.check_values(level, levels, reasons,
                 indicators=indicators)
             comment = (comment or '').strip()[:1000] or None
-            lines = []
-            for indicator, overall in indicators:
-                lines.append(Line(evaluation=evaluation, indicator=indicator,
-                        level=level if overall
-                        else (levels or {}).get(indicator, level)))
-            Line.save(lines)
+            Line.insert_levels(evaluation, [(indicator, level if overall
+                        else (levels or {}).get(indicator, level))
+                    for indicator, overall in indicators])
             cls.write([evaluation], {
                     'level': level,
                     'channel': channel,
@@ -642,11 +654,26 @@ class Evaluation(
                     # transition: a rating is one write of its record
                     'state': 'rated',
                     })
-            cls.log([evaluation], 'transition', 'state:rated')
+            cls.log_now(evaluation, 'transition', 'state:rated')
             Link.use(evaluation)
             if level in BAD_LEVELS:
                 cls._rated([evaluation])
         return evaluation
+
+    @classmethod
+    def log_now(cls, evaluation, event, target):
+        """Log the event of the rating in the model's log at once, as the
+        commit would save cls.log's (one insert)"""
+        pool = Pool()
+        Log = pool.get('ir.model.log')
+        table = Log.__table__()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        cursor.execute(*table.insert(
+                [table.create_uid, table.create_date, table.event,
+                    table.resource, table.target, table.user],
+                [[transaction.user, hall_now(), event, str(evaluation),
+                        target, transaction.user]]))
 
     @classmethod
     def _rated(cls, evaluations):
@@ -731,6 +758,20 @@ class EvaluationLine(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('evaluation')
+
+    @classmethod
+    def insert_levels(cls, evaluation, levels):
+        """Record the levels (indicator id, level) of the indicators of the
+        rating given, checked by the rating: one insert"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        if levels:
+            cursor.execute(*table.insert(
+                    [table.create_uid, table.create_date, table.evaluation,
+                        table.indicator, table.level],
+                    [[Transaction().user, CurrentTimestamp(), evaluation.id,
+                            indicator, level]
+                        for indicator, level in levels]))
 
     @classmethod
     def write(cls, *args):

@@ -122,6 +122,28 @@ class SatisfactionSummary(StatisticSummaryMixin, ModelSQL):
                 for c in cls._key_columns() + cls._count_columns()))
 
     @classmethod
+    def rating_counts(cls, ratings):
+        """Return the counts of the ratings, given as dictionaries of the
+        values of the columns they are counted by (ids for the relations),
+        as counts returns them: the same as _events_query, without a query"""
+        counts = {}
+        for rating in ratings:
+            if rating['state'] != 'rated' or not rating['rating_day']:
+                continue
+            figures = (1, int(rating['level'] in GOOD_LEVELS),
+                int(rating['level'] in BAD_LEVELS))
+            for key in SUMMARY_KEYS:
+                values = dict(rating, month=rating['rating_day'].replace(
+                        day=1), key=key)
+                for name in SUMMARY_KEYS[1:]:
+                    if name != key:
+                        values[name] = None
+                row = tuple(values[c] for c in cls._key_columns())
+                counts[row] = tuple(
+                    a + b for a, b in zip(counts.get(row, (0, 0, 0)), figures))
+        return counts
+
+    @classmethod
     def add_ratings(cls, ids, sign=1):
         "Add (sign 1) or take away (sign -1) the counts of the ratings of ids"
         for sub_ids in grouped_slice(ids):
