@@ -366,6 +366,20 @@ class StatisticSummaryMixin:
     of a row (_key_columns, the month and the key first), the counts
     (_count_columns) and gives the counts of its records (_events_query)."""
     __slots__ = ()
+    company = fields.Many2One('company.company', "Company", required=True)
+    hall = fields.Many2One('onewindow.hall', "Hall")
+    department = fields.Many2One('onewindow.department', "Department")
+    matter = fields.Many2One('onewindow.matter', "Matter")
+    window = fields.Many2One('onewindow.window', "Window")
+    employee = fields.Many2One('company.employee', "Staff")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.key, Index.Equality()), (t.month, Index.Range()),
+                (t.company, Index.Equality())))
 
     @classmethod
     def __register__(cls, module):
@@ -508,24 +522,10 @@ class StatisticSummary(StatisticSummaryMixin, ModelSQL):
         help="The column the events are counted by, besides the company, "
         "the hall and the department.")
     event = fields.Selection('get_events', "Event", required=True)
-    company = fields.Many2One('company.company', "Company", required=True)
-    hall = fields.Many2One('onewindow.hall', "Hall")
-    department = fields.Many2One('onewindow.department', "Department")
-    matter = fields.Many2One('onewindow.matter', "Matter")
     handling = fields.Char("Handling")
-    window = fields.Many2One('onewindow.window', "Window")
-    employee = fields.Many2One('company.employee', "Staff")
     days = fields.Integer("Working Days")
     count = fields.Integer("Count", required=True)
     on_time = fields.Integer("On Time", required=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.add(
-            Index(t, (t.key, Index.Equality()), (t.month, Index.Range()),
-                (t.company, Index.Equality())))
 
     @classmethod
     def get_events(cls):

@@ -11,7 +11,7 @@ from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case as SqlCase
 from sql.functions import DateTrunc
 
-from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.onewindow_approval.statistic import (
     StatisticKeyMixin, StatisticPeriodMixin, StatisticSearchMixin,
     StatisticSummaryMixin)
@@ -46,23 +46,9 @@ class SatisfactionSummary(StatisticSummaryMixin, ModelSQL):
             ], "Key", required=True,
         help="The column the ratings are counted by, besides the company, "
         "the hall and the department.")
-    company = fields.Many2One('company.company', "Company", required=True)
-    hall = fields.Many2One('onewindow.hall', "Hall")
-    department = fields.Many2One('onewindow.department', "Department")
-    window = fields.Many2One('onewindow.window', "Window")
-    employee = fields.Many2One('company.employee', "Staff")
-    matter = fields.Many2One('onewindow.matter', "Matter")
     ratings = fields.Integer("Ratings", required=True)
     satisfied = fields.Integer("Satisfied", required=True)
     bad = fields.Integer("Bad Ratings", required=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.add(
-            Index(t, (t.key, Index.Equality()), (t.month, Index.Range()),
-                (t.company, Index.Equality())))
 
     @classmethod
     def _key_columns(cls):
