@@ -66,6 +66,7 @@ def register():
         document.CasePrintStart,
         module='onewindow_approval', type_='model')
     Pool.register(
+        party.Erase,
         card.CardResolve,
         correction.CaseCorrect,
         statistic.MonthlyReportPrint,

@@ -14,7 +14,9 @@ from trytond.model.modelsql import convert_from
 from trytond.model.modelstorage import is_leaf
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, inactive_records, without_check_access)
+from trytond.modules.onewindow_hall.model import rec_name_fields
 
 from .search import union_domain
 
@@ -153,6 +155,14 @@ def like_cjk_bigrams(pattern, escape='\\'):
             if CJK_PAIR.fullmatch(text[i:i + 2]):
                 pairs.add(text[i:i + 2])
     return sorted(pairs)
+
+
+def like_pair(pattern):
+    """Return True if the LIKE pattern is a pair of Chinese characters
+    between two wildcards (%秀兰%): a text matches it (with LIKE or ILIKE)
+    if and only if the pair is one of its pairs of characters"""
+    return (len(pattern) == 4 and pattern[0] == pattern[-1] == '%'
+        and bool(CJK_PAIR.fullmatch(pattern[1:3])))
 
 
 def create_cjk_bigram_indexes():
@@ -349,6 +359,24 @@ class Party(metaclass=PoolMeta):
         create_cjk_bigram_indexes()
 
     @classmethod
+    def read(cls, ids, fields_names):
+        # The rec_name read with the fields it is made of: its getter finds
+        # them in the transaction's cache, instead of reading the records a
+        # second time with all their eager fields (a department user's
+        # search reads the rec_name of a page of 80 parties)
+        extra = []
+        if 'rec_name' in fields_names:
+            extra = [n for n in rec_name_fields(cls) or []
+                if n not in fields_names]
+        if not extra:
+            return super().read(ids, fields_names)
+        result = super().read(ids, list(fields_names) + extra)
+        for row in result:
+            for name in extra:
+                del row[name]
+        return result
+
+    @classmethod
     def search(cls, domain, offset=0, limit=None, order=None, count=False,
             query=False):
         # The record rules of a department user show him only the parties
@@ -450,24 +478,24 @@ class Party(metaclass=PoolMeta):
             isinstance(value, str)) else []
         if backend.name != 'postgresql' or not pairs:
             return None
+        pair_domain = [('pair', '=', pairs[0])]
+        if not like_pair(value):
+            pair_domain.append(('name', operator, value))
         queries = []
         for department in departments:
-            tables, expression = Pair.search_domain([
-                    ('department', '=', department),
-                    ('pair', '=', pairs[0]),
-                    ('name', operator, value),
-                    ])
+            tables, expression = Pair.search_domain(
+                [('department', '=', department)] + pair_domain)
             table, _ = tables[None]
             from_ = convert_from(None, tables)
             if active:
                 party = cls.__table__()
                 from_ = from_.join(party, condition=party.id == table.party)
                 expression &= party.active == Literal(True)
-            # The rows of the departments' parties decide
-            department_party = DepartmentParty.__table__()
-            expression &= Exists(department_party.select(Literal(1),
-                    where=(department_party.party == table.party)
-                    & (department_party.department == department)))
+            # The rows are those of the departments' parties, written with
+            # them: testing them again (an EXISTS on the departments'
+            # parties) makes PostgreSQL estimate a few rows in a small
+            # department (it does not know that every row passes) and read
+            # them all instead of the first ones in order
             queries.append(from_.select(
                     table.name.as_('name'), table.party.as_('party'),
                     where=expression))
@@ -1017,6 +1045,28 @@ class DepartmentPartyPair(ModelSQL):
         insert.on_conflict = Conflict(table, indexed_columns=[
                 table.department, table.pair, table.name, table.party])
         cursor.execute(*insert)
+
+
+class Erase(metaclass=PoolMeta):
+    __name__ = 'party.erase'
+
+    def transition_erase(self):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Pair = pool.get('onewindow.department-party.pair')
+        # The parties erased: the party and those it replaced
+        parties = replacing = [self.ask.party]
+        with inactive_records():
+            while replacing:
+                replacing = Party.search([
+                        ('replaced_by', 'in', list(map(int, replacing))),
+                        ])
+                parties += replacing
+        state = super().transition_erase()
+        # Their names are erased by SQL: so are the rows of their pairs,
+        # which held them
+        Pair.refresh(parties=[p.id for p in parties])
+        return state
 
 
 class Identifier(metaclass=PoolMeta):

@@ -15,7 +15,7 @@ from trytond.modules.onewindow_approval.supervision import (
     deadline_flag, warning_date)
 from trytond.modules.onewindow_approval.exceptions import CaseAccessError
 from trytond.modules.onewindow_approval.party import (
-    CJK_BIGRAMS, CJK_BIGRAMS_INDEXES, like_cjk_bigrams)
+    CJK_BIGRAMS, CJK_BIGRAMS_INDEXES, like_cjk_bigrams, like_pair)
 from trytond.modules.onewindow_approval.tests.tools import resident_id
 from trytond.modules.onewindow_hall.exceptions import InvalidValueError
 from trytond.modules.onewindow_hall.model import RelatedReadMixin
@@ -850,6 +850,25 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
             DepartmentParty.refresh()
             check((department, zhang))
 
+            # A party erased: its name leaves the rows of its pairs
+            if backend.name == 'postgresql':
+                def names(party):
+                    cursor.execute(*pair.select(pair.name,
+                            where=pair.party == party.id))
+                    return {n for n, in cursor}
+                self.assertEqual(names(zhang), {"张秀英"})
+                Party.write([zhang], {'active': False})
+                Erase = pool.get('party.erase', type='wizard')
+                session_id, _, _ = Erase.create()
+                erase = Erase(session_id)
+                erase.ask.party = zhang
+                erase.transition_erase()
+                self.assertEqual(names(zhang), set())
+                party = Party.__table__()
+                cursor.execute(*party.select(party.name,
+                        where=party.id == zhang.id))
+                self.assertEqual(cursor.fetchone(), (None,))
+
     @with_transaction()
     def test_department_party_search(self):
         "A department user's search of a name finds what the rec_name finds "
@@ -865,7 +884,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
             department = setup['matter'].department
             applicants = Party.create([{'name': n} for n in [
                         "王秀兰", "李秀兰", "秀兰", "翁源县秀兰有限公司",
-                        "翁源县兴华有限公司", "张伟", "Wang Xiulan"]])
+                        "翁源县兴华有限公司", "张伟", "Wang Xiulan",
+                        "李秀英"]])
             applicants += Party.create([{'name': "Contact",
                         'contact_mechanisms': [('create', [{
                                         'type': 'other',
@@ -915,6 +935,12 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                     {p.name for p in search('%秀兰%')},
                     {"Contact", "周秀兰", "李秀兰", "王秀兰", "秀兰",
                         "翁源县秀兰有限公司"})
+                # Their rec_name read as it is, without the fields it is
+                # made of
+                found = sorted(search('%秀兰%'))
+                self.assertEqual(
+                    Party.read([p.id for p in found], ['rec_name']),
+                    [{'id': p.id, 'rec_name': p.name} for p in found])
                 query = str(tuple(search('%秀兰%', query=True))[0])
                 self.assertEqual(
                     'onewindow_department_party_pair' in query,
@@ -943,6 +969,17 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                 ('%秀兰秀兰%', ['兰秀', '秀兰']),
                 ]:
             self.assertEqual(like_cjk_bigrams(pattern), pairs, msg=pattern)
+        for pattern, result in [
+                ('%秀兰%', True),
+                ('%秀%', False),
+                ('秀兰', False),
+                ('%秀兰', False),
+                ('%王秀兰%', False),
+                ('%秀_%', False),
+                ('%ab%', False),
+                ('%秀\\%', False),
+                ]:
+            self.assertEqual(like_pair(pattern), result, msg=pattern)
 
     @with_transaction()
     def test_archived_follows_state(self):
