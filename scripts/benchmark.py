@@ -325,18 +325,22 @@ def measure_lookup_throughput(database, portal, args, clients=4):
     done()
     try:
         result = throughput(server.port, database.name, portal.lookups,
-            clients, args.seconds)
+            clients, args.seconds, pids=server.worker_pids())
     finally:
         server.stop()
     for kind in ['bare', 'lookup']:
-        calls, p50, p95, errors = result[kind]
+        calls, p50, p95, errors, cpu = result[kind]
         out('[throughput] %-6s %d clients on 2 gunicorn workers: %8.1f '
-            'calls/s  p50 %9s  p95 %9s  errors %d' % (kind, clients, calls,
-                fmt_ms(p50), fmt_ms(p95), len(errors)))
+            'calls/s  p50 %9s  p95 %9s  workers\' CPU %s a call  errors %d'
+            % (kind, clients, calls, fmt_ms(p50), fmt_ms(p95), fmt_ms(cpu),
+                len(errors)))
         for error in errors[:3]:
             out('          error: %s' % error)
-    out('[throughput] lookup / bare route: x%.2f' % (
-            result['lookup'][0] / (result['bare'][0] or 1)))
+    out('[throughput] lookup / bare route: x%.2f (in 6 turns of each, '
+        'alternated)' % (result['lookup'][0] / (result['bare'][0] or 1)))
+    if result['bare'][4] and result['lookup'][4]:
+        out('[throughput] workers\' CPU a call, bare route / lookup: x%.2f'
+            % (result['bare'][4] / result['lookup'][4]))
     return result
 
 

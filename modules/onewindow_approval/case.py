@@ -775,7 +775,8 @@ class Case(
             for name, filename in zip(names, filenames):
                 if values[name]:
                     config.check_file(values[name], values[filename],
-                        case.rec_name, cls.__names__(name)['field'])
+                        lambda: case.rec_name,
+                        lambda: cls.__names__(name)['field'])
 
     # The fields that the users of a department fill in during the review
     _department_fields = {

@@ -100,14 +100,19 @@ class Configuration(
 
     def check_file(self, data, filename, record, field):
         """Raise FileError if the file (data named filename) of the field of
-        the record is too large or of a type not allowed"""
+        the record is too large or of a type not allowed
+
+        record and field are the names the error shows, or functions that
+        return them, called for the error only (the name of a record and the
+        translated label of a field cost queries)"""
         if not data:
             return
         size = len(data)
         if size > self.file_size_limit * 1024 * 1024:
             raise FileError(gettext(
                     'onewindow_approval.msg_file_too_large',
-                    file=filename or '', field=field, record=record,
+                    file=filename or '', field=_name(field),
+                    record=_name(record),
                     size='%.1f' % (size / 1024 / 1024),
                     limit=self.file_size_limit))
         types = self.get_file_types()
@@ -122,8 +127,14 @@ class Configuration(
         if not allowed:
             raise FileError(gettext(
                     'onewindow_approval.msg_file_type',
-                    file=filename or '', field=field, record=record,
+                    file=filename or '', field=_name(field),
+                    record=_name(record),
                     types=', '.join(types)))
+
+
+def _name(value):
+    "Return the name, or the name the function returns"
+    return value() if callable(value) else value
 
 
 class ConfigurationSequence(ModelSQL, CompanyValueMixin):

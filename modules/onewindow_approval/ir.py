@@ -44,7 +44,8 @@ class Attachment(metaclass=PoolMeta):
             model, id_ = resource.split(',')
             resource = pool.get(model)(int(id_))
         Configuration(1).check_file(
-            data, name, resource.rec_name, cls.__names__('data')['field'])
+            data, name, lambda: resource.rec_name,
+            lambda: cls.__names__('data')['field'])
 
     @classmethod
     def create(cls, vlist):

@@ -321,11 +321,27 @@ class StatisticEvent(ModelSQL):
             Summary.rebuild()
             return count
         count = 0
+        # The events deleted and inserted give the counts before and after
+        returning = (backend.name == 'postgresql'
+            and Transaction().database.has_returning())
+        counted = [Column(table, c) for c in Summary._tally_columns()]
         for sub_ids in grouped_slice(case_ids):
             sub_ids = list(sub_ids)
 
             def where(event):
                 return reduce_ids(event.case, sub_ids)
+            if returning:
+                cursor.execute(*table.delete(
+                        where=reduce_ids(table.case, sub_ids),
+                        returning=counted))
+                before = Summary.tally(cursor)
+                cursor.execute(*table.insert(columns, cls._query(
+                            lambda case: reduce_ids(case.id, sub_ids)),
+                        returning=counted))
+                rows = cursor.fetchall()
+                count += len(rows)
+                Summary.add(before, Summary.tally(rows))
+                continue
             before = Summary.counts(where)
             cursor.execute(*table.delete(
                     where=reduce_ids(table.case, sub_ids)))
@@ -377,9 +393,16 @@ class StatisticSummaryMixin:
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
+        include = cls._index_include(t)
         cls._sql_indexes.add(
             Index(t, (t.key, Index.Equality()), (t.month, Index.Range()),
-                (t.company, Index.Equality())))
+                (t.company, Index.Equality()),
+                **({'include': include} if include else {})))
+
+    @classmethod
+    def _index_include(cls, table):
+        "Return the columns the index of the keys and months includes"
+        return []
 
     @classmethod
     def __register__(cls, module):
@@ -528,6 +551,14 @@ class StatisticSummary(StatisticSummaryMixin, ModelSQL):
     on_time = fields.Integer("On Time", required=True)
 
     @classmethod
+    def _index_include(cls, table):
+        # The lists read the rows of a key and months from the index alone:
+        # the rows of a key are spread over the whole table
+        t = table
+        return [t.event, t.hall, t.department, t.matter, t.handling,
+            t.window, t.employee, t.days, t.count, t.on_time, t.id]
+
+    @classmethod
     def get_events(cls):
         pool = Pool()
         Event = pool.get('onewindow.statistic.event')
@@ -586,6 +617,30 @@ class StatisticSummary(StatisticSummaryMixin, ModelSQL):
     def _events_exist(cls):
         return backend.TableHandler.table_exist(
             Pool().get('onewindow.statistic.event')._table)
+
+    @staticmethod
+    def _tally_columns():
+        "Return the columns of the events that tally reads"
+        return ['event', 'date', 'company', 'hall', 'department'] + [
+            k for k in SUMMARY_KEYS if k != 'department'] + [
+            'days', 'on_time']
+
+    @classmethod
+    def tally(cls, rows):
+        """Return the counts of the events of rows (in the columns of
+        _tally_columns) as counts does"""
+        counts = {}
+        others = [k for k in SUMMARY_KEYS if k != 'department']
+        for (event, date, company, hall, department, *values, days,
+                on_time) in rows:
+            month = date.replace(day=1)
+            for key in SUMMARY_KEYS:
+                row = (month, key, event, company, hall, department) + tuple(
+                    v if name == key else None
+                    for name, v in zip(others, values)) + (days,)
+                count, on_time_count = counts.get(row, (0, 0))
+                counts[row] = (count + 1, on_time_count + (on_time or 0))
+        return counts
 
 
 class Cron(metaclass=PoolMeta):

@@ -795,8 +795,8 @@ class ApplicationMaterial(sequence_ordered(), ModelSQL, ModelView):
         Configuration = pool.get('onewindow.case.configuration')
         Attachment = pool.get('ir.attachment')
         Configuration(1).check_file(
-            data, filename, material.rec_name,
-            Attachment.__names__('data')['field'])
+            data, filename, lambda: material.rec_name,
+            lambda: Attachment.__names__('data')['field'])
 
 
 class Case(metaclass=PoolMeta):

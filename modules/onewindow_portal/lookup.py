@@ -14,7 +14,7 @@ import re
 import weakref
 
 from sql import Column, Literal, Null, Select
-from sql.aggregate import Count, Sum
+from sql.aggregate import Count
 from sql.conditionals import Case
 
 from trytond import backend
@@ -289,19 +289,13 @@ def attempt_columns(pool, key, network, since):
 
 def attempt_counts(pool, key):
     """Return the attempts of the key and those of the visitor's address
-    (as `count` and `count_ip` of the attempts count them) in one query"""
+    (as `count` and `count_ip` of the attempts count them) in one query,
+    the columns of `attempt_columns`"""
     Attempt = pool.get('onewindow.portal.attempt')
-    table = Attempt.__table__()
     cursor = Transaction().connection.cursor()
-    key = key[:Attempt.login.size]
     _, network = Attempt.ipaddress()
-    of_key = (table.login == key) & (table.device_cookie == Null)
-    of_network = table.ip_network == str(network)
-    cursor.execute(*table.select(
-            Sum(Case((of_key, Literal(1)), else_=Literal(0))),
-            Sum(Case((of_network, Literal(1)), else_=Literal(0))),
-            where=(of_key | of_network)
-            & (table.create_date >= Attempt.delay())))
+    cursor.execute(*Select(attempt_columns(pool, key[:Attempt.login.size],
+                str(network), Attempt.delay())))
     of_key, of_network = cursor.fetchone()
     return of_key or 0, of_network or 0
 

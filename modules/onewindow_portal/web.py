@@ -14,6 +14,7 @@
 """
 import functools
 import hmac
+import io
 import logging
 import mimetypes
 import os
@@ -23,6 +24,9 @@ from urllib.parse import quote, urlencode
 
 import polib
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from jinja2.ext import Extension
+from jinja2.lexer import Token
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.security import safe_join
 from werkzeug.utils import redirect as _redirect
@@ -60,6 +64,9 @@ def add_template_folder(templates, catalogs=None):
     if catalogs:
         _catalog_folders.append(catalogs)
     _catalogs.clear()
+    # The compiled templates hold their translated strings
+    if environment.cache is not None:
+        environment.cache.clear()
 
 
 def catalog(language=LANGUAGE):
@@ -88,9 +95,57 @@ def ngettext(singular, plural, n, **variables):
     return text % variables
 
 
+class ConstantStrings(Extension):
+    """Translate when the template is compiled the page strings without
+    variables, `_("…")`, as the gettext of the i18n extension would at each
+    rendering: the text of the catalog, marked safe, formatted with no
+    variables
+
+    The pages are in one language (`LANGUAGE`) and the catalogs are read
+    once per process, so the translation of such a string never changes;
+    the template then writes it as its own text instead of a call at each
+    rendering (a page calls `_` twenty to sixty times)."""
+    priority = 200
+
+    def filter_stream(self, stream):
+        tokens = list(stream)
+        i = 0
+        while i < len(tokens):
+            text = self.constant(tokens, i)
+            if text is None:
+                yield tokens[i]
+                i += 1
+                continue
+            lineno = tokens[i].lineno
+            yield Token(lineno, 'lparen', '(')
+            yield Token(lineno, 'string', text)
+            yield Token(lineno, 'pipe', '|')
+            yield Token(lineno, 'name', 'safe')
+            yield Token(lineno, 'rparen', ')')
+            i += 4
+
+    @staticmethod
+    def constant(tokens, i):
+        "Return the translation of the call `_(string)` at i, else None"
+        call = tokens[i:i + 4]
+        if (len(call) < 4 or call[0].type != 'name' or call[0].value != '_'
+                or call[1].type != 'lparen' or call[2].type != 'string'
+                or call[3].type != 'rparen'
+                or (i and tokens[i - 1].type == 'dot')):
+            return None
+        try:
+            return str(Markup(gettext(call[2].value)) % {})
+        except (KeyError, TypeError, ValueError):
+            # Left to fail at the rendering, as before
+            return None
+
+
+# The templates are compiled once per process (not checked against their
+# files at each page: they change with the modules, which a restart loads)
 environment = Environment(
     loader=ChoiceLoader(_loaders), autoescape=True,
-    extensions=['jinja2.ext.i18n'], trim_blocks=True, lstrip_blocks=True)
+    extensions=['jinja2.ext.i18n', ConstantStrings],
+    trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 environment.install_gettext_callables(gettext, ngettext, newstyle=True)
 
 
@@ -302,6 +357,12 @@ def max_size(kind):
     return config.getint('portal', 'max_form_size', default=64 * 1024)
 
 
+def memory_stream(total_content_length, content_type, filename=None,
+        content_length=None):
+    "Return the stream of an uploaded file (`Request._get_file_stream`)"
+    return io.BytesIO()
+
+
 def portal_route(path, methods=('GET',), size='form', readonly=None):
     """Declare a portal page at /<database>/portal/<path>
 
@@ -324,6 +385,12 @@ def portal_route(path, methods=('GET',), size='form', readonly=None):
                 if length > max_size(size):
                     raise RequestTooLarge(gettext(
                             "The request is too large."))
+                if size == 'upload':
+                    # The body is within the size limit (a POST without
+                    # its length is refused) and the files are read whole
+                    # into memory: parse them into memory, not through
+                    # temporary files on the disk
+                    request._get_file_stream = memory_stream
                 database_list = Pool.database_list()
                 pool = Pool(database_name)
                 if database_name not in database_list:

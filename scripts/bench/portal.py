@@ -506,6 +506,15 @@ class Gunicorn:
             time.sleep(0.3)
         return self
 
+    def worker_pids(self):
+        "Return the process ids of the workers (none where /proc lacks them)"
+        pid = self.process.pid
+        try:
+            with open('/proc/%s/task/%s/children' % (pid, pid)) as fp:
+                return [int(p) for p in fp.read().split()]
+        except OSError:
+            return []
+
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -527,57 +536,100 @@ def request(port, method, path, body=None, headers=None):
         connection.close()
 
 
-def throughput(port, database, lookups, clients, seconds, max_calls=20000):
-    """Run clients threads for seconds against the lookup and then the
-    bare route; return {kind: (calls/s, p50, p95, errors)}"""
-    from urllib.parse import urlencode
-    results = {}
-    for kind in ['bare', 'lookup']:
-        stop = threading.Event()
-        latencies, errors = [], []
-        lock = threading.Lock()
+def cpu_seconds(pids):
+    """Return the CPU time (user and system) the processes have used, in
+    seconds, or None where /proc does not tell it"""
+    total = 0
+    try:
+        for pid in pids:
+            with open('/proc/%s/stat' % pid) as fp:
+                fields = fp.read().rsplit(')', 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
+    return total / os.sysconf('SC_CLK_TCK')
 
-        def worker(index):
-            rng = random.Random(index)
-            status, html = request(port, 'GET',
-                '/%s/portal/lookup' % database)
-            token = CSRF.search(html.decode()).group(1)
-            cookie = 'ow_csrf=%s' % token
-            mine = []
-            while not stop.is_set() and len(mine) < max_calls:
-                if kind == 'bare':
-                    path, body = '/%s/bench/bare' % database, ''
-                else:
-                    number, code = rng.choice(lookups)
-                    path = '/%s/portal/lookup' % database
-                    body = urlencode({'csrf_token': token,
-                            'number': number, 'code': code})
-                start = time.perf_counter()
-                try:
-                    status, _ = request(port, 'POST', path, body, {
-                            'Content-Type':
-                            'application/x-www-form-urlencoded',
-                            'Cookie': cookie})
-                except OSError as e:
-                    status = str(e)
-                if status != 200:
-                    with lock:
-                        errors.append(status)
-                    continue
-                mine.append((time.perf_counter() - start) * 1000)
-            with lock:
-                latencies.extend(mine)
-        threads = [threading.Thread(target=worker, args=(i,), daemon=True)
-            for i in range(clients)]
-        begin = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        time.sleep(seconds)
-        stop.set()
-        for thread in threads:
-            thread.join(60)
-        elapsed = time.perf_counter() - begin
-        results[kind] = (len(latencies) / elapsed,
-            percentile(latencies, 0.5), percentile(latencies, 0.95),
-            errors)
+
+def throughput(port, database, lookups, clients, seconds, pids=(),
+        slices=6):
+    """Run clients threads against the bare route and the lookup, in turns
+    of seconds / slices each (so that both see the same minutes of a shared
+    machine); return {kind: (calls/s, p50, p95, errors, CPU ms per call of
+    the processes pids or None)}"""
+    results = {}
+    totals = {kind: {'calls': [], 'errors': [], 'elapsed': 0., 'cpu': 0.}
+        for kind in ['bare', 'lookup']}
+    tokens = []
+    for _ in range(clients):
+        status, html = request(port, 'GET', '/%s/portal/lookup' % database)
+        tokens.append(CSRF.search(html.decode()).group(1))
+    for turn in range(slices):
+        for kind in ['bare', 'lookup']:
+            cpu = cpu_seconds(pids)
+            latencies, errors, elapsed = _run_clients(port, database,
+                lookups, tokens, seconds / slices, kind, turn)
+            after = cpu_seconds(pids)
+            total = totals[kind]
+            total['calls'].extend(latencies)
+            total['errors'].extend(errors)
+            total['elapsed'] += elapsed
+            if cpu is None or after is None or total['cpu'] is None:
+                total['cpu'] = None
+            else:
+                total['cpu'] += after - cpu
+    for kind, total in totals.items():
+        calls = total['calls']
+        cpu = (total['cpu'] * 1000 / len(calls)
+            if total['cpu'] is not None and calls else None)
+        results[kind] = (len(calls) / (total['elapsed'] or 1),
+            percentile(calls, 0.5), percentile(calls, 0.95),
+            total['errors'], cpu)
     return results
+
+
+def _run_clients(port, database, lookups, tokens, seconds, kind, turn,
+        max_calls=20000):
+    """Run a client thread for each CSRF token for seconds against the kind
+    of call; return the latencies, the errors and the time elapsed"""
+    from urllib.parse import urlencode
+    stop = threading.Event()
+    latencies, errors = [], []
+    lock = threading.Lock()
+
+    def worker(index):
+        rng = random.Random('%s-%s' % (index, turn))
+        token = tokens[index]
+        cookie = 'ow_csrf=%s' % token
+        mine = []
+        while not stop.is_set() and len(mine) < max_calls:
+            if kind == 'bare':
+                path, body = '/%s/bench/bare' % database, ''
+            else:
+                number, code = rng.choice(lookups)
+                path = '/%s/portal/lookup' % database
+                body = urlencode({'csrf_token': token,
+                        'number': number, 'code': code})
+            start = time.perf_counter()
+            try:
+                status, _ = request(port, 'POST', path, body, {
+                        'Content-Type': 'application/x-www-form-urlencoded',
+                        'Cookie': cookie})
+            except OSError as e:
+                status = str(e)
+            if status != 200:
+                with lock:
+                    errors.append(status)
+                continue
+            mine.append((time.perf_counter() - start) * 1000)
+        with lock:
+            latencies.extend(mine)
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True)
+        for i in range(len(tokens))]
+    begin = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join(60)
+    return latencies, errors, time.perf_counter() - begin
