@@ -424,11 +424,12 @@ class Case(
                     t, (t.deadline, Index.Range()), (t.id, Index.Range()),
                     where=t.state.in_(running)),
                 # A department's work list is read in deadline order from
-                # this one, and counted without reading the cases
+                # this one, and counted without reading the cases (the
+                # hall gives the warning date of the deadline flag)
                 Index(
                     t, (t.department, Index.Equality()),
                     (t.deadline, Index.Range()), (t.id, Index.Range()),
-                    include=[t.state, t.company],
+                    include=[t.state, t.company, t.hall],
                     where=t.state.in_(running)),
                 Index(
                     t, (t.state, Index.Range()),
@@ -601,6 +602,12 @@ class Case(
         pool = Pool()
         Material = pool.get('onewindow.case.material')
         return [Material.checklist_values(m) for m in matter.materials]
+
+    @classmethod
+    def _getter_columns(cls):
+        return super()._getter_columns() | {
+            'rec_name': {'number', 'applicant', 'matter'},
+            }
 
     def get_rec_name(self, name):
         if self.number:

@@ -5,7 +5,9 @@ refused, decided and delivered, on-time rate, working days taken and
 overdue cases, by department, matter, handling, window, staff and period"""
 import calendar
 import datetime as dt
+import operator
 import weakref
+from functools import reduce
 
 from sql import Column, Literal, Null, Union, Window
 from sql.aggregate import Count, Max, Min, Sum
@@ -370,11 +372,157 @@ class StatisticEvent(ModelSQL):
         return counts
 
 
+class StatisticSummaryMixin:
+    """Counts by month and by the key of each list, kept by the differences
+    the changes of their records make
+
+    Rows are only inserted, so two transactions counting in the same month
+    never wait for each other: the counts of a key are the sum of its rows,
+    which compact adds up into one.  A model names the columns of the key
+    of a row (_key_columns, the month and the key first), the counts
+    (_count_columns) and gives the counts of its records (_events_query)."""
+    __slots__ = ()
+    company = fields.Many2One('company.company', "Company", required=True)
+    hall = fields.Many2One('onewindow.hall', "Hall")
+    department = fields.Many2One('onewindow.department', "Department")
+    matter = fields.Many2One('onewindow.matter', "Matter")
+    window = fields.Many2One('onewindow.window', "Window")
+    employee = fields.Many2One('company.employee', "Staff")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        include = cls._index_include(t)
+        cls._sql_indexes.add(
+            Index(t, (t.key, Index.Equality()), (t.month, Index.Range()),
+                (t.company, Index.Equality()),
+                **({'include': include} if include else {})))
+
+    @classmethod
+    def _index_include(cls, table):
+        "Return the columns the index of the keys and months includes"
+        return []
+
+    @classmethod
+    def __register__(cls, module):
+        exists = backend.TableHandler.table_exist(cls._table)
+        super().__register__(module)
+        if not exists:
+            # The records counted before the table existed
+            cls.rebuild()
+            if backend.name == 'postgresql':
+                # The planner must know the rows before the lists read them
+                cursor = Transaction().connection.cursor()
+                cursor.execute('ANALYZE "%s"' % cls._table)
+
+    @classmethod
+    def _key_columns(cls):
+        "Return the names of the columns that make the key of a row"
+        raise NotImplementedError
+
+    @classmethod
+    def _count_columns(cls):
+        "Return the names of the columns of the counts"
+        raise NotImplementedError
+
+    @classmethod
+    def _events_query(cls, where=None):
+        """Return the query of the counts of the records of the where
+        condition (a function of their table, None for all) in the columns
+        of _key_columns followed by those of _count_columns"""
+        raise NotImplementedError
+
+    @classmethod
+    def _events_exist(cls):
+        "Whether the table of the records counted exists"
+        return True
+
+    @classmethod
+    def _insert_columns(cls, table):
+        return [Column(table, c)
+            for c in cls._key_columns() + cls._count_columns()]
+
+    @classmethod
+    def rebuild(cls):
+        """Count again all the records, in the order of the keys and the
+        months: the rows a list reads are together in the table"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.delete())
+        if cls._events_exist():
+            query = cls._events_query()
+            cursor.execute(*table.insert(cls._insert_columns(table),
+                    query.select(*(Column(query, c) for c in
+                            cls._key_columns() + cls._count_columns()),
+                        order_by=[Column(query, c)
+                            for c in cls._key_columns()[1::-1]])))
+
+    @classmethod
+    def counts(cls, where):
+        """Return the counts of the records of the where condition, by the
+        keys of the rows"""
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*cls._events_query(where))
+        size = len(cls._count_columns())
+        return {tuple(r[:-size]): tuple(r[-size:]) for r in cursor}
+
+    @classmethod
+    def add(cls, before, after):
+        """Add the difference between the counts of before and after
+        (returned by counts)"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        zeros = (0,) * len(cls._count_columns())
+        values = []
+        for key in sorted(set(before) | set(after), key=str):
+            new, old = after.get(key, zeros), before.get(key, zeros)
+            if new != old:
+                values.append(list(key) + [n - o for n, o in zip(new, old)])
+        for sub_values in grouped_slice(values):
+            cursor.execute(*table.insert(
+                    cls._insert_columns(table), list(sub_values)))
+
+    @classmethod
+    def add_events(cls, where, sign=1):
+        """Add (sign 1) or take away (sign -1) the counts of the records of
+        the where condition, in one query"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        query = cls._events_query(where)
+        cursor.execute(*table.insert(cls._insert_columns(table),
+                query.select(*[Column(query, c) for c in cls._key_columns()]
+                    + [Column(query, c) * sign
+                        for c in cls._count_columns()])))
+
+    @classmethod
+    def compact(cls):
+        "Add up into one the rows of each key of the months that have several"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        keys = [Column(table, c) for c in cls._key_columns()]
+        cursor.execute(*table.select(table.month,
+                group_by=keys, having=Count(Literal('*')) > 1))
+        months = sorted({m for m, in cursor})
+        for sub_months in grouped_slice(months):
+            where = table.month.in_(list(sub_months))
+            cursor.execute(*table.select(Max(table.id), where=where))
+            last, = cursor.fetchone()
+            where &= table.id <= last
+            sums = [Sum(Column(table, c)) for c in cls._count_columns()]
+            having = reduce(operator.or_, (s != 0 for s in sums))
+            cursor.execute(*table.insert(cls._insert_columns(table),
+                    table.select(*keys + [getattr(cls, c).sql_cast(sum_)
+                            for c, sum_ in zip(cls._count_columns(), sums)],
+                        where=where, group_by=keys, having=having)))
+            cursor.execute(*table.delete(where=where))
+
+
 # The keys of the lists the summary counts the events by
 SUMMARY_KEYS = ['department', 'matter', 'handling', 'window', 'employee']
 
 
-class StatisticSummary(ModelSQL):
+class StatisticSummary(StatisticSummaryMixin, ModelSQL):
     """Supervision Statistics Summary
 
     The events counted by month and by the key of each list (the
@@ -397,41 +545,18 @@ class StatisticSummary(ModelSQL):
         help="The column the events are counted by, besides the company, "
         "the hall and the department.")
     event = fields.Selection('get_events', "Event", required=True)
-    company = fields.Many2One('company.company', "Company", required=True)
-    hall = fields.Many2One('onewindow.hall', "Hall")
-    department = fields.Many2One('onewindow.department', "Department")
-    matter = fields.Many2One('onewindow.matter', "Matter")
     handling = fields.Char("Handling")
-    window = fields.Many2One('onewindow.window', "Window")
-    employee = fields.Many2One('company.employee', "Staff")
     days = fields.Integer("Working Days")
     count = fields.Integer("Count", required=True)
     on_time = fields.Integer("On Time", required=True)
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
+    def _index_include(cls, table):
         # The lists read the rows of a key and months from the index alone:
         # the rows of a key are spread over the whole table
-        cls._sql_indexes.add(
-            Index(t, (t.key, Index.Equality()), (t.month, Index.Range()),
-                (t.company, Index.Equality()),
-                include=[t.event, t.hall, t.department, t.matter, t.handling,
-                    t.window, t.employee, t.days, t.count, t.on_time,
-                    t.id]))
-
-    @classmethod
-    def __register__(cls, module):
-        exists = backend.TableHandler.table_exist(cls._table)
-        super().__register__(module)
-        if not exists:
-            # The events recorded before the table existed
-            cls.rebuild()
-            if backend.name == 'postgresql':
-                # The planner must know the rows before the lists read them
-                cursor = Transaction().connection.cursor()
-                cursor.execute('ANALYZE "%s"' % cls._table)
+        t = table
+        return [t.event, t.hall, t.department, t.matter, t.handling,
+            t.window, t.employee, t.days, t.count, t.on_time, t.id]
 
     @classmethod
     def get_events(cls):
@@ -441,9 +566,12 @@ class StatisticSummary(ModelSQL):
 
     @classmethod
     def _key_columns(cls):
-        "Return the names of the columns that make the key of a row"
         return ['month', 'key', 'event', 'company', 'hall', 'department',
             'matter', 'handling', 'window', 'employee', 'days']
+
+    @classmethod
+    def _count_columns(cls):
+        return ['count', 'on_time']
 
     @classmethod
     def _events_query(cls, where=None):
@@ -486,28 +614,9 @@ class StatisticSummary(ModelSQL):
                 for c in cls._key_columns() + ['count', 'on_time']))
 
     @classmethod
-    def _insert_columns(cls, table):
-        return [Column(table, c)
-            for c in cls._key_columns() + ['count', 'on_time']]
-
-    @classmethod
-    def rebuild(cls):
-        "Count again all the events"
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.delete())
-        if backend.TableHandler.table_exist(
-                Pool().get('onewindow.statistic.event')._table):
-            cursor.execute(*table.insert(
-                    cls._insert_columns(table), cls._events_query()))
-
-    @classmethod
-    def counts(cls, where):
-        """Return the counts of the events of the where condition, by the
-        keys of the rows"""
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*cls._events_query(where))
-        return {tuple(r[:-2]): r[-2:] for r in cursor}
+    def _events_exist(cls):
+        return backend.TableHandler.table_exist(
+            Pool().get('onewindow.statistic.event')._table)
 
     @staticmethod
     def _tally_columns():
@@ -532,46 +641,6 @@ class StatisticSummary(ModelSQL):
                 count, on_time_count = counts.get(row, (0, 0))
                 counts[row] = (count + 1, on_time_count + (on_time or 0))
         return counts
-
-    @classmethod
-    def add(cls, before, after):
-        """Add the difference between the counts of before and after
-        (returned by counts)"""
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        values = []
-        for key in sorted(set(before) | set(after), key=str):
-            count, on_time = after.get(key, (0, 0))
-            old_count, old_on_time = before.get(key, (0, 0))
-            if count != old_count or on_time != old_on_time:
-                values.append(list(key) + [
-                        count - old_count, on_time - old_on_time])
-        for sub_values in grouped_slice(values):
-            cursor.execute(*table.insert(
-                    cls._insert_columns(table), list(sub_values)))
-
-    @classmethod
-    def compact(cls):
-        "Add up into one the rows of each key of the months that have several"
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        keys = [Column(table, c) for c in cls._key_columns()]
-        cursor.execute(*table.select(table.month,
-                group_by=keys, having=Count(Literal('*')) > 1))
-        months = sorted({m for m, in cursor})
-        for sub_months in grouped_slice(months):
-            where = table.month.in_(list(sub_months))
-            cursor.execute(*table.select(Max(table.id), where=where))
-            last, = cursor.fetchone()
-            where &= table.id <= last
-            count, on_time = Sum(table.count), Sum(table.on_time)
-            cursor.execute(*table.insert(cls._insert_columns(table),
-                    table.select(*keys,
-                        cls.count.sql_cast(count),
-                        cls.on_time.sql_cast(on_time),
-                        where=where, group_by=keys,
-                        having=(count != 0) | (on_time != 0))))
-            cursor.execute(*table.delete(where=where))
 
 
 class Cron(metaclass=PoolMeta):
@@ -818,6 +887,12 @@ class StatisticKeyMixin:
         return Column(table, cls._key_name)
 
     @classmethod
+    def _summary_key(cls):
+        """Return the key of the rows of the summary that give the counts of
+        the whole months of the period, or None to count only the events"""
+        return cls._key_name
+
+    @classmethod
     def _log_columns(cls, id_):
         """Return the column of the id and the columns of the creation and
         the last change of the rows, which have none"""
@@ -842,6 +917,14 @@ class StatisticPeriodMixin(StatisticKeyMixin):
         Context = pool.get('onewindow.statistic.context')
         return cls.date.sql_cast(
             DateTrunc(Context.get_period(), table.date))
+
+    @classmethod
+    def _summary_key(cls):
+        pool = Pool()
+        Context = pool.get('onewindow.statistic.context')
+        # The summary counts by month: the department's rows by month
+        if Context.get_period() != 'day':
+            return 'department'
 
 
 class StatisticMixin(
@@ -976,12 +1059,6 @@ class StatisticMixin(
             ]
 
     @classmethod
-    def _summary_key(cls):
-        """Return the key of the rows of the summary that give the counts of
-        the whole months of the period, or None to count only the events"""
-        return cls._key_name
-
-    @classmethod
     def _events(cls, kinds):
         """Return the events of the kinds of the cases in the period, with
         their count: the rows of the summary for the whole months of the
@@ -1114,14 +1191,6 @@ class StatisticClerk(StatisticMixin):
 class StatisticPeriod(StatisticPeriodMixin, StatisticMixin):
     "Supervision Statistics by Period"
     __name__ = 'onewindow.statistic.period'
-
-    @classmethod
-    def _summary_key(cls):
-        pool = Pool()
-        Context = pool.get('onewindow.statistic.context')
-        # The summary counts by month
-        if Context.get_period() != 'day':
-            return 'department'
 
 
 class MonthlyReportStart(ModelView):

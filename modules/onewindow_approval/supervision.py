@@ -154,6 +154,13 @@ class Case(metaclass=PoolMeta):
             else_='normal')
 
     @classmethod
+    def _getter_columns(cls):
+        return super()._getter_columns() | {
+            'deadline_flag': {'state', 'deadline', 'hall'},
+            'handover_overdue': set(),
+            }
+
+    @classmethod
     def get_deadline_flag(cls, cases, name):
         # From the state, the deadline and the hall that the read of the
         # cases gave (as the column of the searches computes it)

@@ -21,6 +21,7 @@ def register():
         evaluation.EvaluationReason,
         evaluation.EvaluationLine,
         evaluation.EvaluationLink,
+        statistic.SatisfactionSummary,
         device.Device,
         rectification.Rectification,
         complaint.Complaint,

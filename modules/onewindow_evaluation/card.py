@@ -35,6 +35,7 @@ class Card(metaclass=PoolMeta):
     def search_rec_name(cls, name, clause):
         return ['OR',
             super().search_rec_name(name, clause),
+            ('rectification.rec_name',) + tuple(clause[1:]),
             ('complaint.rec_name',) + tuple(clause[1:]),
             ]
 

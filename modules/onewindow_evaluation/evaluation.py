@@ -9,13 +9,14 @@ import secrets
 from sql import For, Literal, Null
 from sql.functions import CurrentTimestamp, Function
 
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
-    ButtonStateMixin, transition)
+    ButtonStateMixin, ClearCacheMixin, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -66,7 +67,7 @@ def hash_token(token):
     return hashlib.sha256(token.encode('utf-8')).hexdigest()
 
 
-class Reason(sequence_ordered(), ModelSQL, ModelView):
+class Reason(ClearCacheMixin, sequence_ordered(), ModelSQL, ModelView):
     """Bad Rating Reason
 
     The reasons an applicant picks for a rating at one of the two lowest
@@ -75,6 +76,7 @@ class Reason(sequence_ordered(), ModelSQL, ModelView):
     code = fields.Char("Code", required=True, size=20)
     name = fields.Char("Name", required=True, translate=True, size=100)
     active = fields.Boolean("Active")
+    _active_cache = Cache('onewindow.evaluation.reason.active', context=False)
 
     @classmethod
     def __setup__(cls):
@@ -88,6 +90,22 @@ class Reason(sequence_ordered(), ModelSQL, ModelView):
     @classmethod
     def default_active(cls):
         return True
+
+    @classmethod
+    def active_ids(cls):
+        """Return the ids of the active reasons, from a cache cleared when a
+        reason is created, written or deleted"""
+        ids = cls._active_cache.get(None)
+        if ids is None:
+            with without_check_access():
+                ids = [r.id for r in cls.search([])]
+            cls._active_cache.set(None, ids)
+        return set(ids)
+
+    @classmethod
+    def _clear_caches(cls):
+        super()._clear_caches()
+        cls._active_cache.clear()
 
 
 class IndicatorSet(ModelSQL, ModelView):
@@ -145,7 +163,7 @@ class IndicatorSet(ModelSQL, ModelView):
         super().write(*args)
 
 
-class Indicator(sequence_ordered(), ModelSQL, ModelView):
+class Indicator(ClearCacheMixin, sequence_ordered(), ModelSQL, ModelView):
     "Rating Indicator"
     __name__ = 'onewindow.evaluation.indicator'
     set = fields.Many2One('onewindow.evaluation.indicator.set', "Set",
@@ -155,6 +173,29 @@ class Indicator(sequence_ordered(), ModelSQL, ModelView):
     overall = fields.Boolean("Overall",
         help="The overall satisfaction (整体满意度): its level is the level of "
         "the rating.")
+    _rows_cache = Cache('onewindow.evaluation.indicator.rows', context=False)
+
+    @classmethod
+    def rows_of_set(cls, set_id):
+        """Return the (id, overall) of the indicators of the set in their
+        order, from a cache cleared when an indicator is created, written
+        or deleted (their names are not needed to rate)"""
+        rows = cls._rows_cache.get(set_id)
+        if rows is None:
+            indicator = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*indicator.select(indicator.id, indicator.overall,
+                    where=indicator.set == set_id,
+                    order_by=[indicator.sequence.asc.nulls_first,
+                        indicator.id.asc]))
+            rows = [(id_, bool(overall)) for id_, overall in cursor]
+            cls._rows_cache.set(set_id, rows)
+        return list(rows)
+
+    @classmethod
+    def _clear_caches(cls):
+        super()._clear_caches()
+        cls._rows_cache.clear()
 
 
 class Evaluation(
@@ -304,6 +345,53 @@ class Evaluation(
     @property
     def bad(self):
         return self.state == 'rated' and self.level in BAD_LEVELS
+
+    # The columns of the ratings the satisfaction summary counts them by
+    _summary_fields = {'state', 'level', 'rating_day', 'company', 'hall',
+        'department', 'window', 'employee', 'matter'}
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Summary = pool.get('onewindow.evaluation.statistic.summary')
+        evaluations = super().create(vlist)
+        rated = [e.id for e, v in zip(evaluations, vlist)
+            if v.get('state') == 'rated']
+        if rated:
+            Summary.add_ratings(rated)
+        return evaluations
+
+    @classmethod
+    def write(cls, *args):
+        pool = Pool()
+        Summary = pool.get('onewindow.evaluation.statistic.summary')
+        actions = iter(args)
+        before, after = {}, {}
+        for evaluations, values in zip(actions, actions):
+            written = cls._summary_fields & set(values)
+            if not written:
+                continue
+            for evaluation in evaluations:
+                if evaluation.id not in before:
+                    before[evaluation.id] = evaluation._summary_values()
+                after[evaluation.id] = dict(
+                    after.get(evaluation.id, before[evaluation.id]),
+                    **{f: values[f] for f in written})
+        super().write(*args)
+        # The difference the ratings written make to the summary, from the
+        # values of the records and those written: a rating given is one
+        # insert, no query of the ratings
+        if before:
+            Summary.add(Summary.rating_counts(before.values()),
+                Summary.rating_counts(after.values()))
+
+    def _summary_values(self):
+        "Return the values of the columns the summary counts the rating by"
+        values = {}
+        for name in self._summary_fields:
+            value = getattr(self, name)
+            values[name] = value.id if isinstance(value, ModelSQL) else value
+        return values
 
     @classmethod
     def delete(cls, evaluations):
@@ -466,18 +554,12 @@ class Evaluation(
 
     def indicator_rows(self):
         """Return the (id, overall) of the indicators of the rating's set in
-        their order, read in one query (their names are not needed to rate)"""
+        their order"""
         pool = Pool()
         Indicator = pool.get('onewindow.evaluation.indicator')
         if not self.indicator_set:
             return []
-        indicator = Indicator.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*indicator.select(indicator.id, indicator.overall,
-                where=indicator.set == self.indicator_set.id,
-                order_by=[indicator.sequence.asc.nulls_first,
-                    indicator.id.asc]))
-        return [(id_, bool(overall)) for id_, overall in cursor]
+        return Indicator.rows_of_set(self.indicator_set.id)
 
     def check_values(self, level, levels=None, reasons=None,
             indicators=None):
@@ -504,9 +586,7 @@ class Evaluation(
                         'onewindow_evaluation.msg_evaluation_reason_required',
                         evaluation=self.rec_name,
                         level=dict(LEVELS)[level]))
-            with without_check_access():
-                active = Reason.search([('id', 'in', list(reasons))])
-            if len(active) != len(set(reasons)):
+            if not set(reasons) <= Reason.active_ids():
                 raise EvaluationError(gettext(
                         'onewindow_evaluation.msg_evaluation_indicator',
                         evaluation=self.rec_name))
@@ -554,12 +634,9 @@ class Evaluation(
             evaluation.check_values(level, levels, reasons,
                 indicators=indicators)
             comment = (comment or '').strip()[:1000] or None
-            lines = []
-            for indicator, overall in indicators:
-                lines.append(Line(evaluation=evaluation, indicator=indicator,
-                        level=level if overall
-                        else (levels or {}).get(indicator, level)))
-            Line.save(lines)
+            Line.insert_levels(evaluation, [(indicator, level if overall
+                        else (levels or {}).get(indicator, level))
+                    for indicator, overall in indicators])
             cls.write([evaluation], {
                     'level': level,
                     'channel': channel,
@@ -577,11 +654,26 @@ class Evaluation(
                     # transition: a rating is one write of its record
                     'state': 'rated',
                     })
-            cls.log([evaluation], 'transition', 'state:rated')
+            cls.log_now(evaluation, 'transition', 'state:rated')
             Link.use(evaluation)
             if level in BAD_LEVELS:
                 cls._rated([evaluation])
         return evaluation
+
+    @classmethod
+    def log_now(cls, evaluation, event, target):
+        """Log the event of the rating in the model's log at once, as the
+        commit would save cls.log's (one insert)"""
+        pool = Pool()
+        Log = pool.get('ir.model.log')
+        table = Log.__table__()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        cursor.execute(*table.insert(
+                [table.create_uid, table.create_date, table.event,
+                    table.resource, table.target, table.user],
+                [[transaction.user, hall_now(), event, str(evaluation),
+                        target, transaction.user]]))
 
     @classmethod
     def _rated(cls, evaluations):
@@ -666,6 +758,20 @@ class EvaluationLine(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('evaluation')
+
+    @classmethod
+    def insert_levels(cls, evaluation, levels):
+        """Record the levels (indicator id, level) of the indicators of the
+        rating given, checked by the rating: one insert"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        if levels:
+            cursor.execute(*table.insert(
+                    [table.create_uid, table.create_date, table.evaluation,
+                        table.indicator, table.level],
+                    [[Transaction().user, CurrentTimestamp(), evaluation.id,
+                            indicator, level]
+                        for indicator, level in levels]))
 
     @classmethod
     def write(cls, *args):

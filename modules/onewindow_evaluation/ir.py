@@ -12,3 +12,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('onewindow.evaluation|give_defaults',
                 "Give the Default Ratings"))
+        cls.method.selection.append(
+            ('onewindow.evaluation.statistic.summary|compact',
+                "Compact the Summary of the Satisfaction Statistics"))

@@ -27,8 +27,13 @@ SCORES = [
 
 
 def working_deadline(hall, date, days):
-    "Return the date days working days after date on the hall's calendar"
-    return hall.calendar.add_working_days(date, days)
+    """Return the date days working days after date on the hall's calendar
+    (the halls' calendars are kept by the process: the hall is not read)"""
+    pool = Pool()
+    Hall = pool.get('onewindow.hall')
+    Calendar = pool.get('onewindow.calendar')
+    calendar = Calendar(Hall.get_calendars()[hall.id])
+    return calendar.add_working_days(date, days)
 
 
 def is_center():

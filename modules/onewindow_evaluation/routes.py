@@ -63,7 +63,8 @@ def _submit(page, evaluation, channel, link=None):
         if value.isdigit():
             reasons.append(int(value))
     if reasons:
-        reasons = [r.id for r in Reason.search([('id', 'in', reasons)])]
+        active = Reason.active_ids()
+        reasons = sorted(set(reasons) & active)
     try:
         Evaluation.rate(evaluation, channel, level, levels=levels,
             reasons=reasons, comment=form.get('comment', '')[:1000],

@@ -4,17 +4,139 @@
 rate, bad ratings, rectifications and complaints on time, by department,
 window, staff, matter and period"""
 
-from sql import Literal, Null, Union
-from sql.aggregate import Min, Sum
+import datetime as dt
+
+from sql import Column, Literal, Null, Union
+from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case as SqlCase
+from sql.functions import DateTrunc
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.onewindow_approval.statistic import (
-    StatisticKeyMixin, StatisticPeriodMixin, StatisticSearchMixin)
+    StatisticKeyMixin, StatisticPeriodMixin, StatisticSearchMixin,
+    StatisticSummaryMixin)
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from .evaluation import BAD_LEVELS, GOOD_LEVELS
+
+# The keys of the lists the summary counts the ratings by
+SUMMARY_KEYS = ['department', 'window', 'employee', 'matter']
+
+
+class SatisfactionSummary(StatisticSummaryMixin, ModelSQL):
+    """Satisfaction Statistics Summary
+
+    The applicants' ratings counted by month and by the key of each list
+    (the department, the window, the staff or the matter), so that the
+    satisfaction statistics of whole months read a few rows for each key
+    instead of every rating.  Giving a rating adds its counts, voiding it
+    takes them away: the counts of a key are the sum of its rows, which
+    compact adds up into one."""
+    __name__ = 'onewindow.evaluation.statistic.summary'
+
+    month = fields.Date("Month", required=True,
+        help="The first day of the month of the ratings.")
+    key = fields.Selection([
+            ('department', "Department"),
+            ('window', "Window"),
+            ('employee', "Staff"),
+            ('matter', "Matter"),
+            ], "Key", required=True,
+        help="The column the ratings are counted by, besides the company, "
+        "the hall and the department.")
+    ratings = fields.Integer("Ratings", required=True)
+    satisfied = fields.Integer("Satisfied", required=True)
+    bad = fields.Integer("Bad Ratings", required=True)
+
+    @classmethod
+    def _key_columns(cls):
+        return ['month', 'key', 'company', 'hall', 'department', 'window',
+            'employee', 'matter']
+
+    @classmethod
+    def _count_columns(cls):
+        return ['ratings', 'satisfied', 'bad']
+
+    @classmethod
+    def _events_query(cls, where=None):
+        """Return the counts of the applicant's own ratings (not the default
+        levels nor the voided ones) of the where condition (a function of
+        the table of the ratings)"""
+        pool = Pool()
+        Evaluation = pool.get('onewindow.evaluation')
+        zero, one = Literal(0), Literal(1)
+        integer = cls.ratings.sql_cast
+        queries = []
+        for key in SUMMARY_KEYS:
+            evaluation = Evaluation.__table__()
+            month = cls.month.sql_cast(
+                DateTrunc('month', evaluation.rating_day))
+            columns = {
+                'month': month,
+                'key': Literal(key),
+                'company': evaluation.company,
+                'hall': evaluation.hall,
+                'department': evaluation.department,
+                }
+            group_by = [month, evaluation.company, evaluation.hall,
+                evaluation.department]
+            for name in SUMMARY_KEYS[1:]:
+                if name == key:
+                    columns[name] = Column(evaluation, name)
+                    group_by.append(columns[name])
+                else:
+                    columns[name] = getattr(cls, name).sql_cast(
+                        Literal(Null))
+            where_ = ((evaluation.state == 'rated')
+                & (evaluation.rating_day != Null))
+            if where is not None:
+                where_ &= where(evaluation)
+            queries.append(evaluation.select(
+                    *(columns[c].as_(c) for c in cls._key_columns()),
+                    integer(Count(Literal('*'))).as_('ratings'),
+                    integer(Sum(SqlCase(
+                                (evaluation.level.in_(GOOD_LEVELS), one),
+                                else_=zero))).as_('satisfied'),
+                    integer(Sum(SqlCase(
+                                (evaluation.level.in_(BAD_LEVELS), one),
+                                else_=zero))).as_('bad'),
+                    where=where_, group_by=group_by))
+        union = Union(*queries, all_=True)
+        return union.select(*(Column(union, c)
+                for c in cls._key_columns() + cls._count_columns()))
+
+    @classmethod
+    def rating_counts(cls, ratings):
+        """Return the counts of the ratings, given as dictionaries of the
+        values of the columns they are counted by (ids for the relations),
+        as counts returns them: the same as _events_query, without a query"""
+        counts = {}
+        for rating in ratings:
+            if rating['state'] != 'rated' or not rating['rating_day']:
+                continue
+            figures = (1, int(rating['level'] in GOOD_LEVELS),
+                int(rating['level'] in BAD_LEVELS))
+            for key in SUMMARY_KEYS:
+                values = dict(rating, month=rating['rating_day'].replace(
+                        day=1), key=key)
+                for name in SUMMARY_KEYS[1:]:
+                    if name != key:
+                        values[name] = None
+                row = tuple(values[c] for c in cls._key_columns())
+                counts[row] = tuple(
+                    a + b for a, b in zip(counts.get(row, (0, 0, 0)), figures))
+        return counts
+
+    @classmethod
+    def add_ratings(cls, ids, sign=1):
+        "Add (sign 1) or take away (sign -1) the counts of the ratings of ids"
+        for sub_ids in grouped_slice(ids):
+            sub_ids = list(sub_ids)
+            cls.add_events(
+                lambda evaluation: reduce_ids(evaluation.id, sub_ids), sign)
+
 
 class SatisfactionMixin(
         StatisticSearchMixin, StatisticKeyMixin, ModelSQL, ModelView):
@@ -82,7 +204,11 @@ class SatisfactionMixin(
             answered.as_('complaints_on_time'),
             rate(answered, complaints).as_('complaint_rate'),
             where=cls._key_filter(key),
-            group_by=[key])
+            group_by=[key],
+            # The rows of the summary of ratings voided since add up to
+            # nothing
+            having=(ratings != 0) | (rectifications != 0)
+            | (complaints != 0))
 
     @classmethod
     def _key_filter(cls, key):
@@ -94,7 +220,7 @@ class SatisfactionMixin(
         complaints of the period of the context"""
         period = cls._events_period()
         return Union(
-            cls._rating_events(*period), cls._rectification_events(*period),
+            *cls._rating_events(*period), cls._rectification_events(*period),
             cls._complaint_events(*period), all_=True)
 
     @classmethod
@@ -131,12 +257,37 @@ class SatisfactionMixin(
 
     @classmethod
     def _rating_events(cls, from_date, to_date, today):
+        """Return the queries of the rows of the ratings of the period: the
+        rows of the summary for its whole months that have passed, one row
+        for each rating of the other days"""
+        pool = Pool()
+        Context = pool.get('onewindow.statistic.context')
+        key = cls._summary_key()
+        months = Context.get_months(from_date, to_date, today)
+        if not key or not months:
+            return [cls._rating_rows(from_date, to_date)]
+        first, last = months
+        day = dt.timedelta(days=1)
+        # Two ranges of the index of the ratings rather than one with a
+        # hole: each is read from the index alone
+        queries = [cls._summary_rows(key, first, last)]
+        if from_date < first:
+            queries.append(cls._rating_rows(from_date, first - day))
+        if last < to_date:
+            queries.append(cls._rating_rows(last + day, to_date))
+        return queries
+
+    @classmethod
+    def _rating_rows(cls, from_date, to_date):
+        "Return the query of a row for each rating from from_date to to_date"
         pool = Pool()
         Evaluation = pool.get('onewindow.evaluation')
         zero, one = Literal(0), Literal(1)
         evaluation = Evaluation.__table__()
+        # The ids of the ratings are 0 and those of the summary 3 modulo 6,
+        # those of the rectifications 1 and of the complaints 2 modulo 3
         return evaluation.select(
-            *cls._event_columns(evaluation.id * 3, evaluation,
+            *cls._event_columns(evaluation.id * 6, evaluation,
                 evaluation.matter, evaluation.rating_day,
                 rating=one,
                 good=SqlCase((evaluation.level.in_(GOOD_LEVELS), one),
@@ -146,6 +297,21 @@ class SatisfactionMixin(
             where=cls._events_where(evaluation, (evaluation.state == 'rated')
                 & (evaluation.rating_day >= from_date)
                 & (evaluation.rating_day <= to_date)))
+
+    @classmethod
+    def _summary_rows(cls, key, first, last):
+        """Return the query of the rows of the summary of the key for the
+        months from first to last"""
+        pool = Pool()
+        Summary = pool.get('onewindow.evaluation.statistic.summary')
+        summary = Summary.__table__()
+        return summary.select(
+            *cls._event_columns(summary.id * 6 + 3, summary,
+                summary.matter, summary.month,
+                rating=summary.ratings, good=summary.satisfied,
+                bad=summary.bad),
+            where=cls._events_where(summary, (summary.key == key)
+                & (summary.month >= first) & (summary.month <= last)))
 
     @classmethod
     def _rectification_events(cls, from_date, to_date, today):

@@ -247,8 +247,10 @@ class EagerReadMixin:
     makes them load all their eager fields, and Tryton reads them again
     unless the read already gave every one of them (its transaction cache
     keeps what a read with getters read).  A read that computes Function
-    fields also reads the other columns that the user may read, and
-    returns only what it was asked for."""
+    fields also reads the other columns that the user may read (only
+    those that the getters read when the model declares them in
+    _getter_columns for each Function field read), and returns only what
+    it was asked for."""
     __slots__ = ()
 
     @classmethod
@@ -264,18 +266,34 @@ class EagerReadMixin:
 
     @classmethod
     def _eager_extra(cls, fields_names):
-        "Return the eager columns missing from fields_names"
+        """Return the eager columns missing from fields_names: those the
+        getters of its Function fields read when each declares them in
+        _getter_columns, every eager column otherwise"""
         pool = Pool()
         FieldAccess = pool.get('ir.model.field.access')
         bases = {n.split('.', 1)[0].split(':', 1)[0] for n in fields_names}
-        if not any(isinstance(cls._fields.get(n), fields.Function)
-                for n in bases):
+        functions = {n for n in bases
+            if isinstance(cls._fields.get(n), fields.Function)}
+        if not functions:
             return []
+        declared = cls._getter_columns()
+        if functions <= declared.keys():
+            wanted = set().union(*(declared[n] for n in functions))
+        else:
+            wanted = None
         access = FieldAccess.get_access([cls.__name__])[cls.__name__]
         return sorted(name for name, field in cls._fields.items()
             if field.loading == 'eager' and not hasattr(field, 'get')
             and name not in bases and name != 'id'
+            and (wanted is None or name in wanted)
             and access.get(name, {}).get('read', True))
+
+    @classmethod
+    def _getter_columns(cls):
+        """Return, by name of Function field, the columns that its getter
+        reads from the records (a getter that reads a column missing from
+        the cache makes Tryton read every eager column again)"""
+        return {}
 
 
 def rec_name_domain(clause, names):

@@ -95,6 +95,7 @@ def load_ratings(database):
                     WHERE e."case" = c.id)''')
         count = cursor.rowcount
         connection.commit()
+        rebuild_summary(database.name)
         # VACUUM sets the visibility map, for the index-only scans of the
         # satisfaction statistics (as autovacuum does later)
         connection.autocommit = True
@@ -105,6 +106,19 @@ def load_ratings(database):
         return count
     finally:
         connection.close()
+
+
+def rebuild_summary(dbname):
+    """Count the ratings loaded in the summary of the satisfaction
+    statistics, as the module's update fills it"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(dbname, 0) as transaction:
+        pool = Pool()
+        name = 'onewindow.evaluation.statistic.summary'
+        if name in {n for n, _ in pool.iterobject()}:
+            pool.get(name).rebuild()
+            transaction.commit()
 
 
 class Portal:

@@ -18,7 +18,8 @@ from trytond.modules.onewindow_approval.party import (
     CJK_BIGRAMS, CJK_BIGRAMS_INDEXES, like_cjk_bigrams, like_pair)
 from trytond.modules.onewindow_approval.tests.tools import resident_id
 from trytond.modules.onewindow_hall.exceptions import InvalidValueError
-from trytond.modules.onewindow_hall.model import RelatedReadMixin
+from trytond.modules.onewindow_hall.model import (
+    EagerReadMixin, RelatedReadMixin)
 from trytond.modules.onewindow_hall.tests.test_module import create_calendar
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -352,6 +353,39 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertIsNone(row1['collector_identifier'])
         self.assertIsNone(row2['agent_identifier'])
         self.assertEqual(row2['collector_identifier'], resident_id(2))
+
+    @with_transaction()
+    def test_list_read_columns(self):
+        """A read of the fields of the list reads the cases once, with only
+        the columns that the getters of its Function fields read, and gives
+        what Tryton's read gives (the cases have their number, as every
+        case from its acceptance: the rec_name of a case without one reads
+        its applicant)"""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        names = ['number', 'application_date', 'matter', 'department',
+            'applicant', 'window', 'channel', 'acceptance_date', 'deadline',
+            'deadline_flag', 'state', 'rec_name', 'matter.rec_name',
+            'department.rec_name', 'applicant.rec_name', 'window.rec_name',
+            '_timestamp']
+        with hall_setup(dt.date(2025, 6, 10)) as setup:
+            accepted, suspended = create_case(setup), create_case(setup)
+            accept([accepted, suspended])
+            Case.write([suspended], {'state': 'suspended'})
+            ids = [accepted.id, suspended.id]
+            self.assertEqual(Case._eager_extra(names), ['hall'])
+            Transaction().cache.clear()
+            with patch.object(Case, 'read', wraps=Case.read) as read:
+                rows = {r['id']: r for r in Case.read(ids, names)}
+                self.assertEqual(read.call_count, 1, read.call_args_list)
+            Transaction().cache.clear()
+            expected = {r['id']: r for r in super(
+                    EagerReadMixin, Case).read(ids, names)}
+        self.assertEqual(rows, expected)
+        self.assertEqual(rows[accepted.id]['rec_name'], accepted.number)
+        self.assertIn(rows[accepted.id]['deadline_flag'],
+            {'normal', 'warning'})
+        self.assertIsNone(rows[suspended.id]['deadline_flag'])
 
     @with_transaction()
     def test_client_values_lines(self):
@@ -690,8 +724,8 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                 if '(number' not in k and '(handover)' not in k})
         expected = collections.Counter([
                 'btree (department, deadline, id)',
-                'btree (department, deadline, id) INCLUDE (state, company) '
-                'WHERE',
+                'btree (department, deadline, id) '
+                'INCLUDE (state, company, hall) WHERE',
                 'btree (deadline, id) WHERE',
                 'btree (deadline) WHERE',
                 'btree (deadline)',

@@ -3,6 +3,7 @@
 import datetime as dt
 import random
 from collections import defaultdict
+from unittest.mock import patch
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
@@ -60,6 +61,7 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
                         self._figures_read(key, context),
                         self._recount(day, key, context), msg=key)
                 self._check_read_searched(context)
+                self._check_summary(day, context)
         # The recount is not trivial: every kind of figure is there
         totals = [sum(v[i] for v in departments.values()) for i in range(7)]
         self.assertTrue(all(totals), msg=totals)
@@ -68,6 +70,54 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(sorted(months), [
                 dt.date(2026, 1, 1), dt.date(2026, 2, 1),
                 dt.date(2026, 3, 1)])
+
+    def _check_summary(self, day, context):
+        """The lists read the summary for the whole months: they equal the
+        recount and the lists from the ratings alone over periods that cut
+        months; the summary equals a rebuild and compacting it changes no
+        count"""
+        pool = Pool()
+        Summary = pool.get('onewindow.evaluation.statistic.summary')
+        keys = ['department', 'employee', 'matter', 'window', 'period']
+        self.assertTrue(Summary.search([
+                    ('month', '=', dt.date(2026, 2, 1))], limit=1))
+        for other in [dict(context, from_date=dt.date(2026, 1, 10),
+                    to_date=dt.date(2026, 3, 20)),
+                dict(context, to_date=dt.date(2026, 4, 30))]:
+            # (search_read: the records of a search keep in the
+            # transaction's cache what they read under another period)
+            for key in keys:
+                self.assertEqual(self._figures_read(key, other),
+                    self._recount(day, key, other), msg=(key, other))
+        for period in ['day', 'year']:
+            other = dict(context, period=period,
+                from_date=dt.date(2026, 1, 10))
+            figures = self._figures_read('period', other)
+            with patch.object(
+                    pool.get('onewindow.evaluation.statistic.period'),
+                    '_summary_key', classmethod(lambda cls: None)):
+                self.assertEqual(
+                    self._figures_read('period', other), figures)
+        counts = self._summary_counts()
+        self.assertTrue(any(
+                r.ratings < 0 for r in Summary.search([])), msg="no void")
+        Summary.compact()
+        self.assertEqual(self._summary_counts(), counts)
+        self.assertEqual(Summary.search([], count=True), len(counts))
+        Summary.rebuild()
+        self.assertEqual(self._summary_counts(), counts)
+
+    def _summary_counts(self):
+        "Return the counts of the summary by key, without the zeros"
+        pool = Pool()
+        Summary = pool.get('onewindow.evaluation.statistic.summary')
+        counts = defaultdict(lambda: [0, 0, 0])
+        for row in Summary.search([]):
+            key = tuple(str(getattr(row, c))
+                for c in Summary._key_columns())
+            for i, name in enumerate(Summary._count_columns()):
+                counts[key][i] += getattr(row, name)
+        return sorted((k, v) for k, v in counts.items() if any(v))
 
     def _recount_cases(self, company, setup, rng):
         """Create the cases of the recount, spread over two departments and
@@ -166,6 +216,39 @@ class EvaluationTestCase(CompanyTestMixin, ModuleTestCase):
                     f: record if f == field else None for f in records})
             self.assertEqual(card.get_rec_name(None),
                 '%s %s' % (card.colour_string, record.rec_name), msg=field)
+
+    @with_transaction()
+    def test_card_search_rec_name(self):
+        "The cards of rectifications and complaints are found by their name"
+        pool = Pool()
+        Card = pool.get('onewindow.card')
+        Case = pool.get('onewindow.case')
+        Evaluation = pool.get('onewindow.evaluation')
+        Rectification = pool.get('onewindow.rectification')
+        Reason = pool.get('onewindow.evaluation.reason')
+        company = create_company()
+        with set_company(company):
+            setup = create_setup(company)
+            case, = Case.create([case_values(setup, phone=None)])
+            Case.write([case], {'number': 'WY-20260001'})
+            evaluation, = Evaluation.issue([case], 'acceptance')
+            reason, = Reason.search([], limit=1)
+            Evaluation.rate(evaluation, 'qr', 'very_dissatisfied',
+                reasons=[reason.id])
+            rectification, = Rectification.search([])
+            # A card of the rectification alone: found through it
+            card, = Card.create([{
+                        'company': company.id,
+                        'rectification': rectification.id,
+                        'kind': 'rectification',
+                        'colour': 'red',
+                        'deadline': rectification.deadline,
+                        'issue_date': rectification.deadline,
+                        }])
+            self.assertEqual(Card.search([
+                        ('rec_name', 'ilike', '%WY-20260001%')]), [card])
+            self.assertEqual(Card.search([
+                        ('rec_name', 'ilike', '%WY-2099%')]), [])
 
     @with_transaction()
     def test_default_level(self):
