@@ -7,6 +7,9 @@ import re
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from sql import Column
+from sql.aggregate import Min
+
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.modules.company.tests import (
@@ -1017,6 +1020,31 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
                 ('%秀\\%', False),
                 ]:
             self.assertEqual(like_pair(pattern), result, msg=pattern)
+
+    @with_transaction()
+    def test_summary_tally(self):
+        "The counts of rows of events are those the summary reads of them"
+        if backend.name != 'postgresql':
+            self.skipTest("PostgreSQL only: its refresh counts the rows")
+        pool = Pool()
+        Event = pool.get('onewindow.statistic.event')
+        Summary = pool.get('onewindow.statistic.summary')
+        event = Event.__table__()
+        cursor = Transaction().connection.cursor()
+        with hall_setup(dt.date(2025, 6, 10)) as setup:
+            accept([create_case(setup) for _ in range(3)])
+            create_case(setup)
+            Event.flush()
+        # Some events counted on time, in working days, of a second month
+        cursor.execute(*event.update([event.on_time, event.days], [1, 4],
+                where=event.event == 'accepted'))
+        cursor.execute(*event.update([event.date], [dt.date(2025, 7, 2)],
+                where=event.id == event.select(Min(event.id))))
+        cursor.execute(*event.select(
+                *[Column(event, c) for c in Summary._tally_columns()]))
+        rows = cursor.fetchall()
+        self.assertEqual(sum(r[-1] or 0 for r in rows), 3)
+        self.assertEqual(Summary.tally(rows), Summary.counts(None))
 
     @with_transaction()
     def test_archived_follows_state(self):
