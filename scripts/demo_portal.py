@@ -21,6 +21,32 @@ PERSON = ('13800000001', "林小雨", resident_id(901, dt.date(1990, 3, 15)))
 AGENT = ('13800000002', "黄志伟", resident_id(902, dt.date(1988, 7, 22)))
 COMPANY = ("翁源县绿源农业科技有限公司", credit_code(90210))
 PDF = b'%PDF-1.4\n% demo scan\n%%EOF\n'
+# The last day of the story of the demo's cases, on which the online hall's
+# work is done (set by load)
+STORY = {}
+
+
+def story_day():
+    """Return the last day of the demo's story, that of its last sweep of
+    the cards (the last working day up to the day of the load), or None"""
+    Sweep = Model.get('onewindow.card.sweep')
+    sweeps = Sweep.find([], order=[('date', 'DESC'), ('id', 'DESC')],
+        limit=1)
+    return sweeps[0].date if sweeps else None
+
+
+def today():
+    "Return the day of the story (or the real day without a story)"
+    return STORY.get('day') or dt.date.today()
+
+
+def preferences(User):
+    """Return the context of the current user on the day of the story, as
+    the demo's clock gives it (onewindow_today, read by ir.date.today)"""
+    context = User.get_preferences(True, {}).copy()
+    if STORY.get('day'):
+        context['onewindow_today'] = STORY['day']
+    return context
 
 
 def load(config, ctx):
@@ -30,6 +56,22 @@ def load(config, ctx):
     if Authorization.find([]):
         print("demo_portal: the accounts exist")
         return
+    STORY['day'] = story_day()
+    context = config._context
+    config._context = dict(context)
+    if STORY['day']:
+        # With the company: the hall's time is moved by the days between
+        # the real day and the story's, both in the company's time zone
+        Company = Model.get('company.company')
+        config._context['onewindow_today'] = STORY['day']
+        config._context.setdefault('company', Company.find([])[0].id)
+    try:
+        _load(config, ctx, WebUser, Party, Authorization)
+    finally:
+        config._context = context
+
+
+def _load(config, ctx, WebUser, Party, Authorization):
     password_hash = config.pool.get('web.user').hash_password(PASSWORD)
 
     def person(mobile, name, code):
@@ -56,11 +98,11 @@ def load(config, ctx):
     identifier.type = 'cn_vat'
     identifier.code = COMPANY[1]
     company.save()
-    today = dt.date.today()
+    day = today()
     authorization = Authorization(web_user=agent_user,
         company_party=company, letter=PDF, letter_name='授权委托书.pdf',
-        valid_from=today - dt.timedelta(days=30),
-        valid_to=today + dt.timedelta(days=335))
+        valid_from=day - dt.timedelta(days=30),
+        valid_to=day + dt.timedelta(days=335))
     authorization.save()
     authorization.click('record')
     applications(config, ctx, person_party, agent_party, company)
@@ -118,7 +160,7 @@ def applications(config, ctx, person_party, agent_party, company):
                 value = {
                     'boolean': True, 'integer': 1, 'float': 1.0,
                     'numeric': 1.0,
-                    'date': dt.date.today(),
+                    'date': today(),
                     'selection': (field.selection or 'x:x').splitlines()[0]
                     .split(':')[0].strip(),
                     }.get(field.type_, "网上申请演示")
@@ -157,7 +199,7 @@ def review(config, clerk, submitted, online):
     admin = config.user
     context = config._context
     config.user = clerk.id
-    config._context = User.get_preferences(True, {})
+    config._context = preferences(User)
     try:
         passed, returned, rejected, _, company_app = [
             Application(a.id) for a in submitted]
@@ -199,7 +241,7 @@ def fully_online(config, other, departments):
     admin, context = config.user, config._context
     center, = User.find([('login', '=', 'center_admin')])
     config.user = center.id
-    config._context = User.get_preferences(True, {})
+    config._context = preferences(User)
     try:
         matter, = Matter.duplicate([Matter(found[0].id)],
             {'fully_online': True})
@@ -222,7 +264,7 @@ class As:
         User = Model.get('res.user')
         self.previous = self.config.user, self.config._context
         self.config.user = self.user.id
-        self.config._context = User.get_preferences(True, {})
+        self.config._context = preferences(User)
         return self
 
     def __exit__(self, *args):
@@ -262,13 +304,13 @@ def deliver(config, case_id, clerk):
                 break
             Step.click(steps, 'complete')
         case = Case(case_id)
-        case.decision_number = "翁政务许〔%s〕901号" % dt.date.today().year
+        case.decision_number = "翁政务许〔%s〕901号" % today().year
         case.decision_comment = "符合法定条件，准予办理。"
         case.save()
         case.click('approve')
         case = Case(case_id)
         if case.matter.result_kind:
-            case.result_number = '4402%s900001' % dt.date.today().year
+            case.result_number = '4402%s900001' % today().year
         case.decision_document = b'%PDF-1.4 signed decision'
         case.decision_document_name = 'decision.pdf'
         case.result_file = b'%PDF-1.4 result'
@@ -284,7 +326,7 @@ def deliver(config, case_id, clerk):
         fees = Fee.find([('case', '=', case_id), ('paid', '=', False)])
         for fee in fees:
             fee.paid = True
-            fee.paid_date = dt.date.today()
+            fee.paid_date = today()
             fee.receipt_number = '粤财%08d' % (59000000 + fee.id)
         Fee.save(fees)
         case = Case(case_id)
