@@ -14,7 +14,7 @@ from trytond.modules.onewindow_hall.exceptions import CalendarError
 from trytond.modules.onewindow_hall.ir import now as hall_now
 from trytond.modules.onewindow_hall.model import (
     ButtonStateMixin, EagerReadMixin, Problems, RelatedReadMixin,
-    rec_name_domain, transition)
+    read_rec_names, rec_name_domain, transition)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
@@ -609,10 +609,29 @@ class Case(
             'rec_name': {'number', 'applicant', 'matter'},
             }
 
-    def get_rec_name(self, name):
-        if self.number:
-            return self.number
-        return '%s: %s' % (self.applicant.rec_name, self.matter.rec_name)
+    @classmethod
+    def get_rec_name(cls, cases, name):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Matter = pool.get('onewindow.matter')
+        names = {c.id: c.number for c in cases if c.number}
+        drafts = [c.id for c in cases if not c.number]
+        if drafts:
+            # The applicants and matters of the cases without a number, read
+            # once for all as the records would read them (without the
+            # access checks): an instance of each would read every column of
+            # its case again (their Many2One have a context), and of itself
+            with without_check_access():
+                rows = cls.read(drafts, ['applicant', 'matter'])
+                parties = read_rec_names(Party,
+                    {r['applicant'] for r in rows if r['applicant']})
+                matters = read_rec_names(Matter,
+                    {r['matter'] for r in rows if r['matter']})
+            for row in rows:
+                names[row['id']] = '%s: %s' % (
+                    parties.get(row['applicant'], ''),
+                    matters.get(row['matter'], ''))
+        return names
 
     @classmethod
     def search_rec_name(cls, name, clause):

@@ -46,6 +46,15 @@ def rec_name_fields(Model):
     return list(names)
 
 
+def read_rec_names(Model, ids):
+    """Return the rec_name of the records of Model by id, read with the
+    fields it is made of (rec_name_fields) so that its getter does not read
+    the records again"""
+    extra = rec_name_fields(Model) or []
+    return {r['id']: r['rec_name']
+        for r in Model.read(list(ids), ['rec_name'] + extra)}
+
+
 class RelatedReadMixin:
     """The related fields of the Many2One fields read together
 

@@ -391,6 +391,30 @@ class OnewindowApprovalTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertIsNone(rows[suspended.id]['deadline_flag'])
 
     @with_transaction()
+    def test_draft_rec_name(self):
+        """The rec_name of a case without a number is its applicant's and
+        its matter's, read once for all the cases and without the other
+        columns of the cases"""
+        pool = Pool()
+        Case = pool.get('onewindow.case')
+        with hall_setup(dt.date(2025, 6, 10)) as setup:
+            drafts = [create_case(setup), create_case(setup)]
+            numbered = create_case(setup)
+            accept([numbered])
+            ids = [c.id for c in drafts + [numbered]]
+            Transaction().cache.clear()
+            with patch.object(Case, 'read', wraps=Case.read) as read:
+                rows = {r['id']: r['rec_name']
+                    for r in Case.read(ids, ['rec_name'])}
+            reads = [list(c.args[1]) for c in read.call_args_list]
+            name = '%s: %s' % (
+                setup['applicant'].rec_name, setup['matter'].rec_name)
+        self.assertEqual(rows, {
+                drafts[0].id: name, drafts[1].id: name,
+                numbered.id: numbered.number})
+        self.assertEqual(reads, [['rec_name'], ['applicant', 'matter']])
+
+    @with_transaction()
     def test_client_values_lines(self):
         """The records that the values of a client and those of their lines
         refer to must exist"""
