@@ -654,26 +654,11 @@ class Evaluation(
                     # transition: a rating is one write of its record
                     'state': 'rated',
                     })
-            cls.log_now(evaluation, 'transition', 'state:rated')
+            cls.log([evaluation], 'transition', 'state:rated')
             Link.use(evaluation)
             if level in BAD_LEVELS:
                 cls._rated([evaluation])
         return evaluation
-
-    @classmethod
-    def log_now(cls, evaluation, event, target):
-        """Log the event of the rating in the model's log at once, as the
-        commit would save cls.log's (one insert)"""
-        pool = Pool()
-        Log = pool.get('ir.model.log')
-        table = Log.__table__()
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
-        cursor.execute(*table.insert(
-                [table.create_uid, table.create_date, table.event,
-                    table.resource, table.target, table.user],
-                [[transaction.user, hall_now(), event, str(evaluation),
-                        target, transaction.user]]))
 
     @classmethod
     def _rated(cls, evaluations):
